@@ -1,0 +1,110 @@
+"""Numbered schema migrations. Never edit one that has shipped; add the next instead.
+
+Each migration runs in its own transaction and sets `PRAGMA user_version` to its number, so a file
+says which schema it has even to tools that do not know sqlite-utils' migrations table.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from annotator.core.scheme import DEFAULT_SCHEME
+
+APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
+SCHEMA_VERSION = 1
+
+migrations = Migrations("annotator")
+
+
+def _set_version(db: Database, version: int) -> None:
+    db.execute(f"PRAGMA user_version = {int(version)}")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    statements = [
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+            outlet TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            published TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL UNIQUE,
+            imported_at TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX articles_status ON articles(status)",
+        """CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            color TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE TABLE annotators (name TEXT PRIMARY KEY, created TEXT NOT NULL)",
+        """CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label_id INTEGER NOT NULL REFERENCES labels(id),
+            attributes TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK (0 <= start AND start < "end")
+        )""",
+        "CREATE INDEX spans_article ON spans(article_id, start)",
+        "CREATE INDEX spans_label ON spans(label_id)",
+        """CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            from_span INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            to_span INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            created TEXT NOT NULL,
+            UNIQUE (from_span, to_span, type)
+        )""",
+        "CREATE INDEX relations_to ON relations(to_span)",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        END""",
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+    for position, label in enumerate(DEFAULT_SCHEME):
+        db.execute(
+            "INSERT INTO labels (name, color, shortcut, position, attributes) VALUES (?, ?, ?, ?, ?)",
+            [
+                label.name,
+                label.color,
+                label.shortcut,
+                position,
+                json.dumps([a.to_dict() for a in label.attributes]),
+            ],
+        )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _set_version(db, 1)

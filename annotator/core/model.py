@@ -1,0 +1,120 @@
+"""Plain, immutable records that travel between the store, importers, exporters and views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Where an article stands in the analyst's work."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article; `text` is canonical (LF line endings) and never changes."""
+
+    id: int
+    title: str
+    text: str
+    status: Status = Status.NEW
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+    source: str = ""
+    content_hash: str = ""
+    imported_at: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """What the article list shows: everything but the text."""
+
+    id: int
+    title: str
+    outlet: str
+    published: str
+    status: Status
+    span_count: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled, half-open range `[start, end)` of code points in an article's text."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A directed link between two spans, e.g. a quote `said_by` an actor."""
+
+    id: int
+    from_span: int
+    to_span: int
+    type: str
+    annotator: str = ""
+
+
+@dataclass(frozen=True)
+class NewSpan:
+    """A span that is not stored yet, as importers produce it."""
+
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article read from a file, ready to be stored with its spans."""
+
+    title: str
+    text: str
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[NewSpan, ...] = ()
+    status: Status = Status.NEW
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one store operation changed, so views refresh only what they show.
+
+    Mirrors Anki's OpChanges: the operation name plus the ids per entity kind.
+    """
+
+    op: str
+    articles: frozenset[int] = frozenset()
+    spans: frozenset[int] = frozenset()
+    relations: frozenset[int] = frozenset()
+    labels: bool = False
+    article_list: bool = False
+
+    @property
+    def requires_text_redraw(self) -> bool:
+        return bool(self.spans or self.relations or self.labels)

@@ -1,0 +1,117 @@
+"""The label scheme: labels with colour, shortcut and attributes; data, not code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FRAME_DIMENSIONS = (
+    "Economic",
+    "Capacity and resources",
+    "Morality",
+    "Fairness and equality",
+    "Legality, constitutionality and jurisprudence",
+    "Policy prescription and evaluation",
+    "Crime and punishment",
+    "Security and defense",
+    "Health and safety",
+    "Quality of life",
+    "Cultural identity",
+    "Public opinion",
+    "Political",
+    "External regulation and reputation",
+    "Other",
+)
+
+ATTRIBUTE_KINDS = ("choice", "text", "bool")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NAME = re.compile(r"^[^\s\t\r\n][^\t\r\n]*$")
+
+
+class SchemeError(ValueError):
+    """A label or attribute definition that cannot be stored."""
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """One attribute a label's spans can carry; `choices` only for kind "choice"."""
+
+    name: str
+    kind: str = "choice"
+    choices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "choices": list(self.choices)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AttributeSpec:
+        return cls(data["name"], data.get("kind", "choice"), tuple(data.get("choices", ())))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label of the scheme. `shortcut` is one key (e.g. "c"), empty for none."""
+
+    id: int
+    name: str
+    color: str
+    shortcut: str = ""
+    attributes: tuple[AttributeSpec, ...] = field(default=())
+    position: int = 0
+
+    def attribute(self, name: str) -> AttributeSpec | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
+DEFAULT_SCHEME = (
+    Label(
+        0,
+        "claim",
+        "#e6194b",
+        "c",
+        (
+            AttributeSpec("check_worthy", "choice", ("yes", "no")),
+            AttributeSpec("stance", "choice", ("supports", "opposes", "neutral")),
+        ),
+    ),
+    Label(0, "quote", "#3c8dde", "q", (AttributeSpec("kind", "choice", ("direct", "indirect")),)),
+    Label(
+        0,
+        "actor",
+        "#2ca25f",
+        "a",
+        (
+            AttributeSpec("type", "choice", ("person", "organisation", "state", "group")),
+            AttributeSpec("normalised_name", "text"),
+        ),
+    ),
+    Label(0, "framing", "#f0a30a", "f", (AttributeSpec("frame", "choice", FRAME_DIMENSIONS),)),
+)
+
+QUOTE_RELATION = "said_by"
+
+
+def validate_label(label: Label, others: list[Label]) -> None:
+    """Raise SchemeError unless `label` can join `others` (unique name and shortcut)."""
+    if not _NAME.match(label.name) or label.name != label.name.strip():
+        raise SchemeError(f"A label name must be non-empty text without tabs or newlines: {label.name!r}")
+    if not _COLOR.match(label.color):
+        raise SchemeError(f"A colour must look like #rrggbb, not {label.color!r}")
+    if len(label.shortcut) > 1 or label.shortcut.isspace():
+        raise SchemeError(f"A shortcut is a single key, not {label.shortcut!r}")
+    for other in others:
+        if other.id == label.id:
+            continue
+        if other.name == label.name:
+            raise SchemeError(f"There is already a label named {label.name!r}")
+        if label.shortcut and other.shortcut.lower() == label.shortcut.lower():
+            raise SchemeError(f"Shortcut {label.shortcut!r} is already used by {other.name!r}")
+    names = [a.name for a in label.attributes]
+    if len(set(names)) != len(names):
+        raise SchemeError(f"Attribute names of {label.name!r} must be unique")
+    for spec in label.attributes:
+        if spec.kind not in ATTRIBUTE_KINDS:
+            raise SchemeError(f"Attribute kind must be one of {ATTRIBUTE_KINDS}, not {spec.kind!r}")
+        if spec.kind == "choice" and not spec.choices:
+            raise SchemeError(f"Attribute {spec.name!r} needs at least one choice")

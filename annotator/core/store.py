@@ -1,0 +1,768 @@
+"""The project store: one SQLite file, the single source of truth.
+
+Every mutation is one method and one transaction, and returns a `Changes` saying what changed.
+All SQL of the product lives here, in `search.py` and in `migrations.py`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.model import (
+    Article,
+    ArticleRow,
+    Changes,
+    NewArticle,
+    NewSpan,
+    Relation,
+    Span,
+    Status,
+)
+from annotator.core.scheme import AttributeSpec, Label, SchemeError, validate_label
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# Colours given to labels that first appear in an imported file.
+EXTRA_COLORS = ("#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000")
+
+
+class StoreError(Exception):
+    """A problem with the project file the user can act on; the message says what and why."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What storing one file's articles did."""
+
+    article_ids: tuple[int, ...] = ()
+    span_count: int = 0
+    duplicates: tuple[str, ...] = field(default=())  # titles of articles already stored
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article across projects: SHA-256 of its canonical text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_annotator() -> str:
+    """The analyst's name: ANNOTATOR_NAME, else the login name."""
+    name = os.environ.get("ANNOTATOR_NAME", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "analyst"
+    except (KeyError, OSError):
+        return "analyst"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _describe(error: sqlite3.Error, path: Path) -> str:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return f"The project {path} is busy: another program is writing to it. Try again in a moment."
+    if "full" in text:
+        return f"The disk holding {path} is full; nothing was changed."
+    if "readonly" in text or "read-only" in text:
+        return f"The project {path} is read-only; nothing was changed."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"The project {path} is damaged ({error}). Restore it from a backup."
+    return f"The project {path} could not be changed: {error}"
+
+
+class Store:
+    """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
+        self.conn = conn
+        self.db = Database(conn)
+        self.path = path
+        self.annotator = annotator
+        self._labels: list[Label] | None = None
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path, annotator: str | None = None) -> Store:
+        """Open or create the project at `path`, upgrading its schema if it is older."""
+        path = Path(path).expanduser()
+        if path.exists() and not path.is_file():
+            raise StoreError(f"{path} is a folder, not a project file.")
+        if path.is_file() and path.stat().st_size > 0:
+            try:
+                with path.open("rb") as handle:
+                    header = handle.read(len(SQLITE_HEADER))
+            except OSError as error:
+                raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
+            if header != SQLITE_HEADER:
+                raise StoreError(f"{path} is not an annotator project (not an SQLite file).")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot open {path}: {error}.") from None
+        store = cls(conn, path, annotator or default_annotator())
+        try:
+            store._prepare()
+        except sqlite3.Error as error:
+            conn.close()
+            raise StoreError(_describe(error, path)) from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if has_tables and app_id != APPLICATION_ID:
+            raise StoreError(f"{self.path} is an SQLite file but not an annotator project.")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer version of annotator (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}). Update annotator to open it; "
+                "the file was not changed."
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION:
+            log.info("migrating %s from schema %s to %s", self.path, version, SCHEMA_VERSION)
+            migrations.apply(self.db)
+        self._ensure_annotator(self.annotator)
+
+    @property
+    def is_new(self) -> bool:
+        """True while the project holds no article."""
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; sqlite errors become a StoreError the user can read."""
+        try:
+            with self.db.atomic():
+                yield self.conn
+        except sqlite3.Error as error:
+            raise StoreError(_describe(error, self.path)) from None
+
+    def _ensure_annotator(self, name: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()]
+            )
+
+    # ------------------------------------------------------------------ scheme
+    def labels(self) -> list[Label]:
+        """The scheme, in palette order."""
+        if self._labels is None:
+            rows = self.conn.execute(
+                "SELECT id, name, color, shortcut, attributes, position FROM labels "
+                "ORDER BY position, id"
+            ).fetchall()
+            self._labels = [
+                Label(
+                    id=row[0],
+                    name=row[1],
+                    color=row[2],
+                    shortcut=row[3],
+                    attributes=tuple(AttributeSpec.from_dict(a) for a in json.loads(row[4])),
+                    position=row[5],
+                )
+                for row in rows
+            ]
+        return list(self._labels)
+
+    def label(self, name: str) -> Label:
+        """The label called `name`; KeyError if the scheme has none."""
+        for label in self.labels():
+            if label.name == name:
+                return label
+        raise KeyError(name)
+
+    def add_label(
+        self, name: str, color: str, shortcut: str = "", attributes: Iterable[AttributeSpec] = ()
+    ) -> Changes:
+        """Add a label at the end of the palette."""
+        labels = self.labels()
+        label = Label(0, name, color, shortcut, tuple(attributes), len(labels))
+        validate_label(label, labels)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO labels (name, color, shortcut, position, attributes) "
+                "VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM labels), ?)",
+                [name, color, shortcut, _attributes_json(label.attributes)],
+            )
+        self._labels = None
+        return Changes("add_label", labels=True)
+
+    def update_label(self, label: Label) -> Changes:
+        """Rename, recolour, re-key or change the attributes of the label with `label.id`."""
+        labels = self.labels()
+        if not any(other.id == label.id for other in labels):
+            raise SchemeError(f"No label with id {label.id}")
+        validate_label(label, labels)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE labels SET name = ?, color = ?, shortcut = ?, attributes = ? WHERE id = ?",
+                [label.name, label.color, label.shortcut, _attributes_json(label.attributes), label.id],
+            )
+        self._labels = None
+        return Changes("update_label", labels=True)
+
+    def delete_label(self, name: str) -> Changes:
+        """Remove an unused label; a label still used by spans is refused."""
+        label = self.label(name)
+        used = self.conn.execute(
+            "SELECT count(*) FROM spans WHERE label_id = ?", [label.id]
+        ).fetchone()[0]
+        if used:
+            raise SchemeError(f"Label {name!r} is used by {used} spans; delete or relabel them first.")
+        with self._write() as conn:
+            conn.execute("DELETE FROM labels WHERE id = ?", [label.id])
+        self._labels = None
+        return Changes("delete_label", labels=True)
+
+    def _label_id(self, name: str, create: bool = False) -> int:
+        try:
+            return self.label(name).id
+        except KeyError:
+            if not create:
+                raise SchemeError(f"The scheme has no label {name!r}") from None
+        color = EXTRA_COLORS[len(self.labels()) % len(EXTRA_COLORS)]
+        validate_label(Label(0, name, color), self.labels())
+        self.conn.execute(
+            "INSERT INTO labels (name, color, shortcut, position, attributes) "
+            "VALUES (?, ?, '', (SELECT coalesce(max(position), -1) + 1 FROM labels), '[]')",
+            [name, color],
+        )
+        self._labels = None
+        return self.label(name).id
+
+    # ---------------------------------------------------------------- articles
+    def add_articles(self, articles: Iterable[NewArticle]) -> ImportOutcome:
+        """Store articles with their spans in one transaction: all of them or none.
+
+        Articles whose text is already stored are skipped and reported as duplicates.
+        """
+        now = _now()
+        ids: list[int] = []
+        duplicates: list[str] = []
+        span_rows: list[tuple] = []
+        span_total = 0
+        try:
+            with self._write() as conn:
+                seen: set[str] = set()
+                for article in articles:
+                    digest = content_hash(article.text)
+                    exists = digest in seen or conn.execute(
+                        "SELECT 1 FROM articles WHERE content_hash = ?", [digest]
+                    ).fetchone()
+                    if exists:
+                        duplicates.append(article.title)
+                        continue
+                    seen.add(digest)
+                    cursor = conn.execute(
+                        "INSERT INTO articles (title, text, status, outlet, author, published, "
+                        "url, source, content_hash, imported_at, meta) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            article.title,
+                            article.text,
+                            str(article.status),
+                            article.outlet,
+                            article.author,
+                            article.published,
+                            article.url,
+                            article.source,
+                            digest,
+                            now,
+                            json.dumps(article.meta, ensure_ascii=False),
+                        ],
+                    )
+                    article_id = cursor.lastrowid
+                    ids.append(article_id)
+                    for span in article.spans:
+                        _check_range(span.start, span.end, len(article.text))
+                        annotator = span.annotator or self.annotator
+                        if annotator != self.annotator:
+                            conn.execute(
+                                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)",
+                                [annotator, now],
+                            )
+                        span_rows.append(
+                            (
+                                article_id,
+                                span.start,
+                                span.end,
+                                self._label_id(span.label, create=True),
+                                json.dumps(span.attributes, ensure_ascii=False),
+                                span.note,
+                                annotator,
+                                now,
+                                now,
+                            )
+                        )
+                    if len(span_rows) >= 10_000:
+                        self._insert_span_rows(span_rows)
+                        span_total += len(span_rows)
+                        span_rows.clear()
+                self._insert_span_rows(span_rows)
+                span_total += len(span_rows)
+        except BaseException:
+            self._labels = None
+            raise
+        return ImportOutcome(tuple(ids), span_total, tuple(duplicates))
+
+    def _insert_span_rows(self, rows: list[tuple]) -> None:
+        self.conn.executemany(
+            'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, '
+            "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def article(self, article_id: int) -> Article:
+        """The article with this id; KeyError if there is none."""
+        row = self.conn.execute(
+            "SELECT id, title, text, status, outlet, author, published, url, source, "
+            "content_hash, imported_at, meta FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return _article(row)
+
+    def article_ids(self, status: Status | None = None) -> list[int]:
+        """Ids of all articles (or those with `status`), in import order."""
+        if status is None:
+            rows = self.conn.execute("SELECT id FROM articles ORDER BY id")
+        else:
+            rows = self.conn.execute(
+                "SELECT id FROM articles WHERE status = ? ORDER BY id", [str(status)]
+            )
+        return [row[0] for row in rows]
+
+    def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
+        """List rows (no text) for these ids, keyed by id."""
+        ids = list(ids)
+        result: dict[int, ArticleRow] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT a.id, a.title, a.outlet, a.published, a.status, "
+                "(SELECT count(*) FROM spans s WHERE s.article_id = a.id) "
+                f"FROM articles a WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                result[row[0]] = ArticleRow(row[0], row[1], row[2], row[3], Status(row[4]), row[5])
+        return result
+
+    def article_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def next_article_id(self, after: int, *, not_done: bool = False) -> int | None:
+        """The id after `after` (wrapping around), optionally skipping done/skipped articles."""
+        condition = "AND status NOT IN ('done', 'skipped')" if not_done else ""
+        for sql, args in (
+            (f"SELECT id FROM articles WHERE id > ? {condition} ORDER BY id LIMIT 1", [after]),
+            (f"SELECT id FROM articles WHERE id < ? {condition} ORDER BY id LIMIT 1", [after]),
+        ):
+            row = self.conn.execute(sql, args).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def set_status(self, article_id: int, status: Status) -> Changes:
+        """Mark an article new, in progress, done or skipped."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE articles SET status = ? WHERE id = ?", [str(Status(status)), article_id]
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(article_id)
+        return Changes("set_status", articles=frozenset({article_id}))
+
+    # ------------------------------------------------------------------- spans
+    def spans(self, article_id: int) -> list[Span]:
+        """The article's spans ordered by start, then longest first."""
+        rows = self.conn.execute(
+            _SPAN_SELECT + " WHERE s.article_id = ? ORDER BY s.start, s.\"end\" DESC, s.id",
+            [article_id],
+        )
+        return [_span(row) for row in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(_SPAN_SELECT + " WHERE s.id = ?", [span_id]).fetchone()
+        if row is None:
+            raise KeyError(span_id)
+        return _span(row)
+
+    def add_span(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        label: str,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> Changes:
+        """Create a span; its id is the only member of the returned `Changes.spans`."""
+        length = self._text_length(article_id)
+        _check_range(start, end, length)
+        label_id = self._label_id(label)
+        now = _now()
+        with self._write() as conn:
+            cursor = conn.execute(
+                'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, '
+                "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    article_id,
+                    start,
+                    end,
+                    label_id,
+                    json.dumps(attributes or {}, ensure_ascii=False),
+                    note,
+                    self.annotator,
+                    now,
+                    now,
+                ],
+            )
+            self._touch(conn, article_id)
+        return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({cursor.lastrowid}))
+
+    def update_span(
+        self,
+        span_id: int,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        label: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> Changes:
+        """Change any of a span's range, label, attributes or note."""
+        old = self.span(span_id)
+        new = replace(
+            old,
+            start=old.start if start is None else start,
+            end=old.end if end is None else end,
+            label=old.label if label is None else label,
+            attributes=old.attributes if attributes is None else attributes,
+            note=old.note if note is None else note,
+        )
+        _check_range(new.start, new.end, self._text_length(old.article_id))
+        label_id = self._label_id(new.label)
+        with self._write() as conn:
+            conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, attributes = ?, note = ?, '
+                "updated = ? WHERE id = ?",
+                [
+                    new.start,
+                    new.end,
+                    label_id,
+                    json.dumps(new.attributes, ensure_ascii=False),
+                    new.note,
+                    _now(),
+                    span_id,
+                ],
+            )
+        return Changes("update_span", articles=frozenset({old.article_id}), spans=frozenset({span_id}))
+
+    def delete_span(self, span_id: int) -> Changes:
+        """Delete a span and the relations that touch it."""
+        old = self.span(span_id)
+        with self._write() as conn:
+            relation_ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM relations WHERE from_span = ? OR to_span = ?", [span_id, span_id]
+                )
+            ]
+            conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return Changes(
+            "delete_span",
+            articles=frozenset({old.article_id}),
+            spans=frozenset({span_id}),
+            relations=frozenset(relation_ids),
+        )
+
+    def restore_spans(self, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> Changes:
+        """Put deleted spans and relations back exactly as they were (ids included): undo."""
+        spans, relations = list(spans), list(relations)
+        with self._write() as conn:
+            for span in spans:
+                self._ensure_annotator_in(conn, span.annotator)
+                conn.execute(
+                    'INSERT INTO spans (id, article_id, start, "end", label_id, attributes, note, '
+                    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        span.id,
+                        span.article_id,
+                        span.start,
+                        span.end,
+                        self._label_id(span.label),
+                        json.dumps(span.attributes, ensure_ascii=False),
+                        span.note,
+                        span.annotator,
+                        span.created,
+                        span.updated,
+                    ],
+                )
+            for relation in relations:
+                self._ensure_annotator_in(conn, relation.annotator)
+                conn.execute(
+                    "INSERT INTO relations (id, from_span, to_span, type, annotator, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        relation.id,
+                        relation.from_span,
+                        relation.to_span,
+                        relation.type,
+                        relation.annotator,
+                        _now(),
+                    ],
+                )
+        return Changes(
+            "restore_spans",
+            articles=frozenset(s.article_id for s in spans) | self._relation_articles(relations),
+            spans=frozenset(s.id for s in spans),
+            relations=frozenset(r.id for r in relations),
+        )
+
+    # --------------------------------------------------------------- relations
+    def relations(self, article_id: int) -> list[Relation]:
+        """Relations whose source span lies in this article."""
+        rows = self.conn.execute(
+            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator FROM relations r "
+            "JOIN spans s ON s.id = r.from_span WHERE s.article_id = ? ORDER BY r.id",
+            [article_id],
+        )
+        return [Relation(*row) for row in rows]
+
+    def add_relation(self, from_span: int, to_span: int, type: str) -> Changes:
+        """Link two spans of the same article (e.g. quote said_by actor)."""
+        source, target = self.span(from_span), self.span(to_span)
+        if source.article_id != target.article_id:
+            raise ValueError("A relation links two spans of the same article.")
+        if from_span == to_span:
+            raise ValueError("A span cannot be related to itself.")
+        with self._write() as conn:
+            exists = conn.execute(
+                "SELECT id FROM relations WHERE from_span = ? AND to_span = ? AND type = ?",
+                [from_span, to_span, type],
+            ).fetchone()
+            if exists:
+                raise ValueError("These spans are already related that way.")
+            cursor = conn.execute(
+                "INSERT INTO relations (from_span, to_span, type, annotator, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [from_span, to_span, type, self.annotator, _now()],
+            )
+        return Changes(
+            "add_relation",
+            articles=frozenset({source.article_id}),
+            relations=frozenset({cursor.lastrowid}),
+        )
+
+    def delete_relation(self, relation_id: int) -> Changes:
+        """Remove one relation."""
+        relation = self.relation(relation_id)
+        with self._write() as conn:
+            conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+        return Changes(
+            "delete_relation",
+            articles=self._relation_articles([relation]),
+            relations=frozenset({relation_id}),
+        )
+
+    def relation(self, relation_id: int) -> Relation:
+        row = self.conn.execute(
+            "SELECT id, from_span, to_span, type, annotator FROM relations WHERE id = ?",
+            [relation_id],
+        ).fetchone()
+        if row is None:
+            raise KeyError(relation_id)
+        return Relation(*row)
+
+    # ------------------------------------------------------------------- stats
+    def status_counts(self) -> dict[str, int]:
+        """Number of articles per status (every status present, zero included)."""
+        counts = {str(status): 0 for status in Status}
+        for status, count in self.conn.execute(
+            "SELECT status, count(*) FROM articles GROUP BY status"
+        ):
+            counts[status] = count
+        return counts
+
+    def label_counts(self, article_id: int | None = None) -> dict[str, int]:
+        """Number of spans per label (in one article, or in the project), in palette order."""
+        where = "" if article_id is None else "WHERE s.article_id = ?"
+        args = [] if article_id is None else [article_id]
+        counts = {label.name: 0 for label in self.labels()}
+        for name, count in self.conn.execute(
+            f"SELECT l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id {where} "
+            "GROUP BY l.name",
+            args,
+        ):
+            counts[name] = count
+        return counts
+
+    # ------------------------------------------------------------------ export
+    def iter_annotated(
+        self,
+        status: Iterable[Status] = (),
+        labels: Iterable[str] = (),
+    ) -> Iterator[tuple[Article, list[Span], list[Relation]]]:
+        """Every article (filtered by status) with its spans (filtered by label) and relations,
+        streamed in id order so exports of any size run in constant memory."""
+        statuses = [str(Status(s)) for s in status]
+        label_names = list(labels)
+        where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
+        articles = self.conn.execute(
+            "SELECT id, title, text, status, outlet, author, published, url, source, "
+            f"content_hash, imported_at, meta FROM articles {where} ORDER BY id",
+            statuses,
+        )
+        span_where = f"WHERE l.name IN ({','.join('?' * len(label_names))})" if label_names else ""
+        spans = self.conn.cursor().execute(
+            _SPAN_SELECT + f" {span_where} ORDER BY s.article_id, s.start, s.\"end\" DESC, s.id",
+            label_names,
+        )
+        relations = self.conn.cursor().execute(
+            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, s.article_id "
+            "FROM relations r JOIN spans s ON s.id = r.from_span ORDER BY s.article_id, r.id"
+        )
+        next_span = spans.fetchone()
+        next_relation = relations.fetchone()
+        for row in articles:
+            article = _article(row)
+            article_spans: list[Span] = []
+            while next_span is not None and next_span[1] <= article.id:
+                if next_span[1] == article.id:
+                    article_spans.append(_span(next_span))
+                next_span = spans.fetchone()
+            kept = {span.id for span in article_spans}
+            article_relations: list[Relation] = []
+            while next_relation is not None and next_relation[5] <= article.id:
+                if next_relation[5] == article.id and next_relation[1] in kept and next_relation[2] in kept:
+                    article_relations.append(Relation(*next_relation[:5]))
+                next_relation = relations.fetchone()
+            yield article, article_spans, article_relations
+
+    def count_spans(self, status: Iterable[Status] = (), labels: Iterable[str] = ()) -> int:
+        """How many spans `iter_annotated` with the same filters yields (for progress bars)."""
+        statuses = [str(Status(s)) for s in status]
+        label_names = list(labels)
+        conditions, args = [], []
+        if statuses:
+            conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
+            args += statuses
+        if label_names:
+            conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
+            args += label_names
+        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        return self.conn.execute(
+            "SELECT count(*) FROM spans s JOIN articles a ON a.id = s.article_id "
+            f"JOIN labels l ON l.id = s.label_id {where}",
+            args,
+        ).fetchone()[0]
+
+    # ----------------------------------------------------------------- helpers
+    def _text_length(self, article_id: int) -> int:
+        row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return row[0]
+
+    def _touch(self, conn: sqlite3.Connection, article_id: int) -> None:
+        conn.execute(
+            "UPDATE articles SET status = 'in_progress' WHERE id = ? AND status = 'new'", [article_id]
+        )
+
+    def _ensure_annotator_in(self, conn: sqlite3.Connection, name: str) -> None:
+        conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])
+
+    def _relation_articles(self, relations: Iterable[Relation]) -> frozenset[int]:
+        ids = [r.from_span for r in relations]
+        if not ids:
+            return frozenset()
+        rows = self.conn.execute(
+            f"SELECT DISTINCT article_id FROM spans WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+        return frozenset(row[0] for row in rows)
+
+
+_SPAN_SELECT = (
+    'SELECT s.id, s.article_id, s.start, s."end", l.name, s.attributes, s.note, s.annotator, '
+    "s.created, s.updated FROM spans s JOIN labels l ON l.id = s.label_id"
+)
+
+
+def _article(row: tuple) -> Article:
+    return Article(
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        status=Status(row[3]),
+        outlet=row[4],
+        author=row[5],
+        published=row[6],
+        url=row[7],
+        source=row[8],
+        content_hash=row[9],
+        imported_at=row[10],
+        meta=json.loads(row[11]),
+    )
+
+
+def _span(row: tuple) -> Span:
+    return Span(
+        id=row[0],
+        article_id=row[1],
+        start=row[2],
+        end=row[3],
+        label=row[4],
+        attributes=json.loads(row[5]),
+        note=row[6],
+        annotator=row[7],
+        created=row[8],
+        updated=row[9],
+    )
+
+
+def _attributes_json(attributes: Iterable[AttributeSpec]) -> str:
+    return json.dumps([a.to_dict() for a in attributes], ensure_ascii=False)
+
+
+def _check_range(start: int, end: int, length: int) -> None:
+    if not (0 <= start < end <= length):
+        raise ValueError(f"Span [{start}, {end}) is outside the text (length {length}) or empty.")
