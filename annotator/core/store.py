@@ -27,7 +27,6 @@ from annotator.core.model import (
     ArticleRow,
     Changes,
     NewArticle,
-    NewSpan,
     Relation,
     Span,
     Status,
@@ -176,17 +175,14 @@ class Store:
 
     def _ensure_annotator(self, name: str) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()]
-            )
+            conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])
 
     # ------------------------------------------------------------------ scheme
     def labels(self) -> list[Label]:
         """The scheme, in palette order."""
         if self._labels is None:
             rows = self.conn.execute(
-                "SELECT id, name, color, shortcut, attributes, position FROM labels "
-                "ORDER BY position, id"
+                "SELECT id, name, color, shortcut, attributes, position FROM labels ORDER BY position, id"
             ).fetchall()
             self._labels = [
                 Label(
@@ -241,9 +237,7 @@ class Store:
     def delete_label(self, name: str) -> Changes:
         """Remove an unused label; a label still used by spans is refused."""
         label = self.label(name)
-        used = self.conn.execute(
-            "SELECT count(*) FROM spans WHERE label_id = ?", [label.id]
-        ).fetchone()[0]
+        used = self.conn.execute("SELECT count(*) FROM spans WHERE label_id = ?", [label.id]).fetchone()[0]
         if used:
             raise SchemeError(f"Label {name!r} is used by {used} spans; delete or relabel them first.")
         with self._write() as conn:
@@ -283,9 +277,10 @@ class Store:
                 seen: set[str] = set()
                 for article in articles:
                     digest = content_hash(article.text)
-                    exists = digest in seen or conn.execute(
-                        "SELECT 1 FROM articles WHERE content_hash = ?", [digest]
-                    ).fetchone()
+                    exists = (
+                        digest in seen
+                        or conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", [digest]).fetchone()
+                    )
                     if exists:
                         duplicates.append(article.title)
                         continue
@@ -365,9 +360,7 @@ class Store:
         if status is None:
             rows = self.conn.execute("SELECT id FROM articles ORDER BY id")
         else:
-            rows = self.conn.execute(
-                "SELECT id FROM articles WHERE status = ? ORDER BY id", [str(status)]
-            )
+            rows = self.conn.execute("SELECT id FROM articles WHERE status = ? ORDER BY id", [str(status)])
         return [row[0] for row in rows]
 
     def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
@@ -415,7 +408,7 @@ class Store:
     def spans(self, article_id: int) -> list[Span]:
         """The article's spans ordered by start, then longest first."""
         rows = self.conn.execute(
-            _SPAN_SELECT + " WHERE s.article_id = ? ORDER BY s.start, s.\"end\" DESC, s.id",
+            _SPAN_SELECT + ' WHERE s.article_id = ? ORDER BY s.start, s."end" DESC, s.id',
             [article_id],
         )
         return [_span(row) for row in rows]
@@ -583,8 +576,7 @@ class Store:
             if exists:
                 raise ValueError("These spans are already related that way.")
             cursor = conn.execute(
-                "INSERT INTO relations (from_span, to_span, type, annotator, created) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO relations (from_span, to_span, type, annotator, created) VALUES (?, ?, ?, ?, ?)",
                 [from_span, to_span, type, self.annotator, _now()],
             )
         return Changes(
@@ -617,9 +609,7 @@ class Store:
     def status_counts(self) -> dict[str, int]:
         """Number of articles per status (every status present, zero included)."""
         counts = {str(status): 0 for status in Status}
-        for status, count in self.conn.execute(
-            "SELECT status, count(*) FROM articles GROUP BY status"
-        ):
+        for status, count in self.conn.execute("SELECT status, count(*) FROM articles GROUP BY status"):
             counts[status] = count
         return counts
 
@@ -654,7 +644,7 @@ class Store:
         )
         span_where = f"WHERE l.name IN ({','.join('?' * len(label_names))})" if label_names else ""
         spans = self.conn.cursor().execute(
-            _SPAN_SELECT + f" {span_where} ORDER BY s.article_id, s.start, s.\"end\" DESC, s.id",
+            _SPAN_SELECT + f' {span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
             label_names,
         )
         relations = self.conn.cursor().execute(
