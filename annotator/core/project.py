@@ -1,0 +1,32 @@
+"""Where projects live, and the first run that fills a new default project with sample articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import appdirs
+
+from annotator.core.store import Store
+
+APP_NAME = "annotator"
+PROJECT_SUFFIX = ".annotator"
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def default_project_path() -> Path:
+    """`default.annotator` in the user data directory (XDG_DATA_HOME on Linux)."""
+    return Path(appdirs.user_data_dir(APP_NAME, appauthor=False)) / f"default{PROJECT_SUFFIX}"
+
+
+def open_project(path: str | Path | None = None, annotator: str | None = None) -> Store:
+    """Open (or create) a project. The default project, when new, gets the sample articles so a
+    new user sees real text at once."""
+    is_default = path is None
+    path = default_project_path() if path is None else Path(path)
+    first_run = not path.exists()
+    store = Store.open(path, annotator)
+    if is_default and first_run and store.is_new and SEEDS_DIR.is_dir():
+        from annotator.core.importers import import_paths
+
+        import_paths(store, [SEEDS_DIR])
+    return store
