@@ -355,13 +355,22 @@ class Store:
             raise KeyError(article_id)
         return _article(row)
 
-    def article_ids(self, status: Status | None = None) -> list[int]:
-        """Ids of all articles (or those with `status`), in import order."""
-        if status is None:
-            rows = self.conn.execute("SELECT id FROM articles ORDER BY id")
-        else:
-            rows = self.conn.execute("SELECT id FROM articles WHERE status = ? ORDER BY id", [str(status)])
-        return [row[0] for row in rows]
+    ARTICLE_ORDER = {
+        "id": "id",
+        "title": "title COLLATE NOCASE",
+        "outlet": "outlet COLLATE NOCASE",
+        "published": "published",
+        "status": "status",
+        "spans": "(SELECT count(*) FROM spans s WHERE s.article_id = articles.id)",
+    }
+
+    def article_ids(
+        self, status: Status | None = None, order_by: str = "id", descending: bool = False
+    ) -> list[int]:
+        """Ids of all articles (or those with `status`), ordered by one of ARTICLE_ORDER's keys."""
+        order = f"{self.ARTICLE_ORDER[order_by]} {'DESC' if descending else 'ASC'}, id"
+        where, args = ("WHERE status = ?", [str(Status(status))]) if status else ("", [])
+        return [row[0] for row in self.conn.execute(f"SELECT id FROM articles {where} ORDER BY {order}", args)]
 
     def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
         """List rows (no text) for these ids, keyed by id."""
@@ -449,7 +458,6 @@ class Store:
                     now,
                 ],
             )
-            self._touch(conn, article_id)
         return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({cursor.lastrowid}))
 
     def update_span(
@@ -461,8 +469,10 @@ class Store:
         label: str | None = None,
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
+        updated: str | None = None,
     ) -> Changes:
-        """Change any of a span's range, label, attributes or note."""
+        """Change any of a span's range, label, attributes or note. `updated` is for undo, which
+        puts back the old timestamp too."""
         old = self.span(span_id)
         new = replace(
             old,
@@ -484,7 +494,7 @@ class Store:
                     label_id,
                     json.dumps(new.attributes, ensure_ascii=False),
                     new.note,
-                    _now(),
+                    updated or _now(),
                     span_id,
                 ],
             )
@@ -692,11 +702,6 @@ class Store:
         if row is None:
             raise KeyError(article_id)
         return row[0]
-
-    def _touch(self, conn: sqlite3.Connection, article_id: int) -> None:
-        conn.execute(
-            "UPDATE articles SET status = 'in_progress' WHERE id = ? AND status = 'new'", [article_id]
-        )
 
     def _ensure_annotator_in(self, conn: sqlite3.Connection, name: str) -> None:
         conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])

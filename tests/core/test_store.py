@@ -87,14 +87,14 @@ def test_folder_is_refused(tmp_path):
         Store.open(tmp_path)
 
 
-def test_add_span_returns_changes_and_marks_article_in_progress(store, article_id):
+def test_add_span_returns_changes_and_records_the_annotator(store, article_id):
     changes = store.add_span(article_id, 0, 6, "actor", {"type": "person"})
     (span_id,) = changes.spans
     assert changes.op == "add_span" and changes.articles == {article_id}
     span = store.span(span_id)
     assert (span.start, span.end, span.label, span.annotator) == (0, 6, "actor", "ana")
     assert span.attributes == {"type": "person"}
-    assert store.article(article_id).status == Status.IN_PROGRESS
+    assert store.article(article_id).status == Status.NEW
 
 
 @pytest.mark.parametrize("start,end", [(-1, 3), (3, 3), (5, 2), (0, 10_000)])

@@ -1,0 +1,186 @@
+"""Every action of the window and its default shortcuts, declared once. Menus, the shortcut
+help and tests are built from this table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+Key = QKeySequence.StandardKey
+
+
+class ActionId(StrEnum):
+    NEW_PROJECT = "annotator:file:new"
+    OPEN_PROJECT = "annotator:file:open"
+    IMPORT = "annotator:file:import"
+    IMPORT_FOLDER = "annotator:file:import_folder"
+    EXPORT = "annotator:file:export"
+    QUIT = "annotator:file:quit"
+    UNDO = "annotator:edit:undo"
+    REDO = "annotator:edit:redo"
+    DELETE_SPAN = "annotator:span:delete"
+    RELATE = "annotator:span:relate"
+    DELETE_RELATION = "annotator:span:delete_relation"
+    NEXT_SPAN = "annotator:span:next"
+    PREVIOUS_SPAN = "annotator:span:previous"
+    EDIT_SCHEME = "annotator:edit:scheme"
+    TOGGLE_SNAP = "annotator:edit:snap_to_words"
+    FIND = "annotator:edit:find"
+    FIND_NEXT = "annotator:edit:find_next"
+    FIND_PREVIOUS = "annotator:edit:find_previous"
+    SEARCH_CORPUS = "annotator:edit:search_corpus"
+    DONE_AND_NEXT = "annotator:article:done_next"
+    SKIP_AND_NEXT = "annotator:article:skip_next"
+    NEXT_ARTICLE = "annotator:article:next"
+    PREVIOUS_ARTICLE = "annotator:article:previous"
+    ZOOM_IN = "annotator:view:zoom_in"
+    ZOOM_OUT = "annotator:view:zoom_out"
+    SHORTCUTS = "annotator:help:shortcuts"
+    ABOUT = "annotator:help:about"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: ActionId
+    title: str
+    shortcuts: tuple[QKeySequence | str | Key, ...] = ()
+    tip: str = ""
+    checkable: bool = False
+    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut
+
+
+ACTIONS = (
+    ActionSpec(ActionId.NEW_PROJECT, "&New Project…", (Key.New,), "Create a project file anywhere"),
+    ActionSpec(ActionId.OPEN_PROJECT, "&Open Project…", (Key.Open,), "Open a project file"),
+    ActionSpec(ActionId.IMPORT, "&Import Files…", ("Ctrl+I",), "Import .txt, .html, .csv or .jsonl files"),
+    ActionSpec(ActionId.IMPORT_FOLDER, "Import &Folder…", ("Ctrl+Shift+I",), "Import every file in a folder"),
+    ActionSpec(ActionId.EXPORT, "&Export…", ("Ctrl+E",), "Write the labelled dataset"),
+    ActionSpec(ActionId.QUIT, "&Quit", (Key.Quit, "Ctrl+Q")),
+    ActionSpec(ActionId.UNDO, "&Undo", (Key.Undo,)),
+    ActionSpec(ActionId.REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionSpec(ActionId.DELETE_SPAN, "&Delete Span", ("Del", "Backspace"), "Delete the selected span"),
+    ActionSpec(
+        ActionId.RELATE,
+        "&Attribute Quote to Actor",
+        ("R",),
+        "With a quote selected, press R, then click or Tab to the actor and press Enter",
+    ),
+    ActionSpec(
+        ActionId.DELETE_RELATION, "Remove Attribution", ("Shift+R",), "Remove the selected span's relations"
+    ),
+    ActionSpec(ActionId.NEXT_SPAN, "Next Span", ("Tab",)),
+    ActionSpec(ActionId.PREVIOUS_SPAN, "Previous Span", ("Shift+Tab",)),
+    ActionSpec(ActionId.EDIT_SCHEME, "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour labels"),
+    ActionSpec(ActionId.TOGGLE_SNAP, "&Snap Selection to Words", ("Ctrl+Shift+W",), checkable=True),
+    ActionSpec(ActionId.FIND, "&Find in Article…", (Key.Find,)),
+    ActionSpec(ActionId.FIND_NEXT, "Find &Next", (Key.FindNext, "F3")),
+    ActionSpec(ActionId.FIND_PREVIOUS, "Find &Previous", (Key.FindPrevious, "Shift+F3")),
+    ActionSpec(ActionId.SEARCH_CORPUS, "&Search All Articles…", ("Ctrl+Shift+F",)),
+    ActionSpec(
+        ActionId.DONE_AND_NEXT,
+        "Mark &Done and Next",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Mark this article done and open the next one not done",
+    ),
+    ActionSpec(ActionId.SKIP_AND_NEXT, "S&kip and Next", ("Ctrl+Shift+Return",)),
+    ActionSpec(ActionId.NEXT_ARTICLE, "N&ext Article", ("Alt+Down", "Ctrl+PgDown")),
+    ActionSpec(ActionId.PREVIOUS_ARTICLE, "P&revious Article", ("Alt+Up", "Ctrl+PgUp")),
+    ActionSpec(ActionId.ZOOM_IN, "Zoom &In", (Key.ZoomIn, "Ctrl+=")),
+    ActionSpec(ActionId.ZOOM_OUT, "Zoom &Out", (Key.ZoomOut,)),
+    ActionSpec(ActionId.SHORTCUTS, "&Keyboard Shortcuts", (Key.HelpContents, "F1")),
+    ActionSpec(ActionId.ABOUT, "&About annotator"),
+)
+
+MENUS = (
+    (
+        "&File",
+        (
+            ActionId.NEW_PROJECT,
+            ActionId.OPEN_PROJECT,
+            "recent",
+            "-",
+            ActionId.IMPORT,
+            ActionId.IMPORT_FOLDER,
+            ActionId.EXPORT,
+            "-",
+            ActionId.QUIT,
+        ),
+    ),
+    (
+        "&Edit",
+        (
+            ActionId.UNDO,
+            ActionId.REDO,
+            "-",
+            ActionId.DELETE_SPAN,
+            ActionId.RELATE,
+            ActionId.DELETE_RELATION,
+            ActionId.NEXT_SPAN,
+            ActionId.PREVIOUS_SPAN,
+            "-",
+            ActionId.FIND,
+            ActionId.FIND_NEXT,
+            ActionId.FIND_PREVIOUS,
+            ActionId.SEARCH_CORPUS,
+            "-",
+            ActionId.TOGGLE_SNAP,
+            ActionId.EDIT_SCHEME,
+        ),
+    ),
+    (
+        "&Article",
+        (
+            ActionId.DONE_AND_NEXT,
+            ActionId.SKIP_AND_NEXT,
+            "-",
+            ActionId.NEXT_ARTICLE,
+            ActionId.PREVIOUS_ARTICLE,
+        ),
+    ),
+    ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", "docks")),
+    ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
+)
+
+
+def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
+    """The spec's shortcuts as key sequences, standard keys expanded for this platform."""
+    sequences: list[QKeySequence] = []
+    for shortcut in spec.shortcuts:
+        if isinstance(shortcut, Key):
+            found = QKeySequence.keyBindings(shortcut)
+        else:
+            found = [QKeySequence(shortcut)]
+        sequences += [s for s in found if not s.isEmpty() and s not in sequences]
+    return sequences
+
+
+def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
+    """One QAction per spec, added to `parent` so its shortcuts work wherever focus is."""
+    actions: dict[ActionId, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.title, parent)
+        action.setObjectName(spec.id)
+        action.setShortcuts(key_sequences(spec))
+        action.setShortcutContext(spec.context)
+        action.setCheckable(spec.checkable)
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        parent.addAction(action)
+        actions[spec.id] = action
+    return actions
+
+
+def label_action(parent: QWidget, name: str, shortcut: str) -> QAction:
+    """The action that applies a label: created from the scheme, registered like the others."""
+    action = QAction(f"Label as {name}", parent)
+    action.setObjectName(f"annotator:label:{name}")
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut.upper()))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    parent.addAction(action)
+    return action

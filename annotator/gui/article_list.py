@@ -1,0 +1,69 @@
+"""The article list dock: filter by status, search the corpus, sort, pick an article."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from annotator.core.model import Status
+from annotator.gui.models import STATUS_TEXT, ArticleTableModel
+
+
+class ArticleList(QWidget):
+    """Emits `article_chosen(id)`; `search_changed(text)` asks the window to run a corpus search."""
+
+    article_chosen = Signal(int)
+    search_changed = Signal(str)
+
+    def __init__(self, model: ArticleTableModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("article_list")
+        self.model = model
+        self.search = QLineEdit()
+        self.search.setObjectName("corpus_search")
+        self.search.setPlaceholderText("Search all articles…")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(lambda: self.search_changed.emit(self.search.text()))
+        self.search.textChanged.connect(lambda text: text or self.search_changed.emit(""))
+        self.status = QComboBox()
+        self.status.setObjectName("status_filter")
+        self.status.addItem("All", None)
+        for status in Status:
+            self.status.addItem(STATUS_TEXT[status].capitalize(), status)
+        self.status.currentIndexChanged.connect(lambda _: model.set_status_filter(self.status.currentData()))
+        self.table = QTableView()
+        self.table.setObjectName("article_table")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 90), (2, 80), (3, 80), (4, 50)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self.table.activated.connect(self._chosen)
+        self.table.clicked.connect(self._chosen)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+
+    def _chosen(self, index) -> None:
+        if index.isValid():
+            self.article_chosen.emit(self.model.article_id(index.row()))
+
+    def show_current(self, article_id: int) -> None:
+        """Select the row of the open article without emitting `article_chosen`."""
+        row = self.model.row_of(article_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))

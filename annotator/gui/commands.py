@@ -1,0 +1,169 @@
+"""Undoable edits. Each command calls exactly one store method in `redo()` and its inverse in
+`undo()`, then announces the returned `Changes` through `StoreEvents`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.model import Changes, Relation, Span, Status
+from annotator.core.scheme import Label, SchemeError
+from annotator.core.store import Store, StoreError
+from annotator.gui.events import StoreEvents
+
+
+class StoreCommand(QUndoCommand):
+    """Base: holds the store and the event hub; subclasses hold ids and values only and implement
+    `apply()` and `revert()`, each one store call returning its `Changes`.
+
+    A store error never escapes into Qt: it is announced through `events.failed`, and a command
+    that failed on its first run is marked obsolete so the undo stack drops it.
+    """
+
+    def __init__(self, store: Store, events: StoreEvents, text: str):
+        super().__init__(text)
+        self.store = store
+        self.events = events
+        self.error = ""
+
+    def apply(self) -> Changes:
+        raise NotImplementedError
+
+    def revert(self) -> Changes:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, step) -> None:
+        try:
+            changes = step()
+        except (StoreError, SchemeError, ValueError, KeyError) as error:
+            self.error = str(error) if not isinstance(error, KeyError) else "That item no longer exists."
+            self.setObsolete(True)
+            self.events.failed.emit(self.error)
+            return
+        self.events.changed.emit(changes, self)
+
+
+class AddSpanCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, article_id: int, start: int, end: int, label: str):
+        super().__init__(store, events, f"Add {label}")
+        self.args = (article_id, start, end, label)
+        self.span: Span | None = None
+
+    def apply(self) -> Changes:
+        if self.span is None:
+            changes = self.store.add_span(*self.args)
+            self.span = self.store.span(next(iter(changes.spans)))
+        else:
+            changes = self.store.restore_spans([self.span])
+        return changes
+
+    def revert(self) -> Changes:
+        return self.store.delete_span(self.span.id)
+
+
+class DeleteSpanCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, span: Span):
+        super().__init__(store, events, f"Delete {span.label}")
+        self.span = span
+        self.relations: list[Relation] = []
+
+    def apply(self) -> Changes:
+        self.relations = [
+            r for r in self.store.relations(self.span.article_id) if self.span.id in (r.from_span, r.to_span)
+        ]
+        return self.store.delete_span(self.span.id)
+
+    def revert(self) -> Changes:
+        return self.store.restore_spans([self.span], self.relations)
+
+
+class UpdateSpanCommand(StoreCommand):
+    """Change a span's label, attributes or note; `fields` are keyword arguments of update_span."""
+
+    def __init__(self, store: Store, events: StoreEvents, old: Span, text: str, **fields: Any):
+        super().__init__(store, events, text)
+        self.span_id = old.id
+        self.new = fields
+        self.old = {name: getattr(old, name) for name in fields} | {"updated": old.updated}
+
+    def apply(self) -> Changes:
+        return self.store.update_span(self.span_id, **self.new)
+
+    def revert(self) -> Changes:
+        return self.store.update_span(self.span_id, **self.old)
+
+
+class AddRelationCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, from_span: int, to_span: int, type: str):
+        super().__init__(store, events, f"Relate ({type})")
+        self.args = (from_span, to_span, type)
+        self.relation: Relation | None = None
+
+    def apply(self) -> Changes:
+        if self.relation is None:
+            changes = self.store.add_relation(*self.args)
+            self.relation = self.store.relation(next(iter(changes.relations)))
+        else:
+            changes = self.store.restore_spans([], [self.relation])
+        return changes
+
+    def revert(self) -> Changes:
+        return self.store.delete_relation(self.relation.id)
+
+
+class DeleteRelationCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, relation: Relation):
+        super().__init__(store, events, "Delete relation")
+        self.relation = relation
+
+    def apply(self) -> Changes:
+        return self.store.delete_relation(self.relation.id)
+
+    def revert(self) -> Changes:
+        return self.store.restore_spans([], [self.relation])
+
+
+class SetStatusCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, article_id: int, old: Status, new: Status):
+        super().__init__(store, events, f"Mark {new}")
+        self.article_id = article_id
+        self.old, self.new = old, new
+
+    def apply(self) -> Changes:
+        return self.store.set_status(self.article_id, self.new)
+
+    def revert(self) -> Changes:
+        return self.store.set_status(self.article_id, self.old)
+
+
+class AddLabelCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, label: Label):
+        super().__init__(store, events, f"Add label {label.name}")
+        self.label = label
+
+    def apply(self) -> Changes:
+        return self.store.add_label(
+            self.label.name, self.label.color, self.label.shortcut, self.label.attributes
+        )
+
+    def revert(self) -> Changes:
+        return self.store.delete_label(self.label.name)
+
+
+class UpdateLabelCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, old: Label, new: Label):
+        super().__init__(store, events, f"Edit label {new.name}")
+        self.old, self.new = old, new
+
+    def apply(self) -> Changes:
+        return self.store.update_label(self.new)
+
+    def revert(self) -> Changes:
+        return self.store.update_label(self.old)

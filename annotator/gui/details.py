@@ -1,0 +1,140 @@
+"""Span details: the selected span's text, label, attributes, note and relations, editable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Relation, Span
+from annotator.core.scheme import AttributeSpec, Label
+
+UNSET = "—"
+
+
+class SpanDetails(QWidget):
+    """Edits are emitted as requests; the window turns them into undoable commands."""
+
+    update_requested = Signal(int, dict)  # span id, keyword arguments for update_span
+    delete_relation_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("span_details")
+        self.span: Span | None = None
+        self.labels: list[Label] = []
+        layout = QVBoxLayout(self)
+        self.empty = QLabel("No span selected.\nClick a span or press Tab.")
+        self.empty.setEnabled(False)
+        layout.addWidget(self.empty)
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label = QComboBox()
+        self.label.setObjectName("details_label")
+        self.label.activated.connect(self._label_chosen)
+        self.note = QLineEdit()
+        self.note.setObjectName("details_note")
+        self.note.setPlaceholderText("Note")
+        self.note.editingFinished.connect(self._note_edited)
+        self.relations = QListWidget()
+        self.relations.setObjectName("details_relations")
+        self.relations.setMaximumHeight(90)
+        self.remove_relation = QPushButton("Remove attribution")
+        self.remove_relation.clicked.connect(self._remove_relation)
+        self.form.addRow("Text", self.text)
+        self.form.addRow("Label", self.label)
+        self.attribute_rows: list[QWidget] = []
+        self.form.addRow("Note", self.note)
+        self.form.addRow("Relations", self.relations)
+        self.form.addRow("", self.remove_relation)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.show_span(None)
+
+    def set_labels(self, labels: list[Label]) -> None:
+        self.labels = labels
+        self.label.clear()
+        self.label.addItems([label.name for label in labels])
+
+    def show_span(
+        self, span: Span | None, text: str = "", relations: list[tuple[Relation, str]] = ()
+    ) -> None:
+        """Show `span` (None: nothing selected). `relations` pairs each relation with a description."""
+        self.span = span
+        self.empty.setVisible(span is None)
+        self.body.setVisible(span is not None)
+        for widget in self.attribute_rows:
+            self.form.removeRow(widget)
+        self.attribute_rows = []
+        if span is None:
+            return
+        self.text.setText(text if len(text) < 600 else text[:600] + "…")
+        self.label.setCurrentText(span.label)
+        label = next((lab for lab in self.labels if lab.name == span.label), None)
+        for index, spec in enumerate(label.attributes if label else ()):
+            editor = self._attribute_editor(spec, span.attributes.get(spec.name))
+            editor.setObjectName(f"attribute:{spec.name}")
+            self.form.insertRow(2 + index, spec.name.replace("_", " ").capitalize(), editor)
+            self.attribute_rows.append(editor)
+        self.note.setText(span.note)
+        self.relations.clear()
+        for relation, description in relations:
+            item = QListWidgetItem(description)
+            item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            self.relations.addItem(item)
+        self.remove_relation.setEnabled(bool(relations))
+
+    def _attribute_editor(self, spec: AttributeSpec, value: Any) -> QWidget:
+        name, choices = spec.name, spec.choices
+        if spec.kind == "bool":
+            box = QCheckBox()
+            box.setChecked(bool(value))
+            box.toggled.connect(lambda checked: self._set_attribute(name, checked))
+            return box
+        if spec.kind == "text":
+            line = QLineEdit(str(value or ""))
+            line.editingFinished.connect(lambda: self._set_attribute(name, line.text().strip() or None))
+            return line
+        combo = QComboBox()
+        combo.addItems([UNSET, *choices])
+        combo.setCurrentText(str(value) if value in choices else UNSET)
+        combo.activated.connect(lambda i: self._set_attribute(name, None if i == 0 else choices[i - 1]))
+        return combo
+
+    def _set_attribute(self, name: str, value: Any) -> None:
+        if self.span is None or self.span.attributes.get(name) == value:
+            return
+        attributes = {k: v for k, v in self.span.attributes.items() if k != name}
+        if value is not None:
+            attributes[name] = value
+        self.update_requested.emit(self.span.id, {"attributes": attributes})
+
+    def _label_chosen(self, index: int) -> None:
+        name = self.label.itemText(index)
+        if self.span is not None and name != self.span.label:
+            self.update_requested.emit(self.span.id, {"label": name})
+
+    def _note_edited(self) -> None:
+        if self.span is not None and self.note.text() != self.span.note:
+            self.update_requested.emit(self.span.id, {"note": self.note.text()})
+
+    def _remove_relation(self) -> None:
+        item = self.relations.currentItem() or self.relations.item(0)
+        if item is not None:
+            self.delete_relation_requested.emit(item.data(Qt.ItemDataRole.UserRole))
