@@ -370,7 +370,9 @@ class Store:
         """Ids of all articles (or those with `status`), ordered by one of ARTICLE_ORDER's keys."""
         order = f"{self.ARTICLE_ORDER[order_by]} {'DESC' if descending else 'ASC'}, id"
         where, args = ("WHERE status = ?", [str(Status(status))]) if status else ("", [])
-        return [row[0] for row in self.conn.execute(f"SELECT id FROM articles {where} ORDER BY {order}", args)]
+        return [
+            row[0] for row in self.conn.execute(f"SELECT id FROM articles {where} ORDER BY {order}", args)
+        ]
 
     def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
         """List rows (no text) for these ids, keyed by id."""
@@ -652,30 +654,45 @@ class Store:
             f"content_hash, imported_at, meta FROM articles {where} ORDER BY id",
             statuses,
         )
-        span_where = f"WHERE l.name IN ({','.join('?' * len(label_names))})" if label_names else ""
-        spans = self.conn.cursor().execute(
-            _SPAN_SELECT + f' {span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
-            label_names,
+        span_conditions, span_args = [], []
+        if statuses:
+            span_conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
+            span_args += statuses
+        if label_names:
+            span_conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
+            span_args += label_names
+        span_where = ("WHERE " + " AND ".join(span_conditions)) if span_conditions else ""
+        spans = _rows(
+            self.conn.execute(
+                _SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
+                f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
+                span_args,
+            )
         )
-        relations = self.conn.cursor().execute(
-            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, s.article_id "
-            "FROM relations r JOIN spans s ON s.id = r.from_span ORDER BY s.article_id, r.id"
+        relation_where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
+        relations = _rows(
+            self.conn.execute(
+                "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, s.article_id "
+                "FROM relations r JOIN spans s ON s.id = r.from_span "
+                f"JOIN articles a ON a.id = s.article_id {relation_where} ORDER BY s.article_id, r.id",
+                statuses,
+            )
         )
-        next_span = spans.fetchone()
-        next_relation = relations.fetchone()
+        next_span = next(spans, None)
+        next_relation = next(relations, None)
         for row in articles:
             article = _article(row)
             article_spans: list[Span] = []
             while next_span is not None and next_span[1] <= article.id:
                 if next_span[1] == article.id:
                     article_spans.append(_span(next_span))
-                next_span = spans.fetchone()
+                next_span = next(spans, None)
             kept = {span.id for span in article_spans}
             article_relations: list[Relation] = []
             while next_relation is not None and next_relation[5] <= article.id:
                 if next_relation[5] == article.id and next_relation[1] in kept and next_relation[2] in kept:
                     article_relations.append(Relation(*next_relation[:5]))
-                next_relation = relations.fetchone()
+                next_relation = next(relations, None)
             yield article, article_spans, article_relations
 
     def count_spans(self, status: Iterable[Status] = (), labels: Iterable[str] = ()) -> int:
@@ -722,6 +739,12 @@ _SPAN_SELECT = (
 )
 
 
+def _rows(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
+    """Iterate a cursor in batches (fewer round trips than fetchone)."""
+    while batch := cursor.fetchmany(size):
+        yield from batch
+
+
 def _article(row: tuple) -> Article:
     return Article(
         id=row[0],
@@ -746,7 +769,7 @@ def _span(row: tuple) -> Span:
         start=row[2],
         end=row[3],
         label=row[4],
-        attributes=json.loads(row[5]),
+        attributes={} if row[5] == "{}" else json.loads(row[5]),
         note=row[6],
         annotator=row[7],
         created=row[8],

@@ -1,0 +1,143 @@
+"""Corpus search over the FTS5 index, safe for anything an analyst types.
+
+FTS5 has its own query language and raises on input such as `foo "bar`, a bare `AND` or
+`U.S.-China`. We never pass user text through: `fts_query` keeps only the words, each quoted as an
+FTS5 string, so operators and punctuation lose their meaning and every input is a valid query.
+A word ending in `*` stays a prefix query. Words are runs of letters and digits together with the
+combining marks that follow them, so a decomposed `café` (e + U+0301) stays one word; the index's
+tokenizer (`unicode61 remove_diacritics 2`) then folds case and diacritics, so `cafe` finds `café`.
+`match_ranges` applies the same folding in Python, to highlight hits in the text view.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+log = logging.getLogger(__name__)
+
+# The title weighs more than the body: an article about X usually names X in its title.
+TITLE_WEIGHT = 5.0
+TEXT_WEIGHT = 1.0
+SNIPPET_TOKENS = 12
+
+_SEARCH_SQL = (
+    "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
+    "WHERE articles_fts MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result; `rank` is FTS5's bm25 score, lower (more negative) is better."""
+
+    article_id: int
+    title: str
+    snippet: str
+    rank: float
+
+
+def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
+    """The best `limit` articles matching all words of `query`, best first; [] for no usable words."""
+    expression = fts_query(query)
+    if not expression or limit <= 0:
+        return []
+    try:
+        rows = store.conn.execute(
+            _SEARCH_SQL,
+            [SNIPPET_TOKENS, expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit],
+        ).fetchall()
+    except sqlite3.OperationalError as error:
+        # fts_query makes this unreachable for known input; a search box must still never crash.
+        log.warning("search for %r (%s) failed: %s", query, expression, error)
+        return []
+    return [Hit(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 MATCH expression for raw input: its words quoted and ANDed, '' if it has none."""
+    terms = []
+    for match in _query_pattern().finditer(text):
+        word, star = match.group(1), match.group(2)
+        terms.append('"' + word.replace('"', '""') + '"' + star)
+    return " ".join(terms)
+
+
+def match_ranges(text: str, query: str) -> list[tuple[int, int]]:
+    """Code-point ranges `[start, end)` of the words in `text` that the words of `query` match.
+
+    Matching is on whole words, ignoring case and diacritics, like the index; a query word ending
+    in `*` also matches the words it begins. Ranges come in text order and never overlap.
+    """
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for match in _query_pattern().finditer(query):
+        key = _fold(match.group(1))
+        if not key:
+            continue
+        if match.group(2):
+            prefixes.append(key)
+        else:
+            exact.add(key)
+    if not exact and not prefixes:
+        return []
+    prefix_tuple = tuple(prefixes)
+    ranges = []
+    for match in _word_pattern().finditer(text):
+        key = _fold(match.group())
+        if key in exact or (prefix_tuple and key.startswith(prefix_tuple)):
+            ranges.append(match.span())
+    return ranges
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics: the comparison key the index's tokenizer also uses."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.combining(char))
+
+
+@cache
+def _word_pattern() -> re.Pattern[str]:
+    """A word: a letter or digit, then letters, digits and combining marks (built once, ~70 ms)."""
+    marks = _class_of(
+        code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)).startswith("M")
+    )
+    return re.compile(rf"[^\W_](?:[^\W_]|[{marks}])*")
+
+
+@cache
+def _query_pattern() -> re.Pattern[str]:
+    return re.compile(rf"({_word_pattern().pattern})(\*?)")
+
+
+def _class_of(codes: Iterable[int]) -> str:
+    """A regex character-class body for ascending code points, as ranges."""
+    parts: list[str] = []
+    start = previous = -2
+    for code in codes:
+        if code != previous + 1:
+            if start >= 0:
+                parts.append(_range(start, previous))
+            start = code
+        previous = code
+    if start >= 0:
+        parts.append(_range(start, previous))
+    return "".join(parts)
+
+
+def _range(first: int, last: int) -> str:
+    if first == last:
+        return re.escape(chr(first))
+    return f"{re.escape(chr(first))}-{re.escape(chr(last))}"

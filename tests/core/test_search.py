@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.core.model import NewArticle
+from annotator.core.search import Hit, fts_query, match_ranges, search
+from annotator.core.store import Store
+
+ARTICLES = [
+    NewArticle(title="Weather report", text="Rain tomorrow. Sanctions were not discussed."),
+    NewArticle(
+        title="Sanctions on energy exports",
+        text="The sanctions package targets energy. Critics say sanctions rarely work.",
+    ),
+    NewArticle(title="Cafés in Kyiv", text="A report on the café scene 😀 and its naïve charm."),
+    NewArticle(title="Trade", text="U.S.-China trade talks resumed; AND( the NEAR future looks open."),
+    NewArticle(title="Rights", text='O\'Brien said "no" to the DROP TABLE joke -- twice.'),
+]
+
+HOSTILE = [
+    "",
+    " ",
+    '"',
+    '""',
+    '"unbalanced',
+    'sanctions"',
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "AND(",
+    "sanctions AND",
+    "NOT sanctions",
+    "NEAR(sanctions energy, 2)",
+    "*",
+    "**",
+    "sanc**",
+    "*sanc",
+    "-",
+    "-sanctions",
+    "U.S.-China",
+    "(",
+    ")",
+    "((sanctions",
+    "sanctions)",
+    "'; DROP TABLE articles; --",
+    "title:sanctions",
+    "{title text}: energy",
+    "^sanctions",
+    "+ - @ # $ % ^ & *",
+    "...",
+    "😀",
+    "😀sanctions😀",
+    "🇺🇦",
+    "\x00",
+    "sanctions\x00energy",
+    "\u0301",
+    "e\u0301",
+    "\ud800",
+    "a_b",
+    "_",
+    "x" * 5000,
+    "sanctions " * 300,
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "p.db", annotator="tester")
+    store.add_articles(ARTICLES)
+    yield store
+    store.close()
+
+
+def ids(hits: list[Hit]) -> list[int]:
+    return [hit.article_id for hit in hits]
+
+
+def test_title_and_frequency_rank_first(store: Store):
+    hits = search(store, "sanctions")
+    assert ids(hits) == [2, 1]
+    assert hits[0].title == "Sanctions on energy exports"
+    assert hits[0].rank < hits[1].rank
+
+
+def test_snippets_mark_the_hits(store: Store):
+    (hit,) = search(store, "charm")
+    assert "«charm»" in hit.snippet
+    assert all("«" in hit.snippet and "»" in hit.snippet for hit in search(store, "sanctions"))
+
+
+def test_all_words_must_match(store: Store):
+    assert ids(search(store, "sanctions energy")) == [2]
+    assert search(store, "sanctions giraffe") == []
+
+
+def test_trailing_star_is_a_prefix_query(store: Store):
+    assert ids(search(store, "sanc*")) == [2, 1]
+    assert search(store, "sanc") == []
+
+
+def test_diacritics_and_case_are_ignored(store: Store):
+    assert ids(search(store, "cafe")) == [3]
+    assert ids(search(store, "CAFÉ")) == [3]
+    assert ids(search(store, "naive")) == [3]
+
+
+def test_operators_and_punctuation_are_plain_words(store: Store):
+    assert ids(search(store, "U.S.-China")) == [4]
+    assert sorted(ids(search(store, "AND("))) == [3, 4]  # the word "and"
+    assert ids(search(store, "NEAR")) == [4]
+    assert ids(search(store, "'; DROP TABLE articles; --")) == []
+    assert ids(search(store, "DROP TABLE")) == [5]
+    assert store.article_count() == len(ARTICLES)
+
+
+def test_limit_caps_the_hits(store: Store):
+    assert len(search(store, "sanctions", limit=1)) == 1
+    assert search(store, "sanctions", limit=0) == []
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_never_raises(store: Store, query: str):
+    hits = search(store, query)
+    assert isinstance(hits, list)
+    assert all(isinstance(hit, Hit) for hit in hits)
+
+
+def test_input_without_words_gives_no_query_and_no_hits(store: Store):
+    for query in ("", "  ", "😀 🇺🇦", "...", "-- ()", "_"):
+        assert fts_query(query) == ""
+        assert search(store, query) == []
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('say "hello" AND(bye)') == '"say" "hello" "AND" "bye"'
+    assert fts_query("U.S.-China") == '"U" "S" "China"'
+    assert fts_query("sanc* *x") == '"sanc"* "x"'
+    assert fts_query("cafe\u0301 noir") == '"cafe\u0301" "noir"'
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text())
+def test_search_never_raises_on_any_text(store: Store, query: str):
+    assert isinstance(search(store, query), list)
+    assert isinstance(match_ranges("Sanctions 😀 café", query), list)
+
+
+def test_match_ranges_are_code_points_after_emoji():
+    text = "😀🇺🇦 Sanctions, sanctions! unsanctioned sanctionsX"
+    ranges = match_ranges(text, "sanctions")
+    assert ranges == [(4, 13), (15, 24)]
+    assert [text[start:end] for start, end in ranges] == ["Sanctions", "sanctions"]
+
+
+def test_match_ranges_ignore_diacritics_and_keep_combining_marks():
+    text = "Café, cafe\u0301 and CAFE but not cafeteria"
+    assert [text[a:b] for a, b in match_ranges(text, "cafe")] == ["Café", "cafe\u0301", "CAFE"]
+    assert [text[a:b] for a, b in match_ranges(text, "café")] == ["Café", "cafe\u0301", "CAFE"]
+
+
+def test_match_ranges_prefix_and_several_words():
+    text = "Energy sanctions: sanctioned energetic actors."
+    assert [text[a:b] for a, b in match_ranges(text, "sanction* energy")] == [
+        "Energy",
+        "sanctions",
+        "sanctioned",
+    ]
+
+
+def test_match_ranges_in_right_to_left_text():
+    text = "قال الوزير إن العقوبات فشلت"
+    ((start, end),) = match_ranges(text, "العقوبات")
+    assert text[start:end] == "العقوبات" and start == text.index("العقوبات")
+
+
+def test_match_ranges_without_words_is_empty():
+    assert match_ranges("anything", "") == []
+    assert match_ranges("anything", "*** 😀") == []
+    assert match_ranges("", "word") == []
+
+
+@given(prefix=st.text(), word=st.text(alphabet=st.characters(categories=["Ll", "Lu"]), min_size=1))
+def test_match_ranges_find_a_word_after_any_prefix(prefix: str, word: str):
+    text = prefix + " " + word + " tail"
+    start = len(prefix) + 1
+    assert (start, start + len(word)) in match_ranges(text, word)
