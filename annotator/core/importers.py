@@ -129,21 +129,18 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         try:
-            articles = read_file(path)
+            outcome = store.add_articles(iter_file(path))
         except ImportRefused as error:
             summary.refused.append(str(error))
             log.warning("refused %s", error)
+        except ValueError as error:  # a span or label the store rejects (SchemeError included)
+            summary.refused.append(f"{path.name}: not stored ({error})")
+            log.warning("could not store %s: %s", path, error)
         else:
-            try:
-                outcome = store.add_articles(articles)
-            except ValueError as error:  # a span or label the store rejects (SchemeError included)
-                summary.refused.append(f"{path.name}: not stored ({error})")
-                log.warning("could not store %s: %s", path, error)
-            else:
-                summary.articles += len(outcome.article_ids)
-                summary.spans += outcome.span_count
-                summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
-                log.info("imported %s: %d articles", path, len(outcome.article_ids))
+            summary.articles += len(outcome.article_ids)
+            summary.spans += outcome.span_count
+            summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
+            log.info("imported %s: %d articles", path, len(outcome.article_ids))
         if progress is not None:
             progress(path)
     return summary
@@ -152,6 +149,12 @@ def import_paths(
 # ----------------------------------------------------------------------------- reading
 def read_file(path: Path) -> list[NewArticle]:
     """Parse one file into articles or raise `ImportRefused`; nothing is stored here."""
+    return list(iter_file(path))
+
+
+def iter_file(path: Path) -> Iterator[NewArticle]:
+    """Articles of one file, one at a time (a corpus file may be larger than memory); raises
+    `ImportRefused` at the first problem, so a caller storing them in one transaction rolls back."""
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
@@ -163,7 +166,7 @@ def read_file(path: Path) -> list[NewArticle]:
     if not path.is_file():
         raise ImportRefused(path, "not a regular file")
     try:
-        return reader(path)
+        yield from reader(path)
     except OSError as error:
         raise ImportRefused(path, f"cannot be read ({error.strerror or error})") from None
 
@@ -410,9 +413,9 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def _read_csv(path: Path) -> list[NewArticle]:
+def _read_csv(path: Path) -> Iterator[NewArticle]:
     _allow_big_fields()
-    articles: list[NewArticle] = []
+    count = 0
     with _open_lines(path, split_cr=True) as lines:
         reader = None
         try:
@@ -439,12 +442,12 @@ def _read_csv(path: Path) -> list[NewArticle]:
                 line, start = start, reader.line_num + 1
                 if not any(cell.strip() for cell in row):
                     continue
-                articles.append(_csv_article(path, line, columns, keys, row))
+                yield _csv_article(path, line, columns, keys, row)
+                count += 1
         except csv.Error as error:
             raise ImportRefused(path, f"malformed CSV ({error})", reader.line_num if reader else 1) from None
-    if not articles:
+    if not count:
         raise ImportRefused(path, "the header has no rows under it")
-    return articles
 
 
 def _csv_article(path: Path, line: int, columns: list[str], keys: list[str], row: list[str]) -> NewArticle:
@@ -470,12 +473,15 @@ def _csv_article(path: Path, line: int, columns: list[str], keys: list[str], row
 _RESERVED = frozenset({"text", "label", "id", "entities", "spans", "status", "meta", *FIELDS})
 
 
-def _read_jsonl(path: Path) -> list[NewArticle]:
+def _read_jsonl(path: Path) -> Iterator[NewArticle]:
+    count = 0
     with _open_lines(path, split_cr=False) as lines:
-        articles = [_jsonl_article(path, n, line) for n, line in enumerate(lines, 1) if line.strip()]
-    if not articles:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                yield _jsonl_article(path, number, line)
+                count += 1
+    if not count:
         raise ImportRefused(path, "empty file")
-    return articles
 
 
 def _jsonl_article(path: Path, line: int, raw: str) -> NewArticle:
@@ -587,7 +593,7 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-_READERS: dict[str, Callable[[Path], list[NewArticle]]] = {
+_READERS: dict[str, Callable[[Path], Iterable[NewArticle]]] = {
     ".txt": _read_txt,
     ".html": _read_html,
     ".htm": _read_html,
