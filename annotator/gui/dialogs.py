@@ -1,0 +1,225 @@
+"""The window's dialogs: import progress and summary, export, keyboard shortcuts, about."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QProgressDialog,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.core.exporters import EXPORT_FORMATS, export
+from annotator.core.importers import ImportSummary, find_files, import_paths
+from annotator.core.model import Status
+from annotator.core.scheme import Label
+from annotator.core.store import Store, StoreError
+from annotator.gui.actions import ACTIONS, key_sequences
+from annotator.gui.events import StoreEvents
+from annotator.gui.models import STATUS_TEXT
+
+
+class ImportCancelled(Exception):
+    """Raised from the progress callback to stop an import between two files."""
+
+
+def run_import(parent: QWidget, store: Store, paths: list[Path]) -> ImportSummary | None:
+    """Import file by file (each atomic) under a cancellable progress dialog."""
+    files, _ = find_files(paths)
+    progress = QProgressDialog("Importing…", "Cancel", 0, max(len(files), 1), parent)
+    progress.setWindowTitle("Import")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    done = 0
+
+    def advance(path: Path) -> None:
+        nonlocal done
+        done += 1
+        progress.setValue(done)
+        progress.setLabelText(f"Imported {path.name}")
+        QApplication.processEvents()
+        if progress.wasCanceled():
+            raise ImportCancelled
+
+    try:
+        return import_paths(store, paths, progress=advance)
+    except ImportCancelled:
+        QMessageBox.information(parent, "Import", f"Import cancelled after {done} of {len(files)} files.")
+        return None
+    except StoreError as error:
+        QMessageBox.warning(parent, "Import", str(error))
+        return None
+    finally:
+        progress.close()
+
+
+def show_import_summary(parent: QWidget, summary: ImportSummary) -> None:
+    lines = [
+        f"Imported {summary.articles} articles with {summary.spans} spans.",
+        f"Skipped {len(summary.duplicates)} duplicates.",
+    ]
+    if summary.refused:
+        lines.append(f"Refused {len(summary.refused)} files:")
+        lines += [f"• {line}" for line in summary.refused[:20]]
+        if len(summary.refused) > 20:
+            lines.append(f"… and {len(summary.refused) - 20} more.")
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if summary.refused else QMessageBox.Icon.Information,
+        "Import",
+        "\n".join(lines),
+        parent=parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+class ExportDialog(QDialog):
+    """Choose the format and filters; the path is asked next."""
+
+    def __init__(self, parent: QWidget, labels: list[Label]):
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.format = QComboBox()
+        self.format.setObjectName("export_format")
+        self.format.addItems(EXPORT_FORMATS)
+        self.statuses = {status: QCheckBox(STATUS_TEXT[status]) for status in Status}
+        self.labels = {label.name: QCheckBox(label.name) for label in labels}
+        for box in [*self.statuses.values(), *self.labels.values()]:
+            box.setChecked(True)
+        self.formula_guard = QCheckBox("Protect spreadsheets from formulas (CSV)")
+        self.formula_guard.setChecked(True)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Articles", _row(self.statuses.values()))
+        form.addRow("Labels", _row(self.labels.values()))
+        form.addRow("", self.formula_guard)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen(self) -> tuple[str, list[Status], list[str]]:
+        statuses = [s for s, box in self.statuses.items() if box.isChecked()]
+        labels = [name for name, box in self.labels.items() if box.isChecked()]
+        return (
+            self.format.currentText(),
+            [] if len(statuses) == len(self.statuses) else statuses,
+            [] if len(labels) == len(self.labels) else labels,
+        )
+
+
+def _row(boxes) -> QWidget:
+    widget = QWidget()
+    layout = QHBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for box in boxes:
+        layout.addWidget(box)
+    layout.addStretch(1)
+    return widget
+
+
+def run_export(parent: QWidget, store: Store) -> None:
+    dialog = ExportDialog(parent, store.labels())
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    fmt, statuses, labels = dialog.chosen()
+    default = str(store.path.with_suffix(f".{fmt}"))
+    path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{fmt.upper()} (*.{fmt})")
+    if not path:
+        return
+    summary = write_export(store, Path(path), fmt, statuses, labels, dialog.formula_guard.isChecked())
+    if isinstance(summary, str):
+        QMessageBox.warning(parent, "Export", summary)
+    else:
+        QMessageBox.information(
+            parent, "Export", f"Wrote {summary.articles} articles and {summary.spans} spans to {path}."
+        )
+
+
+def write_export(
+    store: Store, path: Path, fmt: str, statuses: list[Status], labels: list[str], formula_guard: bool = True
+):
+    """Write to a temporary file and move it into place: a failed export leaves no half file.
+    Returns the summary, or a message saying why it failed."""
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                summary = export(
+                    store, fmt, out, status=statuses, labels=labels, neutralise_formulas=formula_guard
+                )
+            os.replace(temp, path)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    except OSError as error:
+        return f"Cannot write {path}: {error.strerror}."
+    return summary
+
+
+def show_shortcuts(parent: QWidget, labels: list[Label]) -> None:
+    """Help → Keyboard Shortcuts: the action table plus the scheme's label keys."""
+    rows = [
+        (
+            spec.title.replace("&", "").rstrip("…"),
+            ", ".join(s.toString(s.SequenceFormat.NativeText) for s in key_sequences(spec)),
+        )
+        for spec in ACTIONS
+    ]
+    rows += [(f"Label as {label.name}", label.shortcut.upper()) for label in labels if label.shortcut]
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcuts_dialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    table = QTableWidget(len(rows), 2)
+    table.setHorizontalHeaderLabels(["Action", "Keys"])
+    for row, (title, keys) in enumerate(rows):
+        table.setItem(row, 0, QTableWidgetItem(title))
+        table.setItem(row, 1, QTableWidgetItem(keys))
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(table)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.resize(480, 560)
+    dialog.exec()
+
+
+def show_about(parent: QWidget, project: Path) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "About annotator",
+        f"annotator {__version__}\n\nAnnotate claims, quotes, actors and framing in news "
+        f"articles.\n\nProject file:\n{project}",
+        parent=parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def edit_scheme(parent: QWidget, store: Store, events: StoreEvents, undo_stack: QUndoStack) -> None:
+    from annotator.gui.scheme_dialog import SchemeDialog
+
+    SchemeDialog(parent, store, events, undo_stack).exec()

@@ -1,0 +1,536 @@
+"""The main window: docks, menus and status bar around the text view. No SQL here: gestures
+become commands on the undo stack, and every view refreshes from the `Changes` they announce."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Article, Changes, Status
+from annotator.core.project import PROJECT_SUFFIX
+from annotator.core.scheme import QUOTE_RELATION
+from annotator.core.search import match_ranges, search
+from annotator.core.store import Store, StoreError
+from annotator.gui import dialogs
+from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
+from annotator.gui.article_list import ArticleList
+from annotator.gui.commands import (
+    AddRelationCommand,
+    AddSpanCommand,
+    DeleteRelationCommand,
+    DeleteSpanCommand,
+    SetStatusCommand,
+    StoreCommand,
+    UpdateSpanCommand,
+)
+from annotator.gui.details import SpanDetails
+from annotator.gui.events import StoreEvents
+from annotator.gui.models import ArticleTableModel
+from annotator.gui.palette import LabelPalette
+from annotator.gui.text_view import TextView
+
+MAX_RECENT = 8
+PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.db *.sqlite);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One window per open project; `open_project` swaps the project in place."""
+
+    def __init__(self, store: Store, settings: QSettings | None = None):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.settings = settings or QSettings()
+        self.store = store
+        self.events = StoreEvents(self)
+        self.events.changed.connect(self.on_changes)
+        self.events.failed.connect(self.show_error)
+        self.undo_stack = QUndoStack(self)
+        self.article: Article | None = None
+        self.relate_from: int | None = None
+        self.corpus_query = ""
+        self.label_actions: list[QAction] = []
+
+        self.text_view = TextView()
+        self.text_view.setObjectName("text_view")
+        self.text_view.span_selection_changed.connect(self._span_selected)
+        self.text_view.span_clicked.connect(self._span_clicked)
+        self.text_view.cursorPositionChanged.connect(self._update_status)
+        self.find_bar = self._build_find_bar()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.text_view)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.article_model = ArticleTableModel(store, self)
+        self.article_list = ArticleList(self.article_model)
+        self.article_list.article_chosen.connect(self.open_article)
+        self.article_list.search_changed.connect(self.search_corpus)
+        self.palette = LabelPalette()
+        self.palette.label_clicked.connect(self.apply_label)
+        self.palette.edit_requested.connect(self.edit_scheme)
+        self.details = SpanDetails()
+        self.details.update_requested.connect(self._update_span)
+        self.details.delete_relation_requested.connect(self._delete_relation)
+        self.docks = [
+            self._dock("Articles", "articles_dock", self.article_list, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Labels", "labels_dock", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Span", "span_dock", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
+        ]
+
+        self.actions = create_actions(self)
+        self._connect_actions()
+        self._build_menus()
+        self.position_label = QLabel()
+        self.project_label = QLabel()
+        self.statusBar().addWidget(self.position_label, 1)
+        self.statusBar().addPermanentWidget(self.project_label)
+        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        cancel.activated.connect(self._escape)
+
+        self.resize(1280, 820)
+        self.restoreGeometry(self.settings.value("window/geometry", b""))
+        self.restoreState(self.settings.value("window/state", b""))
+        snap = self.settings.value("edit/snap_to_words", True, type=bool)
+        self.actions[ActionId.TOGGLE_SNAP].setChecked(snap)
+        self.text_view.snap_to_words = snap
+        self._show_project()
+
+    # ------------------------------------------------------------------ setup
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_find_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("find_bar")
+        self.find_edit = QLineEdit()
+        self.find_edit.setObjectName("find_edit")
+        self.find_edit.setPlaceholderText("Find in article")
+        self.find_edit.textChanged.connect(self._find_changed)
+        self.find_edit.returnPressed.connect(lambda: self.find_step(1))
+        self.find_count = QLabel()
+        close = QToolButton()
+        close.setText("✕")
+        close.clicked.connect(self._close_find)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(6, 3, 6, 3)
+        row.addWidget(QLabel("Find:"))
+        row.addWidget(self.find_edit, 1)
+        row.addWidget(self.find_count)
+        row.addWidget(close)
+        bar.hide()
+        return bar
+
+    def _connect_actions(self) -> None:
+        slots = {
+            ActionId.NEW_PROJECT: self.new_project,
+            ActionId.OPEN_PROJECT: self.choose_project,
+            ActionId.IMPORT: lambda: self.import_files(folder=False),
+            ActionId.IMPORT_FOLDER: lambda: self.import_files(folder=True),
+            ActionId.EXPORT: self.export,
+            ActionId.QUIT: self.close,
+            ActionId.UNDO: self.undo_stack.undo,
+            ActionId.REDO: self.undo_stack.redo,
+            ActionId.DELETE_SPAN: self.delete_span,
+            ActionId.RELATE: self.relate,
+            ActionId.DELETE_RELATION: self.delete_relations,
+            ActionId.NEXT_SPAN: lambda: self.text_view.select_next_span(),
+            ActionId.PREVIOUS_SPAN: lambda: self.text_view.select_next_span(backwards=True),
+            ActionId.EDIT_SCHEME: self.edit_scheme,
+            ActionId.TOGGLE_SNAP: self._toggle_snap,
+            ActionId.FIND: self._open_find,
+            ActionId.FIND_NEXT: lambda: self.find_step(1),
+            ActionId.FIND_PREVIOUS: lambda: self.find_step(-1),
+            ActionId.SEARCH_CORPUS: self._focus_corpus_search,
+            ActionId.DONE_AND_NEXT: lambda: self.finish_article(Status.DONE),
+            ActionId.SKIP_AND_NEXT: lambda: self.finish_article(Status.SKIPPED),
+            ActionId.NEXT_ARTICLE: lambda: self.step_article(1),
+            ActionId.PREVIOUS_ARTICLE: lambda: self.step_article(-1),
+            ActionId.ZOOM_IN: self.text_view.zoom_in,
+            ActionId.ZOOM_OUT: self.text_view.zoom_out,
+            ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
+            ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
+        }
+        for action_id, slot in slots.items():
+            self.actions[action_id].triggered.connect(slot)
+        self.undo_stack.canUndoChanged.connect(self.actions[ActionId.UNDO].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions[ActionId.REDO].setEnabled)
+        self.actions[ActionId.UNDO].setEnabled(False)
+        self.actions[ActionId.REDO].setEnabled(False)
+
+    def _build_menus(self) -> None:
+        for title, entries in MENUS:
+            menu = self.menuBar().addMenu(title)
+            for entry in entries:
+                if entry == "-":
+                    menu.addSeparator()
+                elif entry == "recent":
+                    self.recent_menu = menu.addMenu("Open &Recent")
+                    self.recent_menu.aboutToShow.connect(self._fill_recent)
+                elif entry == "docks":
+                    for dock in self.docks:
+                        menu.addAction(dock.toggleViewAction())
+                else:
+                    menu.addAction(self.actions[entry])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            self.recent_menu.addAction(path, lambda p=path: self.open_project(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    # ---------------------------------------------------------------- project
+    def recent_files(self) -> list[str]:
+        return [p for p in self.settings.value("file/recent", [], type=list) if p]
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path), *[p for p in self.recent_files() if p != str(path)]][:MAX_RECENT]
+        self.settings.setValue("file/recent", recent)
+
+    def _show_project(self) -> None:
+        """Bring every view in line with the (newly) open project."""
+        self._remember(self.store.path)
+        self.setWindowTitle(f"{self.store.path.name} — annotator")
+        self.project_label.setText(str(self.store.path))
+        self._refresh_scheme()
+        self.article_model.store = self.store
+        self.article_model.set_search_results(None)
+        last = self.settings.value(f"project/{self.store.path}/article", 0, type=int)
+        ids = self.article_model.ids
+        if ids:
+            self.open_article(last if last in set(ids) else ids[0])
+        else:
+            self.article = None
+            self.text_view.set_article("", [], {})
+            self._update_status()
+
+    def open_project(self, path: Path) -> bool:
+        """Switch to the project at `path`; on failure the current one stays open."""
+        try:
+            store = Store.open(path, self.store.annotator)
+        except StoreError as error:
+            self.show_error(str(error))
+            return False
+        self.store.close()
+        self.store = store
+        self.undo_stack.clear()
+        self._show_project()
+        return True
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", str(Path.home() / f"study{PROJECT_SUFFIX}"), PROJECT_FILTER
+        )
+        if path:
+            path = Path(path)
+            if not path.suffix:
+                path = path.with_suffix(PROJECT_SUFFIX)
+            self.open_project(path)
+
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", str(self.store.path.parent), PROJECT_FILTER
+        )
+        if path:
+            self.open_project(Path(path))
+
+    def import_files(self, folder: bool) -> None:
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self, "Import folder")
+            paths = [Path(chosen)] if chosen else []
+        else:
+            names, _ = QFileDialog.getOpenFileNames(
+                self, "Import files", "", "Articles (*.txt *.html *.htm *.csv *.jsonl);;All files (*)"
+            )
+            paths = [Path(name) for name in names]
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import with a cancellable progress dialog, then one refresh and a summary."""
+        summary = dialogs.run_import(self, self.store, paths)
+        self.undo_stack.clear()
+        self.on_changes(Changes("import", article_list=True, labels=True), None)
+        if summary is not None:
+            dialogs.show_import_summary(self, summary)
+            if self.article is None and self.article_model.ids:
+                self.open_article(self.article_model.ids[0])
+
+    def export(self) -> None:
+        dialogs.run_export(self, self.store)
+
+    # ---------------------------------------------------------------- article
+    def open_article(self, article_id: int) -> None:
+        try:
+            article = self.store.article(article_id)
+        except KeyError:
+            return
+        self.article = article
+        self.relate_from = None
+        self.text_view.set_article(article.text, self.store.spans(article_id), self._colors())
+        if self.corpus_query:
+            self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
+        if self.find_bar.isVisible():
+            self._find_changed(self.find_edit.text())
+        self.palette.set_counts(self.store.label_counts(article_id))
+        self.details.show_span(None)
+        self.article_list.show_current(article_id)
+        self.settings.setValue(f"project/{self.store.path}/article", article_id)
+        self.text_view.setFocus()
+        self._update_status()
+
+    def step_article(self, step: int) -> None:
+        ids = self.article_model.ids
+        if not ids:
+            return
+        row = self.article_model.row_of(self.article.id) if self.article else None
+        row = 0 if row is None else (row + step) % len(ids)
+        self.open_article(ids[row])
+
+    def finish_article(self, status: Status) -> None:
+        """Mark the article done (or skipped) and open the next one that is not."""
+        if self.article is None:
+            return
+        article_id = self.article.id
+        self._push(
+            SetStatusCommand(
+                self.store, self.events, article_id, self.store.article(article_id).status, status
+            )
+        )
+        following = self.store.next_article_id(article_id, not_done=True)
+        if following is not None:
+            self.open_article(following)
+        else:
+            self.statusBar().showMessage("Every article is done or skipped.", 5000)
+
+    # ------------------------------------------------------------------ spans
+    def apply_label(self, name: str) -> None:
+        """Label the selected text as a new span, or relabel the selected span."""
+        if self.article is None:
+            return
+        selection = self.text_view.selected_range()
+        if selection is not None:
+            command = AddSpanCommand(self.store, self.events, self.article.id, *selection, name)
+            if self._push(command):
+                self.text_view.set_selected_span(command.span.id)
+            return
+        span_id = self.text_view.selected_span()
+        if span_id is not None:
+            span = self.store.span(span_id)
+            if span.label != name:
+                self._push(UpdateSpanCommand(self.store, self.events, span, f"Relabel as {name}", label=name))
+            return
+        self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
+
+    def delete_span(self) -> None:
+        span_id = self.text_view.selected_span()
+        if span_id is not None:
+            self._push(DeleteSpanCommand(self.store, self.events, self.store.span(span_id)))
+
+    def relate(self) -> None:
+        """R on a span starts an attribution; R (or a click) on a second span completes it."""
+        span_id = self.text_view.selected_span()
+        if span_id is None:
+            self.statusBar().showMessage("Select a quote first (click it or press Tab), then press R.", 4000)
+            return
+        if self.relate_from is None or self.relate_from == span_id:
+            self.relate_from = span_id
+            self.statusBar().showMessage(
+                "Attribute to…: click the actor, or Tab to it and press R. Esc cancels."
+            )
+            return
+        self._finish_relation(span_id)
+
+    def _finish_relation(self, to_span: int) -> None:
+        from_span, self.relate_from = self.relate_from, None
+        self.statusBar().clearMessage()
+        if self._push(AddRelationCommand(self.store, self.events, from_span, to_span, QUOTE_RELATION)):
+            self.statusBar().showMessage("Quote attributed.", 3000)
+
+    def delete_relations(self) -> None:
+        span_id = self.text_view.selected_span()
+        if span_id is None or self.article is None:
+            return
+        for relation in self.store.relations(self.article.id):
+            if span_id in (relation.from_span, relation.to_span):
+                self._push(DeleteRelationCommand(self.store, self.events, relation))
+
+    def _delete_relation(self, relation_id: int) -> None:
+        self._push(DeleteRelationCommand(self.store, self.events, self.store.relation(relation_id)))
+
+    def _update_span(self, span_id: int, fields: dict) -> None:
+        what = ", ".join(fields)
+        self._push(
+            UpdateSpanCommand(self.store, self.events, self.store.span(span_id), f"Edit {what}", **fields)
+        )
+
+    def _span_clicked(self, span_id: int) -> None:
+        if self.relate_from is not None and span_id != self.relate_from:
+            self._finish_relation(span_id)
+
+    def _span_selected(self, span_id: int | None) -> None:
+        if span_id is None or self.article is None:
+            self.details.show_span(None)
+            return
+        span = self.store.span(span_id)
+        by_id = {s.id: s for s in self.text_view.spans}
+        relations = []
+        for relation in self.store.relations(self.article.id):
+            if span_id not in (relation.from_span, relation.to_span):
+                continue
+            other = by_id.get(relation.to_span if relation.from_span == span_id else relation.from_span)
+            if other is None:
+                continue
+            excerpt = self.article.text[other.start : other.end][:40]
+            arrow = "→" if relation.from_span == span_id else "←"
+            relations.append((relation, f"{arrow} {relation.type} {other.label}: {excerpt}"))
+        self.details.show_span(span, self.article.text[span.start : span.end], relations)
+
+    def _push(self, command: StoreCommand) -> bool:
+        self.undo_stack.push(command)
+        return not command.error
+
+    # ---------------------------------------------------------------- changes
+    def on_changes(self, changes: Changes, initiator: object) -> None:
+        """The one place the window reacts to the store: refresh what the change touched."""
+        if changes.labels:
+            self._refresh_scheme()
+        self.article_model.on_changes(changes)
+        if self.article is None:
+            return
+        if self.article.id in changes.articles or changes.labels:
+            if changes.requires_text_redraw or changes.labels:
+                selected = self.text_view.selected_span()
+                self.text_view.set_spans(self.store.spans(self.article.id), self._colors())
+                if selected is not None and selected in changes.spans and changes.op == "delete_span":
+                    self.text_view.set_selected_span(None)
+                elif selected is not None:
+                    self._span_selected(self.text_view.selected_span())
+                self.palette.set_counts(self.store.label_counts(self.article.id))
+            if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
+                self.text_view.set_selected_span(next(iter(changes.spans)))
+            self._update_status()
+
+    def _refresh_scheme(self) -> None:
+        labels = self.store.labels()
+        self.palette.set_labels(labels, self.store.label_counts(self.article.id) if self.article else {})
+        self.details.set_labels(labels)
+        for action in self.label_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_actions = []
+        for label in labels:
+            action = label_action(self, label.name, label.shortcut)
+            action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
+            self.label_actions.append(action)
+
+    def _colors(self) -> dict[str, str]:
+        return {label.name: label.color for label in self.store.labels()}
+
+    def edit_scheme(self) -> None:
+        dialogs.edit_scheme(self, self.store, self.events, self.undo_stack)
+
+    # ------------------------------------------------------------ find/search
+    def _open_find(self) -> None:
+        self.find_bar.show()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def _close_find(self) -> None:
+        self.find_bar.hide()
+        self.text_view.set_highlights([])
+        self.text_view.setFocus()
+
+    def _find_changed(self, text: str) -> None:
+        if self.article is None or not text:
+            self.text_view.set_highlights([])
+            self.find_count.setText("")
+            return
+        ranges = [
+            (m.start(), m.end()) for m in re.finditer(re.escape(text), self.article.text, re.IGNORECASE)
+        ]
+        self.text_view.set_highlights(ranges)
+        self.find_count.setText(f"{len(ranges)} found" if ranges else "not found")
+        self.find_index = -1
+        if ranges:
+            self.find_step(1)
+
+    def find_step(self, step: int) -> None:
+        ranges = self.text_view.highlight_ranges()
+        if not ranges:
+            return
+        self.find_index = (getattr(self, "find_index", -1) + step) % len(ranges)
+        self.text_view.select_range(*ranges[self.find_index])
+        self.find_count.setText(f"{self.find_index + 1} of {len(ranges)}")
+
+    def search_corpus(self, query: str) -> None:
+        self.corpus_query = query.strip()
+        if not self.corpus_query:
+            self.article_model.set_search_results(None)
+            self.text_view.set_highlights([])
+            return
+        hits = search(self.store, self.corpus_query, limit=1000)
+        self.article_model.set_search_results([hit.article_id for hit in hits])
+        self.statusBar().showMessage(f"{len(hits)} articles match “{self.corpus_query}”.", 5000)
+        if hits:
+            self.open_article(hits[0].article_id)
+
+    def _focus_corpus_search(self) -> None:
+        self.docks[0].show()
+        self.article_list.search.setFocus()
+        self.article_list.search.selectAll()
+
+    # ------------------------------------------------------------------ misc
+    def _toggle_snap(self, checked: bool) -> None:
+        self.text_view.snap_to_words = checked
+        self.settings.setValue("edit/snap_to_words", checked)
+
+    def _escape(self) -> None:
+        if self.relate_from is not None:
+            self.relate_from = None
+            self.statusBar().showMessage("Attribution cancelled.", 2000)
+        elif self.find_bar.isVisible():
+            self._close_find()
+        else:
+            self.text_view.set_selected_span(None)
+
+    def _update_status(self) -> None:
+        if self.article is None:
+            self.position_label.setText("No articles yet: File → Import.")
+            return
+        row = self.article_model.row_of(self.article.id)
+        place = f"Article {row + 1} of {len(self.article_model.ids)}" if row is not None else "Article"
+        cursor = self.text_view.to_code_point(self.text_view.textCursor().position())
+        spans = len(self.text_view.spans)
+        self.position_label.setText(
+            f"{place} · {self.article.status} · {spans} spans · position {cursor} of {len(self.article.text)}"
+        )
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "annotator", message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,292 @@
+"""The window driven with real keys and mouse; every test asserts on what the store holds."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.model import NewArticle, Status
+from annotator.core.offsets import normalise_newlines
+from annotator.core.store import Store
+from annotator.gui.main_window import MainWindow
+from annotator.gui.scheme_dialog import SchemeDialog
+
+CRLF_SOURCE = "Kyiv 🇺🇦 reports.\r\nZelensky said: «We stand 😀 firm».\r\nThe minister e\u0301tait there."
+TEXT, _ = normalise_newlines(CRLF_SOURCE)
+SECOND = "Lavrov warned the alliance. Moscow called it a threat to peace."
+THIRD = "Third article with a sentence to finish the queue."
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "p.annotator", annotator="ana")
+    store.add_articles([NewArticle("One", TEXT), NewArticle("Two", SECOND), NewArticle("Three", THIRD)])
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, store, tmp_path, errors):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.open_article(store.article_ids()[0])
+    window.text_view.setFocus()
+    return window
+
+
+def snapshot(store: Store) -> dict:
+    return {
+        table: store.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        for table in ("articles", "labels", "spans", "relations")
+    }
+
+
+def point_of(view, offset: int) -> QPoint:
+    cursor = view.textCursor()
+    cursor.setPosition(view.to_qt(offset))
+    return view.cursorRect(cursor).center()
+
+
+def drag(qtbot, view, start: int, end: int) -> None:
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=point_of(view, start))
+    qtbot.mouseMove(viewport, pos=point_of(view, end))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point_of(view, end))
+
+
+def put_cursor(view, offset: int) -> None:
+    cursor = view.textCursor()
+    cursor.setPosition(view.to_qt(offset))
+    view.setTextCursor(cursor)
+
+
+def click_span(qtbot, view, offset: int) -> None:
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(view, offset))
+
+
+def spans_of(store: Store, article_id: int) -> list[tuple[str, str]]:
+    text = store.article(article_id).text
+    return [(s.label, text[s.start : s.end]) for s in store.spans(article_id)]
+
+
+def test_mouse_drag_and_label_key_creates_span(qtbot, window, store):
+    view = window.text_view
+    start = TEXT.index("Zelensky")
+    drag(qtbot, view, start + 1, start + len("Zelensky") - 1)  # snapping completes the word
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert spans_of(store, window.article.id) == [("actor", "Zelensky")]
+    assert window.undo_stack.count() == 1
+
+
+def test_keyboard_selection_and_palette_click_creates_span(qtbot, window, store):
+    view = window.text_view
+    put_cursor(view, TEXT.index("«"))
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    window.text_view.snap_to_words = False
+    qtbot.mouseClick(window.palette.buttons["quote"], Qt.MouseButton.LeftButton)
+    assert spans_of(store, window.article.id) == [("quote", "«We s")]
+
+
+def test_emoji_and_crlf_origin_text_is_stored_exactly(qtbot, window, store):
+    view = window.text_view
+    view.snap_to_words = False
+    start = TEXT.index("Kyiv")
+    put_cursor(view, start)
+    for _ in range(len("Kyiv 🇺🇦 reports.\nZelensky") - 1):  # the flag is one keypress, two code points
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert spans_of(store, window.article.id) == [("claim", "Kyiv 🇺🇦 reports.\nZelensky")]
+    put_cursor(view, TEXT.index("We"))
+    qtbot.keyClick(
+        view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.keyClick(
+        view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.keyClick(
+        view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    labels = dict((label, text) for label, text in spans_of(store, window.article.id))
+    assert labels["framing"].startswith("We stand 😀")
+    for span in store.spans(window.article.id):
+        assert TEXT[span.start : span.end] == CRLF_SOURCE.replace("\r\n", "\n")[span.start : span.end]
+
+
+def test_overlapping_and_nested_spans(qtbot, window, store):
+    view = window.text_view
+    quote = TEXT.index("«")
+    view.select_range(quote, TEXT.index("»") + 1)
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    view.select_range(TEXT.index("stand"), TEXT.index("stand") + 5)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    view.select_range(TEXT.index("said"), TEXT.index("We") + 2)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    got = sorted(spans_of(store, window.article.id))
+    assert got == [("claim", "stand"), ("framing", "said: «We"), ("quote", "«We stand 😀 firm»")]
+
+
+def test_change_label_and_delete_with_keys(qtbot, window, store):
+    view = window.text_view
+    view.select_range(TEXT.index("Zelensky"), TEXT.index("Zelensky") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    view.set_selected_span(None)
+    click_span(qtbot, view, TEXT.index("Zelensky") + 3)
+    assert view.selected_span() is not None
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert spans_of(store, window.article.id) == [("actor", "Zelensky")]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert store.spans(window.article.id) == []
+
+
+def test_relation_by_keys_and_its_removal(qtbot, window, store):
+    view = window.text_view
+    view.select_range(TEXT.index("Zelensky"), TEXT.index("Zelensky") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    view.select_range(TEXT.index("«"), TEXT.index("»") + 1)
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    quote = view.selected_span()
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    actor = view.selected_span()
+    assert actor != quote
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    (relation,) = store.relations(window.article.id)
+    assert (relation.from_span, relation.to_span, relation.type) == (quote, actor, "said_by")
+    assert window.details.relations.count() == 1
+    qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
+    assert store.relations(window.article.id) == []
+
+
+def test_relation_by_click(qtbot, window, store):
+    view = window.text_view
+    view.select_range(TEXT.index("Zelensky"), TEXT.index("Zelensky") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    view.select_range(TEXT.index("«"), TEXT.index("»") + 1)
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    click_span(qtbot, view, TEXT.index("Zelensky") + 2)
+    (relation,) = store.relations(window.article.id)
+    assert store.span(relation.to_span).label == "actor"
+
+
+def test_undo_redo_restores_the_store_exactly(qtbot, window, store):
+    view = window.text_view
+    before = snapshot(store)
+    view.select_range(TEXT.index("Zelensky"), TEXT.index("Zelensky") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    view.select_range(TEXT.index("«"), TEXT.index("»") + 1)
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_C)  # relabel the actor as claim
+    window.details.update_requested.emit(
+        view.selected_span(), {"note": "check", "attributes": {"stance": "neutral"}}
+    )
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # the quote and its relation go
+    after = snapshot(store)
+    steps = window.undo_stack.count()
+    assert steps == 6
+    for _ in range(steps):
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert snapshot(store) == before
+    for _ in range(steps):
+        qtbot.keyClick(
+            view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+    assert snapshot(store) == after
+
+
+def test_mark_done_and_advance(qtbot, window, store):
+    first, second, third = store.article_ids()
+    store.set_status(second, Status.DONE)
+    window.article_model.reload()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.article(first).status == Status.DONE
+    assert window.article.id == third
+    assert window.article_list.table.currentIndex().row() == 2
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.article.id == first
+
+
+def test_scheme_edit_changes_palette_and_shortcuts(qtbot, window, store):
+    dialog = SchemeDialog(window, store, window.events, window.undo_stack)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(0)
+    dialog.name.setText("assertion")
+    dialog.shortcut.setText("k")
+    assert dialog.apply()
+    assert "assertion" in window.palette.buttons and "claim" not in window.palette.buttons
+    assert "[K]" in window.palette.buttons["assertion"].text()
+    dialog.shortcut.setText("r")
+    assert not dialog.apply() and "used by the window" in dialog.error.text()
+    dialog.close()
+    view = window.text_view
+    view.select_range(TEXT.index("Zelensky"), TEXT.index("Zelensky") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert spans_of(store, window.article.id) == [("assertion", "Zelensky")]
+    view.select_range(TEXT.index("minister"), TEXT.index("minister") + 8)
+    qtbot.keyClick(view, Qt.Key.Key_C)  # the old key does nothing now
+    assert len(store.spans(window.article.id)) == 1
+
+
+def test_find_in_article_and_corpus_search(qtbot, window, store):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_edit, "the")
+    assert len(window.text_view.highlight_ranges()) == TEXT.lower().count("the")
+    window.search_corpus('Moscow "threat')
+    assert window.article_model.ids == [store.article_ids()[1]]
+    assert window.article.id == store.article_ids()[1]
+    assert window.text_view.highlight_ranges()
+
+
+def test_refused_edit_shows_a_message_and_changes_nothing(qtbot, window, store, errors):
+    before = snapshot(store)
+    store.conn.execute("PRAGMA query_only = ON")
+    view = window.text_view
+    view.select_range(0, 4)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    store.conn.execute("PRAGMA query_only = OFF")
+    assert errors and "read-only" in errors[0]
+    assert snapshot(store) == before
+    assert window.undo_stack.count() == 0
+
+
+def test_every_action_has_a_title_and_unique_shortcuts(window):
+    from annotator.gui.actions import ACTIONS, key_sequences
+
+    seen = {}
+    for spec in ACTIONS:
+        assert spec.title
+        for sequence in key_sequences(spec):
+            assert sequence.toString() not in seen, (spec.id, seen.get(sequence.toString()))
+            seen[sequence.toString()] = spec.id
+    labels = {label.shortcut.upper() for label in window.store.labels()}
+    assert not labels & set(seen)
+
+
+def test_text_is_never_rendered_as_html(qtbot, window, store):
+    html = '<b>bold</b><img src="http://example.invalid/x.png"><script>alert(1)</script>'
+    (article_id,) = store.add_articles([NewArticle("html", html)]).article_ids
+    window.open_article(article_id)
+    assert window.text_view.document().toPlainText() == html
+    cursor = QTextCursor(window.text_view.document())
+    assert not cursor.charFormat().isImageFormat()
+    QApplication.processEvents()
