@@ -42,7 +42,7 @@ class ArticleList(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 90), (2, 80), (3, 80), (4, 50)):
+        for column, width in ((1, 70), (2, 70), (3, 70), (4, 44)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.table.activated.connect(self._chosen)

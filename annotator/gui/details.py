@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,10 +42,11 @@ class SpanDetails(QWidget):
         layout.addWidget(self.empty)
         self.body = QWidget()
         self.form = QFormLayout(self.body)
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("details_text")
+        self.text.setReadOnly(True)
+        self.text.setMaximumHeight(96)
+        self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.label = QComboBox()
         self.label.setObjectName("details_label")
         self.label.activated.connect(self._label_chosen)
@@ -84,7 +86,7 @@ class SpanDetails(QWidget):
         self.attribute_rows = []
         if span is None:
             return
-        self.text.setText(text if len(text) < 600 else text[:600] + "…")
+        self.text.setPlainText(text if len(text) < 2000 else text[:2000] + "…")
         self.label.setCurrentText(span.label)
         label = next((lab for lab in self.labels if lab.name == span.label), None)
         for index, spec in enumerate(label.attributes if label else ()):

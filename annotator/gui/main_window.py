@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         cancel.activated.connect(self._escape)
 
         self.resize(1280, 820)
+        self.resizeDocks([self.docks[0], self.docks[1]], [440, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks[1], self.docks[2]], [220, 480], Qt.Orientation.Vertical)
         self.restoreGeometry(self.settings.value("window/geometry", b""))
         self.restoreState(self.settings.value("window/state", b""))
         snap = self.settings.value("edit/snap_to_words", True, type=bool)

@@ -1,0 +1,85 @@
+"""Re-make docs/screenshot.png: the real window on a seed article with spans of all four labels,
+a nested span and a quote attributed to its actor.
+
+    xvfb-run -s "-screen 0 1500x950x24" python docs/make_screenshot.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+
+from annotator.core.importers import import_paths
+from annotator.core.project import SEEDS_DIR
+from annotator.core.store import Store
+from annotator.gui.app import create_application
+from annotator.gui.main_window import MainWindow
+
+OUT = Path(__file__).resolve().parent / "screenshot.png"
+
+
+def annotate(store: Store, article_id: int) -> int:
+    """Tag the Lavrov article; returns the quote's span id."""
+    text = store.article(article_id).text
+
+    def span(piece: str, label: str, attributes: dict | None = None, after: int = 0) -> int:
+        start = text.index(piece, after)
+        return next(iter(store.add_span(article_id, start, start + len(piece), label, attributes).spans))
+
+    span(
+        "Russian Foreign Minister Sergey Lavrov",
+        "actor",
+        {"type": "person", "normalised_name": "Sergey Lavrov"},
+    )
+    span("Sergey Lavrov", "actor", {"type": "person"})
+    span(
+        "cautioned the United States, South Korea, and Japan against forming a security alliance that "
+        "targets North Korea",
+        "claim",
+        {"check_worthy": "yes"},
+    )
+    span(
+        "a development that has alarmed Washington, Seoul, and Tokyo",
+        "framing",
+        {"frame": "Security and defense"},
+    )
+    quote = span(
+        "“We warn against using these partnerships to build alliances that threaten others, "
+        "including North Korea and Russia,”",
+        "quote",
+        {"kind": "direct"},
+    )
+    speaker = span("Lavrov", "actor", {"type": "person"}, after=text.index("Russia,”"))
+    span("North Korea", "actor", {"type": "state"}, after=text.index("including North"))
+    store.add_relation(quote, speaker, "said_by")
+    return quote
+
+
+def main() -> None:
+    app = create_application(sys.argv[:1])
+    folder = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
+    store = Store.open(folder / "newsroom.annotator", annotator="analyst")
+    import_paths(store, [SEEDS_DIR])
+    article_id = next(i for i in store.article_ids() if "Lavrov" in store.article(i).text)
+    quote = annotate(store, article_id)
+    window = MainWindow(store, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    window.resize(1440, 900)
+    window.show()
+    window.open_article(article_id)
+    window.text_view.set_selected_span(quote)
+    window.text_view.verticalScrollBar().setValue(0)
+
+    def shoot() -> None:
+        window.grab().save(str(OUT))
+        print(f"wrote {OUT}")
+        app.quit()
+
+    QTimer.singleShot(800, shoot)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()
