@@ -13,7 +13,7 @@ import click
 
 from annotator import __version__
 from annotator.core.exporters import EXPORT_FORMATS, export
-from annotator.core.importers import import_paths
+from annotator.core.importers import find_files, import_paths
 from annotator.core.model import Status
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
@@ -88,6 +88,20 @@ def open_window(context: Context) -> None:
     sys.exit(run(context.db, context.annotator))
 
 
+@cli.command(name="open")
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def open_(context: Context, project: Path) -> None:
+    """Open a project file (created if it does not exist) in the window.
+
+    Example:
+
+        annotator open ~/studies/elections.annotator
+    """
+    context.db = project
+    open_window(context)
+
+
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_context
@@ -100,8 +114,6 @@ def import_(context: Context, paths: tuple[Path, ...]) -> None:
 
         annotator import news/ extra.jsonl
     """
-    from annotator.core.importers import find_files
-
     with context.open() as store:
         files, _ = find_files(paths)
         with progress_bar(len(files), "Importing") as advance:
