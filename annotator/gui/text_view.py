@@ -1,0 +1,781 @@
+"""The article text view: read-only text with the spans painted over it as an overlay.
+
+Offsets in the public API are code points into the canonical text. Qt counts UTF-16 units in a
+display copy of that text; `DisplayText` is the only bridge between the two, and it goes through
+`annotator.core.offsets.Utf16Map`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from heapq import heapify, heappop, heappush
+from itertools import repeat
+from operator import add, attrgetter, mul
+from typing import NamedTuple
+
+from PySide6.QtCore import QEvent, QLineF, QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextLine,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+
+from annotator.core.model import Span
+from annotator.core.offsets import Utf16Map
+
+DISPLAY_BLOCK = 2000
+"""Display paragraphs longer than this many code points are broken (see `DisplayText`)."""
+MAX_LANES = 4
+"""Underline lanes drawn; deeper nesting shares the last lane."""
+TINT_ALPHA = 70
+HIGHLIGHT_LINE = QColor(230, 175, 0)
+HIGHLIGHT_FILL = QColor(255, 215, 0, 60)
+_UNKNOWN_COLORS = (QColor(128, 128, 128, TINT_ALPHA), QColor(128, 128, 128))
+
+Key = tuple[int, int, int]
+"""A span in the index: `(start, -end, id)`, so sorting gives text order, outer spans first."""
+
+_SPAN_ID, _START, _END = attrgetter("id"), attrgetter("start"), attrgetter("end")
+_CODE_BASE = 1 << 40
+_SAME_LENGTH_FIXES = re.compile("[\r\ud800-\udfff]")
+_BYTE_ORDER_MARKS = {"\ufeff": "\u2060", "\ufffe": "\ufffd"}
+"""PySide reads a leading U+FEFF as a byte order mark and drops it; a leading U+FFFE byte-swaps
+the whole string. Replaced by same-length characters (word joiner, replacement character)."""
+_SOFT_BREAK = re.compile(r"[\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\uff5c.,;:!?)\]}\-\u2013\u2014]")
+
+
+# ---------------------------------------------------------------------------------- display text
+class DisplayText:
+    """The copy of a canonical text that Qt shows, and the exact offset mapping between the two.
+
+    Qt lays out a whole paragraph at once, so one huge paragraph makes loading and every cursor
+    move slow. The copy therefore breaks paragraphs longer than `block_limit` code points: it turns
+    a space (U+0020) near every `block_limit`-th code point into "\\n" (same length, so the mapping
+    stays exact) and, only where a stretch has no space at all (e.g. Chinese), inserts a "\\n"
+    that the mapping skips. `\\r` (Qt merges "\\r\\n" into one position), lone surrogates and a
+    leading U+FEFF/U+FFFE are replaced by same-length characters. U+2028/U+2029 keep their single
+    position in Qt.
+    """
+
+    def __init__(self, text: str, block_limit: int = DISPLAY_BLOCK):
+        self.length = len(text)
+        self._utf16 = Utf16Map(text)
+        fixed = _SAME_LENGTH_FIXES.sub(_same_length, text) if _SAME_LENGTH_FIXES.search(text) else text
+        if fixed[:1] in _BYTE_ORDER_MARKS:
+            fixed = _BYTE_ORDER_MARKS[fixed[0]] + fixed[1:]
+        breaks = _break_points(fixed, block_limit)
+        self.inserted = [cp for cp, replaced in breaks if not replaced]
+        self._inserted_qt = [self._utf16.to_utf16(cp) + i for i, cp in enumerate(self.inserted)]
+        pieces, previous = [], 0
+        for cp, replaced in breaks:
+            pieces += (fixed[previous:cp], "\n")
+            previous = cp + replaced
+        pieces.append(fixed[previous:])
+        self.text = "".join(pieces)
+
+    def to_qt(self, cp: int) -> int:
+        """Qt position of code point offset `cp` (clamped to the text)."""
+        cp = min(max(cp, 0), self.length)
+        return self._utf16.to_utf16(cp) + bisect_right(self.inserted, cp)
+
+    def to_code_point(self, unit: int, round_up: bool = False) -> int:
+        """Code point offset of Qt position `unit`; inside a surrogate pair it rounds down (or up)."""
+        unit = max(unit, 0) - bisect_left(self._inserted_qt, unit)
+        return self._utf16.to_code_point(unit, round_up=round_up)
+
+
+def _same_length(match: re.Match[str]) -> str:
+    return "\n" if match.group() == "\r" else "\ufffd"
+
+
+def _break_points(text: str, limit: int, slack: int = 100) -> list[tuple[int, int]]:
+    """Where to break long paragraphs: `(code point, 1)` replaces a space, `(code point, 0)` inserts
+    a break before that code point. Looks at O(len / limit) windows, not at every line."""
+    breaks: list[tuple[int, int]] = []
+    n, pos = len(text), 0
+    while n - pos > limit:
+        window_end = pos + limit + 1
+        newline = text.rfind("\n", pos, window_end)
+        if newline != -1:
+            pos = newline + 1
+            continue
+        cut = text.rfind(" ", pos + limit // 2, window_end)
+        if cut == -1:
+            stretch_end = min(n, window_end + slack)
+            newline = text.find("\n", window_end, stretch_end)
+            cut = text.find(" ", window_end, stretch_end if newline == -1 else newline)
+            if cut == -1 and newline != -1:
+                pos = newline + 1
+                continue
+        if cut != -1:
+            breaks.append((cut, 1))
+            pos = cut + 1
+        else:
+            pos = _insertion_point(text, pos + limit // 2, pos + limit)
+            breaks.append((pos, 0))
+    return breaks
+
+
+def _insertion_point(text: str, low: int, high: int) -> int:
+    """A place in (low, high] to insert a break: after punctuation if any, never inside a grapheme."""
+    soft = [match.end() for match in _SOFT_BREAK.finditer(text, low, high)]
+    if soft and _breakable(text, soft[-1]):
+        return soft[-1]
+    return next((i for i in range(high, low, -1) if _breakable(text, i)), high)
+
+
+def _breakable(text: str, i: int) -> bool:
+    char, before = text[i], text[i - 1]
+    if unicodedata.category(char) in ("Mn", "Mc", "Me") or "\u200d" in (char, before):
+        return False
+    if "\ufe00" <= char <= "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff":
+        return False
+    return not ("\U0001f1e6" <= char <= "\U0001f1ff" and "\U0001f1e6" <= before <= "\U0001f1ff")
+
+
+# ------------------------------------------------------------------------------------- word snap
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
+
+
+def snap_to_word_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace, then widen `[start, end)` to the words it cuts; never across whitespace or
+    punctuation. None when nothing but whitespace is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    return start, end
+
+
+# ----------------------------------------------------------------------------- index and lanes
+def _bucket(key: Key) -> int:
+    """Length class: spans of class c are at most 4**c code points long."""
+    return ((-key[1] - key[0] - 1).bit_length() + 1) >> 1
+
+
+def _geometry_codes(spans: Sequence[Span]) -> Iterator[int]:
+    """One int per span, `(id, start, end)` packed (offsets below 2**40), built without a Python
+    loop or a tuple per span: set differences over 50,000 of these take a few milliseconds."""
+    base = repeat(_CODE_BASE)
+    packed = map(add, map(mul, map(_SPAN_ID, spans), base), map(_START, spans))
+    return map(add, map(mul, packed, base), map(_END, spans))
+
+
+def _key_of_code(code: int) -> Key:
+    span_id, rest = divmod(code, _CODE_BASE * _CODE_BASE)
+    start, end = divmod(rest, _CODE_BASE)
+    return start, -end, span_id
+
+
+class SpanIndex:
+    """Span keys bucketed by length class, each bucket sorted by start.
+
+    A range query looks back from the range start only as far as the longest span of each bucket
+    can reach, so finding the spans that meet the visible text costs O(buckets · log n + found)
+    however long or deeply nested the spans are; adding or removing one key is a bisect and a list
+    insert, so an edit never rebuilds the index.
+    """
+
+    def __init__(self, keys: Iterable[Key] = ()):
+        self._buckets: dict[int, list[Key]] = {}
+        for key in sorted(keys):
+            self._buckets.setdefault(_bucket(key), []).append(key)
+
+    def add(self, key: Key) -> None:
+        insort(self._buckets.setdefault(_bucket(key), []), key)
+
+    def remove(self, key: Key) -> None:
+        bucket = self._buckets.get(_bucket(key), [])
+        i = bisect_left(bucket, key)
+        if i < len(bucket) and bucket[i] == key:
+            del bucket[i]
+
+    def overlapping(self, low: int, high: int) -> list[Key]:
+        """Keys of the spans with start < high and end > low."""
+        found: list[Key] = []
+        for length_class, bucket in self._buckets.items():
+            i = bisect_left(bucket, (low - (1 << 2 * length_class) + 1,))
+            j = bisect_left(bucket, (high,))
+            found += [key for key in bucket[i:j] if -key[1] > low]
+        return found
+
+
+def _sweep(keys: Sequence[Key], begin: int, stop: int, open_: list[tuple[int, int]], out: dict) -> None:
+    """Greedy lanes for keys[begin:stop], given the `(end, lane)` of earlier spans still open."""
+    heapify(open_)
+    used = {lane for _, lane in open_}
+    fresh = max(used) + 1 if used else 0
+    free = [lane for lane in range(fresh) if lane not in used]
+    for i in range(begin, stop):
+        start, neg_end, key_id = keys[i]
+        while open_ and open_[0][0] <= start:
+            heappush(free, heappop(open_)[1])
+        if free:
+            lane = heappop(free)
+        else:
+            lane, fresh = fresh, fresh + 1
+        out[key_id] = lane
+        heappush(open_, (-neg_end, lane))
+
+
+def assign_lanes(intervals: Sequence[tuple[int, int]]) -> list[int]:
+    """Nesting lane of each `[start, end)`: in text order (longer first on ties) every interval takes
+    the lowest lane not used by an earlier interval still open at its start."""
+    keys = sorted((start, -end, i) for i, (start, end) in enumerate(intervals))
+    lanes: dict[int, int] = {}
+    _sweep(keys, 0, len(keys), [], lanes)
+    return [lanes[i] for i in range(len(intervals))]
+
+
+class SpanSet:
+    """The spans of one article, indexed for drawing; Qt-free.
+
+    `replace` re-indexes only the spans whose geometry changed (`_geometry` mirrors the index as a
+    set of int codes, so even a list of all-new Span objects costs only C-level passes). Lanes are
+    valid for `order[:_lanes_valid]` and extended lazily in text order, resuming the sweep from the
+    spans still open where it stopped; an edit only moves that mark back to the edited span.
+    """
+
+    def __init__(self, spans: Sequence[Span] = ()):
+        self.spans: list[Span] = list(spans)
+        self.by_id: dict[int, Span] = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._geometry = set(_geometry_codes(self.spans))
+        self.order: list[Key] = sorted((s.start, -s.end, s.id) for s in self.spans if s.end > s.start)
+        self._index = SpanIndex(self.order)
+        self._lanes: dict[int, int] = {}
+        self._lanes_valid = 0
+
+    def replace(self, spans: Sequence[Span]) -> None:
+        by_id = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
+        old, self.by_id, self.spans = self.by_id, by_id, list(spans)
+        limit = max(256, len(by_id) // 8)
+        probe = spans[:: max(1, len(spans) // 8)]
+        all_new = bool(probe) and all(old.get(s.id) is not s for s in probe)
+        fresh = [] if all_new else [s for s in spans if old.get(s.id) is not s]
+        if not all_new and len(fresh) <= limit:
+            came = set(_geometry_codes(fresh))
+            went = set(_geometry_codes([old[s.id] for s in fresh if s.id in old]))
+            if len(old) + sum(s.id not in old for s in fresh) != len(by_id):
+                went |= set(_geometry_codes([old[i] for i in old.keys() - by_id.keys()]))
+            came, went = came - went, went - came
+            self._geometry -= went
+            self._geometry |= came
+        else:
+            geometry = set(_geometry_codes(spans))
+            came, went = geometry - self._geometry, self._geometry - geometry
+            self._geometry = geometry
+        if len(came) + len(went) > limit:
+            self._rebuild()
+            return
+        for key in map(_key_of_code, went):
+            i = bisect_left(self.order, key)
+            if i < len(self.order) and self.order[i] == key:
+                del self.order[i]
+                self._index.remove(key)
+                self._lanes_valid = min(self._lanes_valid, i)
+        for key in map(_key_of_code, came):
+            if -key[1] > key[0]:
+                i = bisect_left(self.order, key)
+                self.order.insert(i, key)
+                self._index.add(key)
+                self._lanes_valid = min(self._lanes_valid, i)
+
+    def overlapping(self, low: int, high: int) -> list[Key]:
+        return self._index.overlapping(low, high)
+
+    def at(self, offset: int) -> list[Span]:
+        """Spans covering code point `offset`, innermost (shortest) first."""
+        keys = self._index.overlapping(offset, offset + 1)
+        keys.sort(key=lambda key: (-key[1] - key[0], -key[0], key[2]))
+        return [self.by_id[key[2]] for key in keys]
+
+    def lanes_before(self, offset: int) -> dict[int, int]:
+        """Lanes by span id, valid at least for every span starting before `offset`."""
+        stop, begin = bisect_left(self.order, (offset,)), self._lanes_valid
+        if stop > begin:
+            still_open = []
+            if begin:
+                first = self.order[begin]
+                for key in self._index.overlapping(first[0], first[0] + 1):
+                    if key < first:
+                        still_open.append((-key[1], self._lanes[key[2]]))
+            _sweep(self.order, begin, stop, still_open, self._lanes)
+            self._lanes_valid = stop
+        return self._lanes
+
+    def lane(self, span_id: int) -> int | None:
+        span = self.by_id.get(span_id)
+        if span is None or span.end <= span.start:
+            return None
+        return self.lanes_before(span.start + 1)[span_id]
+
+    def step(self, span_id: int | None, offset: int, backwards: bool) -> int | None:
+        """The span after (before) `span_id` in text order, or after (before) `offset` if None."""
+        if not self.order:
+            return None
+        span = self.by_id.get(span_id) if span_id is not None else None
+        if span is not None:
+            i = bisect_left(self.order, (span.start, -span.end, span.id)) + (-1 if backwards else 1)
+        else:
+            i = bisect_left(self.order, (offset,)) - (1 if backwards else 0)
+        return self.order[i % len(self.order)][2]
+
+
+# --------------------------------------------------------------------------------------- layout
+class _SpacedLayout(QPlainTextDocumentLayout):
+    """Adds `extra` pixels below every line, room for stacked underlines.
+
+    QPlainTextDocumentLayout ignores QTextBlockFormat.lineHeight, so lines are moved down after Qt
+    lays a block out; every caller (paint, hit test, cursor rect, scroll bars) asks for the block
+    rect through this virtual, so they all see the same geometry.
+    """
+
+    def __init__(self, document: QTextDocument):
+        super().__init__(document)
+        self.extra = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        count = layout.lineCount()
+        if not self.extra or rect.isNull() or not count:
+            return rect
+        first = layout.lineAt(0)
+        if count > 1 and abs(layout.lineAt(1).y() - first.y() - first.height() - self.extra) > 0.01:
+            y = first.y()
+            for i in range(count):
+                line = layout.lineAt(i)
+                line.setPosition(QPointF(line.x(), y))
+                y += line.height() + self.extra
+        last = layout.lineAt(count - 1)
+        bottom = last.y() + last.height() + self.extra
+        if not block.next().isValid():
+            bottom += self.document().documentMargin()
+        rect.setHeight(bottom)
+        return rect
+
+
+class _Line(NamedTuple):
+    start: int  # Qt positions
+    end: int
+    block: int
+    line: QTextLine
+    left: float  # viewport coordinates of the line box
+    top: float
+    height: float
+    ascent: float
+
+
+# ------------------------------------------------------------------------------------ the widget
+class TextView(QPlainTextEdit):
+    """Read-only article text; spans are painted in `paintEvent` from a sorted index.
+
+    The canonical text lives in `self._text` and is never read back from the document. Qt shows a
+    display copy (see `DisplayText`): paragraphs longer than ~2,000 code points are broken there
+    at a space, because Qt lays out a whole paragraph at once (5 MB in one paragraph: ~2 s to load,
+    ~270 ms per cursor move); the copy has the same length, so offsets map exactly, and copying
+    puts the canonical text on the clipboard. Each span is a translucent tint of its label colour
+    plus an underline in a nesting lane below the baseline; only spans meeting the painted lines
+    are looked at. Lanes are computed lazily in text order and recomputed only from an edit on.
+    """
+
+    span_clicked = Signal(int)
+    span_selection_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, block_limit: int = DISPLAY_BLOCK):
+        super().__init__(parent)
+        document = QTextDocument(self)
+        self._layout = _SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        document.setUndoRedoEnabled(False)
+        self.setDocument(document)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.snap_to_words = True
+        self.painted_span_count = 0
+        self._block_limit = block_limit
+        self._base_font = QFont(self.font())
+        self._zoom = 0
+        self._text = ""
+        self._display = DisplayText("", block_limit)
+        self._spans = SpanSet()
+        self._colors: dict[str, tuple[QColor, QColor]] = {}
+        self._selected: int | None = None
+        self._highlights: list[tuple[int, int]] = []
+        self._highlight_index = SpanIndex()
+        self._press: QPointF | None = None
+        self._update_metrics()
+
+    # ------------------------------------------------------------------------------ content
+    @property
+    def spans(self) -> list[Span]:
+        """The spans as last given."""
+        return self._spans.spans
+
+    @property
+    def canonical_text(self) -> str:
+        return self._text
+
+    def set_article(self, text: str, spans: Sequence[Span], colors: Mapping[str, str]) -> None:
+        """Show a new text; resets the span selection and highlights and scrolls to the top."""
+        self._text = text
+        self._display = DisplayText(text, self._block_limit)
+        self._highlights, self._highlight_index = [], SpanIndex()
+        self._spans = SpanSet(spans)
+        self.setPlainText(self._display.text)
+        self.verticalScrollBar().setValue(0)
+        self.horizontalScrollBar().setValue(0)
+        self._set_colors(colors)
+        self._select(None, scroll=False)
+
+    def set_spans(self, spans: Sequence[Span], colors: Mapping[str, str] | None = None) -> None:
+        """Replace the spans, keeping the scroll position; only what changed is re-indexed."""
+        if colors is not None:
+            self._set_colors(colors)
+        self._spans.replace(spans)
+        if self._selected is not None and self._selected not in self._spans.by_id:
+            self._select(None, scroll=False)
+        self.viewport().update()
+
+    def set_highlights(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Mark search hits (code-point ranges), drawn as boxes distinct from spans."""
+        length = len(self._text)
+        clamped = {(max(0, start), min(length, end)) for start, end in ranges}
+        self._highlights = sorted((start, end) for start, end in clamped if end > start)
+        self._highlight_index = SpanIndex((s, -e, i) for i, (s, e) in enumerate(self._highlights))
+        self.viewport().update()
+
+    def highlight_ranges(self) -> list[tuple[int, int]]:
+        return list(self._highlights)
+
+    def _set_colors(self, colors: Mapping[str, str]) -> None:
+        self._colors = {}
+        for name, value in colors.items():
+            solid = QColor(value)
+            if not solid.isValid():
+                solid = _UNKNOWN_COLORS[1]
+            tint = QColor(solid)
+            tint.setAlpha(TINT_ALPHA)
+            self._colors[name] = (tint, solid)
+
+    def span_lane(self, span_id: int) -> int | None:
+        """The nesting lane of a span (0 = outermost), before capping at MAX_LANES."""
+        return self._spans.lane(span_id)
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans covering code point `offset`, innermost (shortest) first."""
+        return self._spans.at(offset)
+
+    def span_rects(self, span_id: int) -> list[QRectF]:
+        """Viewport rectangles of a span's visible line fragments (e.g. to place a popup)."""
+        span = self._spans.by_id.get(span_id)
+        if span is None:
+            return []
+        lines = self._lines_in(QRectF(self.viewport().rect()))
+        starts = [line.start for line in lines]
+        return [rect for rect, _ in self._fragments(lines, starts, span.start, span.end)]
+
+    # --------------------------------------------------------------------------- offsets
+    def to_code_point(self, qt_pos: int, round_up: bool = False) -> int:
+        return self._display.to_code_point(qt_pos, round_up)
+
+    def to_qt(self, offset: int) -> int:
+        return self._display.to_qt(offset)
+
+    # ------------------------------------------------------------------------- selection
+    def selected_range(self) -> tuple[int, int] | None:
+        """The user's text selection in code points, snapped to words if `snap_to_words`."""
+        cursor = self.textCursor()
+        start = self.to_code_point(cursor.selectionStart())
+        end = self.to_code_point(cursor.selectionEnd(), round_up=True)
+        if self.snap_to_words:
+            return snap_to_word_bounds(self._text, start, end)
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.to_qt(start))
+        cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def selected_span(self) -> int | None:
+        return self._selected
+
+    def set_selected_span(self, span_id: int | None) -> None:
+        """Outline a span (None: none) and scroll it into view; unknown ids count as None."""
+        self._select(span_id, scroll=True)
+
+    def select_next_span(self, backwards: bool = False) -> None:
+        """Select the next (previous) span in text order, from the selected span or the cursor."""
+        cursor = self.to_code_point(self.textCursor().position())
+        span_id = self._spans.step(self._selected, cursor, backwards)
+        if span_id is not None:
+            self._select(span_id, scroll=True)
+
+    def _select(self, span_id: int | None, scroll: bool) -> None:
+        if span_id not in self._spans.by_id:
+            span_id = None
+        changed, self._selected = span_id != self._selected, span_id
+        if scroll and span_id is not None:
+            self._scroll_to(self.to_qt(self._spans.by_id[span_id].start))
+        self.viewport().update()
+        if changed:
+            self.span_selection_changed.emit(span_id)
+
+    def _scroll_to(self, qt_pos: int) -> None:
+        height = self.viewport().height()
+        for line in self._lines_in(QRectF(self.viewport().rect())):
+            if line.start <= qt_pos < max(line.end, line.start + 1):
+                if line.top >= 0 and line.top + line.height <= height:
+                    return
+                break
+        block = self.document().findBlock(qt_pos)
+        self.blockBoundingRect(block)
+        line = block.layout().lineForTextPosition(qt_pos - block.position())
+        target = block.firstLineNumber() + max(0, line.lineNumber() if line.isValid() else 0)
+        pitch = QFontMetricsF(self.font()).height() + self._layout.extra
+        self.verticalScrollBar().setValue(max(0, target - int(height / pitch) // 3))
+
+    # ---------------------------------------------------------------------------- zoom
+    def set_zoom(self, steps: int) -> None:
+        """Font size = base size + `steps` points (never below 4 points)."""
+        base = self._base_font.pointSizeF()
+        font = QFont(self._base_font)
+        if base > 0:
+            steps = max(steps, math.ceil(4 - base))
+            font.setPointSizeF(base + steps)
+        else:
+            steps = max(steps, 6 - self._base_font.pixelSize())
+            font.setPixelSize(self._base_font.pixelSize() + steps)
+        self._zoom = steps
+        self.setFont(font)
+
+    def zoom_steps(self) -> int:
+        return self._zoom
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom + 1)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom - 1)
+
+    def _update_metrics(self) -> None:
+        metrics = QFontMetricsF(self.font())
+        self._stroke = max(1.5, round(metrics.height() / 10))
+        self._gap = self._stroke + 1
+        self._underline = max(1.0, metrics.descent() / 2) + self._stroke / 2
+        lanes_bottom = metrics.ascent() + self._underline + (MAX_LANES - 1) * self._gap + self._stroke / 2
+        self._layout.extra = float(max(2, math.ceil(lanes_bottom + 1 - metrics.height())))
+        self.viewport().update()
+
+    # ---------------------------------------------------------------------------- events
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_layout"):
+            self._update_metrics()
+
+    def event(self, event: QEvent) -> bool:
+        """Tab and Shift+Tab cycle through spans instead of moving the focus."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            other = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not event.modifiers() & other:
+                backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                self.select_next_span(backwards=backwards)
+                event.accept()
+                return True
+        return super().event(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():
+            self.set_zoom(self._zoom + (1 if event.angleDelta().y() > 0 else -1))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            cursor = self.textCursor()
+            if cursor.hasSelection() and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                # A press inside a selection would start dragging the text out; start a new one.
+                self.setTextCursor(self.cursorForPosition(event.position().toPoint()))
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        moved = (event.position() - press).manhattanLength() >= QApplication.startDragDistance()
+        if moved or self.textCursor().hasSelection():
+            return
+        span_id = self._span_at(event.position())
+        self._select(span_id, scroll=False)
+        if span_id is not None:
+            self.span_clicked.emit(span_id)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copy the canonical text, not the display copy with its extra line breaks."""
+        cursor = self.textCursor()
+        start = self.to_code_point(cursor.selectionStart())
+        end = self.to_code_point(cursor.selectionEnd(), round_up=True)
+        data = QMimeData()
+        data.setText(self._text[start:end])
+        return data
+
+    def _span_at(self, point: QPointF) -> int | None:
+        """The span under `point` (viewport coordinates): below the glyphs, the one whose underline
+        lane is there; otherwise the innermost span under the glyph."""
+        for line in self._lines_in(QRectF(point.x(), point.y(), 1, 1)):
+            if not line.top <= point.y() < line.top + line.height + self._layout.extra:
+                continue
+            offset = self._char_in_line(line, point.x())
+            spans = self.spans_at(offset) if offset is not None else []
+            if spans and point.y() >= line.top + line.height:
+                first_lane = line.top + line.ascent + self._underline
+                lane = min(MAX_LANES - 1, max(0, round((point.y() - first_lane) / self._gap)))
+                for span in spans:
+                    if min(self.span_lane(span.id) or 0, MAX_LANES - 1) == lane:
+                        return span.id
+            return spans[0].id if spans else None
+        return None
+
+    def _char_in_line(self, line: _Line, x: float) -> int | None:
+        near = self.to_code_point(line.block + line.line.xToCursor(x - line.left))
+        for offset in range(max(0, near - 2), min(len(self._text), near + 2)):
+            qt = self.to_qt(offset)
+            width = 2 if ord(self._text[offset]) > 0xFFFF else 1
+            if not line.start <= qt <= qt + width <= line.end:
+                continue
+            x1 = line.line.cursorToX(qt - line.block)[0] + line.left
+            x2 = line.line.cursorToX(qt + width - line.block)[0] + line.left
+            if min(x1, x2) <= x < max(x1, x2):
+                return offset
+        return None
+
+    # ---------------------------------------------------------------------------- painting
+    def _lines_in(self, rect: QRectF) -> list[_Line]:
+        """Laid-out lines meeting `rect` (viewport coordinates), with their Qt position ranges."""
+        found: list[_Line] = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        top, left, extra = offset.y(), offset.x(), self._layout.extra
+        bottom = min(rect.bottom(), self.viewport().height())
+        while block.isValid() and top <= bottom:
+            height = self.blockBoundingRect(block).height()
+            if block.isVisible() and top + height >= rect.top():
+                layout, position = block.layout(), block.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    y = top + line.y()
+                    if y > bottom:
+                        break
+                    if y + line.height() + extra >= rect.top():
+                        start = position + line.textStart()
+                        end = start + line.textLength()
+                        found.append(_Line(start, end, position, line, left, y, line.height(), line.ascent()))
+            top += height
+            block = block.next()
+        return found
+
+    def _fragments(self, lines: list[_Line], starts: list[int], start: int, end: int) -> Iterator[tuple]:
+        """One rectangle per line fragment of code points [start, end)."""
+        qs, qe = self.to_qt(start), self.to_qt(end)
+        for i in range(max(0, bisect_right(starts, qs) - 1), len(lines)):
+            line = lines[i]
+            if line.start >= qe:
+                break
+            a, b = max(qs, line.start), min(qe, line.end)
+            if a < b:
+                x1 = line.line.cursorToX(a - line.block)[0]
+                x2 = line.line.cursorToX(b - line.block)[0]
+                yield QRectF(line.left + min(x1, x2), line.top, abs(x2 - x1), line.height), line
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted_span_count = 0
+        if not self._text:
+            return
+        lines = self._lines_in(QRectF(event.rect()))
+        if not lines:
+            return
+        low = self.to_code_point(lines[0].start)
+        high = self.to_code_point(lines[-1].end, round_up=True) + 1
+        keys = self._spans.overlapping(low, high)
+        hits = self._highlight_index.overlapping(low, high)
+        self.painted_span_count = len(keys)
+        if not keys and not hits:
+            return
+        starts = [line.start for line in lines]
+        painter = QPainter(self.viewport())
+        try:
+            if keys:
+                self._paint_spans(painter, lines, starts, keys, self._spans.lanes_before(high))
+            painter.setPen(QPen(HIGHLIGHT_LINE, 2))
+            painter.setBrush(HIGHLIGHT_FILL)
+            for start, neg_end, _ in hits:
+                for rect, _line in self._fragments(lines, starts, start, -neg_end):
+                    painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+        finally:
+            painter.end()
+
+    def _paint_spans(
+        self, painter: QPainter, lines: list[_Line], starts: list[int], keys: list[Key], lanes: dict[int, int]
+    ) -> None:
+        keys.sort(key=lambda key: lanes[key[2]])
+        underlines: list[tuple[QColor, QLineF]] = []
+        outline: list[QRectF] = []
+        lanes_depth = self._underline + (MAX_LANES - 1) * self._gap + self._stroke / 2
+        for start, neg_end, span_id in keys:
+            tint, solid = self._colors.get(self._spans.by_id[span_id].label, _UNKNOWN_COLORS)
+            lane = min(lanes[span_id], MAX_LANES - 1)
+            for rect, line in self._fragments(lines, starts, start, -neg_end):
+                painter.fillRect(rect, tint)
+                y = line.top + line.ascent + self._underline + lane * self._gap
+                underlines.append((solid, QLineF(rect.left(), y, rect.right(), y)))
+                if span_id == self._selected:
+                    bottom = line.top + line.ascent + lanes_depth + 1
+                    outline.append(
+                        QRectF(rect.left() - 2, rect.top() - 1, rect.width() + 4, bottom - rect.top())
+                    )
+        for color, segment in underlines:
+            painter.setPen(QPen(color, self._stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLine(segment)
+        if outline:
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in outline:
+                painter.drawRect(rect)

@@ -1,0 +1,519 @@
+"""The text view: code-point selection through real mouse and key events, the span overlay's
+index and lanes, the display copy of long paragraphs and the exact offset mapping."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetricsF, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Span
+from annotator.gui.text_view import (
+    MAX_LANES,
+    DisplayText,
+    TextView,
+    assign_lanes,
+    snap_to_word_bounds,
+)
+
+COLORS = {"claim": "#e6194b", "quote": "#3c8dde", "actor": "#2ca25f", "framing": "#f0a30a"}
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+LEFT = Qt.MouseButton.LeftButton
+# 😀 is one code point (2 UTF-16 units), 🇺🇦 two code points (4 units), "e\u0301" a combining mark.
+MIXED = "Hi 😀 and 🇺🇦 flag, cafe\u0301 nai\u0308ve end.\nمرحبا بالعالم يا صديقي\nlast line"
+
+
+def span(span_id: int, start: int, end: int, label: str = "claim") -> Span:
+    return Span(span_id, 1, start, end, label)
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = TextView()
+    qtbot.addWidget(widget)
+    widget.resize(640, 360)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def caret_point(view: TextView, offset: int) -> QPoint:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.to_qt(offset))
+    return view.cursorRect(cursor).center()
+
+
+def glyph_point(view: TextView, offset: int) -> QPoint:
+    """The middle of the glyph of code point `offset` (on its line)."""
+    left, right = caret_point(view, offset), caret_point(view, offset + 1)
+    return QPoint((left.x() + right.x()) // 2, left.y())
+
+
+def drag(qtbot, view: TextView, start: int, end: int) -> None:
+    a, b = caret_point(view, start), caret_point(view, end)
+    qtbot.mousePress(view.viewport(), LEFT, pos=a)
+    qtbot.mouseMove(view.viewport(), b)
+    qtbot.mouseRelease(view.viewport(), LEFT, pos=b)
+
+
+def place_cursor(view: TextView, offset: int) -> None:
+    view.select_range(offset, offset)
+
+
+# --------------------------------------------------------------------------- mouse and keyboard
+def test_mouse_drag_selects_code_points_across_emoji_flag_and_combining_marks(qtbot, view):
+    view.set_article(MIXED, [], COLORS)
+    view.snap_to_words = False
+    start, end = MIXED.index("😀"), MIXED.index(" nai")
+    drag(qtbot, view, start, end)
+    assert view.selected_range() == (start, end)
+    assert MIXED[start:end] == "😀 and 🇺🇦 flag, cafe\u0301"
+
+
+def test_mouse_drag_backwards_in_arabic_text(qtbot, view):
+    view.set_article(MIXED, [], COLORS)
+    view.snap_to_words = False
+    word = MIXED.index("بالعالم")
+    drag(qtbot, view, word + 5, word + 2)
+    assert view.selected_range() == (word + 2, word + 5)
+
+
+def test_mouse_drag_snaps_to_words_when_on(qtbot, view):
+    view.set_article(MIXED, [], COLORS)
+    start = MIXED.index("flag") + 1
+    drag(qtbot, view, start, MIXED.index("cafe") + 2)
+    assert view.selected_range() == (MIXED.index("flag"), MIXED.index(" nai"))
+
+
+def test_shift_right_extends_by_whole_characters(qtbot, view):
+    view.set_article(MIXED, [], COLORS)
+    view.snap_to_words = False
+    emoji = MIXED.index("😀")
+    place_cursor(view, emoji)
+    qtbot.keyClick(view, Qt.Key.Key_Right, SHIFT)
+    assert view.selected_range() == (emoji, emoji + 1)
+    flag = MIXED.index("🇺🇦")
+    place_cursor(view, flag)
+    qtbot.keyClick(view, Qt.Key.Key_Right, SHIFT)
+    assert view.selected_range() == (flag, flag + 2)
+    accented = MIXED.index("e\u0301")
+    place_cursor(view, accented)
+    qtbot.keyClick(view, Qt.Key.Key_Right, SHIFT)
+    assert view.selected_range() == (accented, accented + 2)
+
+
+def test_ctrl_shift_right_selects_word_by_word(qtbot, view):
+    text = "alpha beta, gamma"
+    view.set_article(text, [], COLORS)
+    place_cursor(view, 0)
+    view.snap_to_words = False
+    qtbot.keyClick(view, Qt.Key.Key_Right, CTRL_SHIFT)
+    assert view.selected_range() == (0, 6)
+    qtbot.keyClick(view, Qt.Key.Key_Right, CTRL_SHIFT)
+    view.snap_to_words = True
+    assert view.selected_range() == (0, 10)
+
+
+def test_snap_to_words_on_and_off(view):
+    text = "The U.S.-China talks  resumed."
+    view.set_article(text, [], COLORS)
+    view.select_range(5, 12)  # "S.-Chin"
+    view.snap_to_words = False
+    assert view.selected_range() == (5, 12)
+    view.snap_to_words = True
+    assert view.selected_range() == (5, 14)
+    view.select_range(19, 23)  # "s  r"
+    assert view.selected_range() == (15, 29)
+    view.select_range(20, 22)  # whitespace only
+    assert view.selected_range() is None
+    view.snap_to_words = False
+    assert view.selected_range() == (20, 22)
+    view.select_range(4, 4)
+    assert view.selected_range() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("cafe\u0301 au lait", 1, 4, (0, 5)),
+        ("مرحبا بالعالم", 8, 10, (6, 13)),
+        ("  padded  ", 0, 10, (2, 8)),
+        ("(quoted) word", 0, 3, (0, 7)),
+        ("a😀b", 0, 2, (0, 2)),
+    ],
+)
+def test_snap_to_word_bounds(text, start, end, expected):
+    assert snap_to_word_bounds(text, start, end) == expected
+
+
+# ------------------------------------------------------------------------------------- mapping
+# Emoji and a flag (astral), combining marks, Arabic, CJK, Qt's line/paragraph separators and the
+# frame markers Qt turns into paragraph breaks, NUL, byte order marks, no-break space, tab.
+MAPPING_ALPHABET = st.sampled_from(
+    list("ab  \n😀🇺🇦e\u0301مر\u2028\u2029中。\u200d\ufdd0\ufdd1\x00\ufeff\ufffe\u00a0\t")
+)
+SHOWN_AS_PARAGRAPH_END = " \n\u2029\ufdd0\ufdd1"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(MAPPING_ALPHABET, max_size=60).map("".join))
+def test_offsets_round_trip_through_qt(qtbot, text):
+    view = TextView(block_limit=7)
+    qtbot.addWidget(view)
+    view.set_article(text, [], COLORS)
+    document = view.document()
+    assert document.characterCount() - 1 == view.to_qt(len(text))
+    positions = [view.to_qt(cp) for cp in range(len(text) + 1)]
+    assert positions == sorted(set(positions))
+    assert [view.to_code_point(qt) for qt in positions] == list(range(len(text) + 1))
+    cursor = QTextCursor(document)
+    for cp, char in enumerate(text):
+        cursor.setPosition(positions[cp])
+        cursor.setPosition(
+            positions[cp] + len(char.encode("utf-16-le")) // 2, QTextCursor.MoveMode.KeepAnchor
+        )
+        shown = cursor.selectedText()
+        if cp == 0 and char in "\ufeff\ufffe":
+            continue  # shown as a same-length stand-in (see the next test)
+        assert shown == char or (char in SHOWN_AS_PARAGRAPH_END and shown == "\u2029"), (cp, char, shown)
+    for qt in range(positions[-1] + 1):
+        down, up = view.to_code_point(qt), view.to_code_point(qt, round_up=True)
+        assert down <= up <= down + 1
+
+
+@given(
+    text=st.text(st.sampled_from("ab 中。\n😀\u0301"), max_size=300),
+    limit=st.integers(min_value=4, max_value=40),
+)
+def test_display_text_breaks_long_paragraphs_and_maps_exactly(text, limit):
+    display = DisplayText(text, limit)
+    assert len(display.text) == len(text) + len(display.inserted)
+    assert all(len(block) <= limit + 100 for block in display.text.split("\n"))
+    assert [display.to_code_point(display.to_qt(cp)) for cp in range(len(text) + 1)] == list(
+        range(len(text) + 1)
+    )
+
+
+def test_line_and_paragraph_separators_keep_their_position(view):
+    text = "one\u2028two\u2029three\r\nfour"
+    view.set_article(text, [span(1, text.index("two"), text.index("four"))], COLORS)
+    assert view.document().characterCount() - 1 == len(text)
+    view.select_range(text.index("two"), text.index("four"))
+    view.snap_to_words = False
+    assert view.selected_range() == (text.index("two"), text.index("four"))
+
+
+@pytest.mark.parametrize("mark", ["\ufeff", "\ufffe"])
+def test_leading_byte_order_marks_keep_the_text_and_its_offsets(view, mark):
+    text = mark + "ab 😀 cd"
+    view.set_article(text, [], COLORS)
+    assert view.document().characterCount() - 1 == view.to_qt(len(text))
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.to_qt(1))
+    cursor.setPosition(view.to_qt(len(text)), QTextCursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() == text[1:]
+
+
+def test_text_is_shown_as_plain_text(view):
+    text = "<b>bold</b> &amp; <script>x</script>"
+    view.set_article(text, [], COLORS)
+    assert view.document().characterCount() - 1 == len(text)
+    assert view.canonical_text == text
+
+
+# ------------------------------------------------------------------------------ long paragraphs
+def test_long_paragraph_is_broken_for_display_only(qtbot, view):
+    rng = random.Random(3)
+    text = " ".join(rng.choice(["media", "claim", "😀", "said", "café"]) for _ in range(12_000))
+    view.set_article(text, [span(1, 100, 9_000)], COLORS)
+    assert "\n" not in text and view.canonical_text == text
+    lengths = []
+    block = view.document().firstBlock()
+    while block.isValid():
+        end = block.position() + block.length() - 1
+        lengths.append(view.to_code_point(end) - view.to_code_point(block.position()))
+        block = block.next()
+    assert len(lengths) > 10 and max(lengths) <= 2_100
+    assert view.document().characterCount() - 1 == view.to_qt(len(text))
+    view.snap_to_words = False
+    view.select_range(1_990, 6_020)
+    assert view.selected_range() == (1_990, 6_020)
+    assert view.createMimeDataFromSelection().text() == text[1_990:6_020]
+    assert view.spans_at(5_000)[0].id == 1
+
+
+def test_long_paragraph_without_spaces_gets_breaks_the_mapping_skips(view):
+    text = "新闻报道说，市场今天上涨。" * 800
+    view.set_article(text, [span(1, 3_000, 3_010)], COLORS)
+    inserted = view.document().characterCount() - 1 - len(text)
+    assert inserted >= 5
+    assert view.to_qt(len(text)) == len(text) + inserted
+    view.snap_to_words = False
+    view.select_range(2_990, 4_030)
+    assert view.selected_range() == (2_990, 4_030)
+    assert view.createMimeDataFromSelection().text() == text[2_990:4_030]
+
+
+# -------------------------------------------------------------------------------- clicks, spans
+NESTED = "Lavrov said the talks were over and nothing would change at all."
+
+
+def nested_spans() -> list[Span]:
+    quote = span(1, 0, 40, "quote")
+    actor = span(2, 0, 6, "actor")
+    claim = span(3, 12, 26, "claim")
+    framing = span(4, 0, len(NESTED), "framing")
+    return [quote, actor, claim, framing]
+
+
+def test_spans_at_returns_innermost_first(view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    assert [s.id for s in view.spans_at(2)] == [2, 1, 4]
+    assert [s.id for s in view.spans_at(45)] == [4]
+    assert view.spans_at(len(NESTED)) == []
+
+
+def test_click_emits_innermost_span(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    with qtbot.waitSignal(view.span_clicked) as clicked:
+        qtbot.mouseClick(view.viewport(), LEFT, pos=glyph_point(view, 2))
+    assert clicked.args == [2]
+    assert view.selected_span() == 2
+    with qtbot.waitSignal(view.span_clicked) as clicked:
+        qtbot.mouseClick(view.viewport(), LEFT, pos=glyph_point(view, 30))
+    assert clicked.args == [1]
+
+
+def test_click_on_a_deeper_underline_selects_that_span(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    assert [view.span_lane(i) for i in (4, 1, 2)] == [0, 1, 2]
+    point = glyph_point(view, 2)
+    cursor = QTextCursor(view.document())
+    line_top = view.cursorRect(cursor).top()
+    ascent = QFontMetricsF(view.font()).ascent()
+    tried = 0
+    for lane, expected in [(0, 4), (1, 1), (2, 2)]:
+        y = line_top + ascent + view._underline + lane * view._gap
+        if y < line_top + QFontMetricsF(view.font()).height():
+            continue  # inside the glyph box: the innermost span wins there
+        with qtbot.waitSignal(view.span_clicked) as clicked:
+            qtbot.mouseClick(view.viewport(), LEFT, pos=QPoint(point.x(), round(y)))
+        assert clicked.args == [expected]
+        tried += 1
+    assert tried >= 2
+
+
+def test_click_outside_spans_clears_the_selection(qtbot, view):
+    view.set_article(NESTED + "\n\nfree text", nested_spans(), COLORS)
+    view.set_selected_span(3)
+    with qtbot.waitSignal(view.span_selection_changed) as changed:
+        with qtbot.assertNotEmitted(view.span_clicked):
+            qtbot.mouseClick(view.viewport(), LEFT, pos=glyph_point(view, len(NESTED) + 4))
+    assert changed.args == [None]
+    assert view.selected_span() is None
+
+
+def test_drag_over_a_span_selects_text_not_the_span(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    with qtbot.assertNotEmitted(view.span_clicked):
+        drag(qtbot, view, 1, 9)
+    assert view.selected_range() == (0, 11)
+    assert view.selected_span() is None
+
+
+def test_tab_cycles_spans_in_text_order(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    seen = []
+    view.span_selection_changed.connect(seen.append)
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert seen == [4, 1, 2, 3, 4]
+    qtbot.keyClick(view, Qt.Key.Key_Backtab)
+    qtbot.keyClick(view, Qt.Key.Key_Tab, SHIFT)
+    assert seen[-2:] == [3, 2]
+    view.select_next_span(backwards=True)
+    assert view.selected_span() == 1
+
+
+def test_tab_without_selection_starts_at_the_cursor(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    place_cursor(view, 10)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_span() == 3
+
+
+def test_set_selected_span_scrolls_into_view_and_emits_once(qtbot, view):
+    text = "\n".join(f"Paragraph {i} with a few words in it." for i in range(400))
+    far = text.index("Paragraph 390")
+    view.set_article(text, [span(1, 5, 9), span(2, far, far + 9)], COLORS)
+    with qtbot.waitSignal(view.span_selection_changed) as changed:
+        view.set_selected_span(2)
+    assert changed.args == [2]
+    point = caret_point(view, far)
+    assert view.viewport().rect().contains(point)
+    with qtbot.assertNotEmitted(view.span_selection_changed):
+        view.set_selected_span(2)
+    with qtbot.waitSignal(view.span_selection_changed) as changed:
+        view.set_selected_span(999)
+    assert changed.args == [None]
+
+
+def test_set_spans_keeps_scroll_and_drops_a_deleted_selection(qtbot, view):
+    text = "\n".join(f"Paragraph {i} with a few words in it." for i in range(400))
+    spans = [span(i + 1, i * 40, i * 40 + 9) for i in range(300)]
+    view.set_article(text, spans, COLORS)
+    view.set_selected_span(250)
+    position = view.verticalScrollBar().value()
+    assert position > 0
+    with qtbot.waitSignal(view.span_selection_changed) as changed:
+        view.set_spans([s for s in spans if s.id != 250])
+    assert changed.args == [None]
+    assert view.verticalScrollBar().value() == position
+    view.set_article(text, spans, COLORS)
+    assert view.verticalScrollBar().value() == 0
+
+
+def test_set_article_resets_selection_and_highlights(qtbot, view):
+    view.set_article(NESTED, nested_spans(), COLORS)
+    view.set_selected_span(1)
+    view.set_highlights([(0, 6)])
+    with qtbot.waitSignal(view.span_selection_changed) as changed:
+        view.set_article("other text", [], COLORS)
+    assert changed.args == [None]
+    assert view.highlight_ranges() == []
+    assert view.spans == []
+
+
+# -------------------------------------------------------------------------------------- lanes
+def test_assign_lanes_for_overlapping_and_nested_spans():
+    assert assign_lanes([]) == []
+    assert assign_lanes([(0, 10), (2, 5), (3, 8), (6, 9), (10, 12)]) == [0, 1, 2, 1, 0]
+    assert assign_lanes([(5, 6), (0, 10), (0, 20)]) == [2, 1, 0]
+    assert assign_lanes([(0, 4), (4, 8), (8, 12)]) == [0, 0, 0]
+    assert assign_lanes([(i, 100) for i in range(6)]) == [0, 1, 2, 3, 4, 5]
+
+
+def current_lanes(view: TextView) -> list[int | None]:
+    return [view.span_lane(s.id) for s in view.spans]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    edits=st.lists(st.sampled_from(["add", "remove", "move", "relabel", "recreate"]), max_size=25),
+)
+def test_lanes_after_edits_match_a_fresh_assignment(qtbot, seed, edits):
+    rng = random.Random(seed)
+    view = TextView()
+    qtbot.addWidget(view)
+
+    def random_span(span_id: int) -> Span:
+        start = rng.randrange(0, 180)
+        return span(span_id, start, start + rng.randrange(1, 40), rng.choice(list(COLORS)))
+
+    spans = [random_span(i) for i in range(1, 30)]
+    view.set_article("x" * 220, spans, COLORS)
+    next_id = 100
+    for edit in edits:
+        if edit == "add" or not spans:
+            spans.append(random_span(next_id))
+            next_id += 1
+        elif edit == "remove":
+            spans.pop(rng.randrange(len(spans)))
+        elif edit == "move":
+            i = rng.randrange(len(spans))
+            spans[i] = random_span(spans[i].id)
+        elif edit == "relabel":
+            i = rng.randrange(len(spans))
+            spans[i] = span(spans[i].id, spans[i].start, spans[i].end, "framing")
+        else:
+            spans = [span(s.id, s.start, s.end, s.label) for s in spans]
+        view.set_spans(list(spans))
+        if rng.random() < 0.5:  # sometimes let a paint compute lanes lazily in between
+            view.span_lane(spans[rng.randrange(len(spans))].id)
+    assert current_lanes(view) == assign_lanes([(s.start, s.end) for s in spans])
+
+
+def test_set_spans_with_recreated_objects_updates_only_what_changed(view):
+    rng = random.Random(5)
+    spans = [span(i, (p := rng.randrange(5_000)), p + rng.randrange(1, 80)) for i in range(1, 1_001)]
+    view.set_article("word " * 1_100, spans, COLORS)
+    recreated = [span(s.id, s.start, s.end, s.label) for s in spans[1:]] + [span(2_000, 10, 20, "quote")]
+    view.set_spans(recreated)
+    assert 1 not in {s.id for s in view.spans_at(spans[0].start)}
+    assert 2_000 in {s.id for s in view.spans_at(15)}
+    assert current_lanes(view) == assign_lanes([(s.start, s.end) for s in recreated])
+
+
+# ------------------------------------------------------------------------------------ painting
+def test_only_spans_near_the_visible_text_are_painted(view):
+    text = "\n".join("Some ordinary words in a paragraph of the article text." for _ in range(3_000))
+    rng = random.Random(1)
+    spans = [span(i, (p := rng.randrange(len(text) - 50)), p + rng.randrange(1, 50)) for i in range(5_000)]
+    view.set_article(text, spans, COLORS)
+    view.set_highlights([(0, 4), (len(text) - 10, len(text))])
+    view.set_selected_span(spans[0].id)
+    view.viewport().repaint()
+    assert 0 < view.painted_span_count < 100
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    view.viewport().repaint()
+    assert 0 < view.painted_span_count < 100
+
+
+def test_a_span_gets_one_rectangle_per_wrapped_line(view):
+    text = "word " * 200
+    view.set_article(text, [span(1, 7, 700)], COLORS)
+    rects = view.span_rects(1)
+    tops = [round(rect.top()) for rect in rects]
+    assert len(rects) > 3 and tops == sorted(set(tops))
+    first, last = caret_point(view, 7), caret_point(view, 700)
+    assert abs(rects[0].left() - first.x()) <= 1.5
+    assert abs(rects[-1].right() - last.x()) <= 1.5
+    assert rects[0].top() <= first.y() <= rects[0].bottom()
+    assert view.span_rects(99) == []
+
+
+def test_copy_puts_the_canonical_text_on_the_clipboard(qtbot, view):
+    text = "one two " * 600
+    view.set_article(text, [], COLORS)
+    view.select_range(1_990, 2_030)
+    view.copy()
+    assert QApplication.clipboard().text() == text[1_990:2_030]
+
+
+def test_lines_leave_room_for_stacked_underlines(view):
+    view.set_article("one\ntwo", [], COLORS)
+    first, second = caret_point(view, 0), caret_point(view, 4)
+    metrics = QFontMetricsF(view.font())
+    assert second.y() - first.y() >= metrics.height() + (MAX_LANES - 1) * view._gap
+
+
+def test_highlights_are_clamped_sorted_and_replaced(view):
+    text = "a" * 45
+    view.set_article(text, [], COLORS)
+    view.set_highlights([(10, 14), (0, 3), (3, 3), (-5, 2), (40, 999)])
+    assert view.highlight_ranges() == [(0, 2), (0, 3), (10, 14), (40, 45)]
+    view.viewport().repaint()
+    view.set_highlights([])
+    assert view.highlight_ranges() == []
+
+
+def test_zoom_changes_the_font_size_and_line_room(view):
+    base = view.font().pointSizeF()
+    extra = view._layout.extra
+    view.set_zoom(6)
+    assert view.font().pointSizeF() == base + 6
+    assert view._layout.extra >= extra
+    view.zoom_out()
+    assert view.font().pointSizeF() == base + 5
+    view.zoom_in()
+    view.zoom_in()
+    assert view.zoom_steps() == 7
+    view.set_zoom(-100)
+    assert view.font().pointSizeF() >= 4
