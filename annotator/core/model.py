@@ -71,6 +71,7 @@ class Relation:
     to_span: int
     type: str
     annotator: str = ""
+    created: str = ""
 
 
 @dataclass(frozen=True)

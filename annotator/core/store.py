@@ -96,6 +96,7 @@ class Store:
         self.path = path
         self.annotator = annotator
         self._labels: list[Label] | None = None
+        self._lengths: dict[int, int] = {}
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -424,6 +425,14 @@ class Store:
         )
         return [_span(row) for row in rows]
 
+    def spans_by_id(self, ids: Iterable[int]) -> list[Span]:
+        """The spans among `ids` that exist (deleted ones are simply absent)."""
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = self.conn.execute(_SPAN_SELECT + f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)
+        return [_span(row) for row in rows]
+
     def span(self, span_id: int) -> Span:
         row = self.conn.execute(_SPAN_SELECT + " WHERE s.id = ?", [span_id]).fetchone()
         if row is None:
@@ -553,7 +562,7 @@ class Store:
                         relation.to_span,
                         relation.type,
                         relation.annotator,
-                        _now(),
+                        relation.created or _now(),
                     ],
                 )
         return Changes(
@@ -567,9 +576,19 @@ class Store:
     def relations(self, article_id: int) -> list[Relation]:
         """Relations whose source span lies in this article."""
         rows = self.conn.execute(
-            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator FROM relations r "
+            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created FROM relations r "
             "JOIN spans s ON s.id = r.from_span WHERE s.article_id = ? ORDER BY r.id",
             [article_id],
+        )
+        return [Relation(*row) for row in rows]
+
+    def span_relations(self, span_id: int) -> list[Relation]:
+        """Relations from or to one span."""
+        rows = self.conn.execute(
+            "SELECT id, from_span, to_span, type, annotator, created FROM relations WHERE from_span = ? "
+            "UNION SELECT id, from_span, to_span, type, annotator, created FROM relations "
+            "WHERE to_span = ? ORDER BY id",
+            [span_id, span_id],
         )
         return [Relation(*row) for row in rows]
 
@@ -610,7 +629,7 @@ class Store:
 
     def relation(self, relation_id: int) -> Relation:
         row = self.conn.execute(
-            "SELECT id, from_span, to_span, type, annotator FROM relations WHERE id = ?",
+            "SELECT id, from_span, to_span, type, annotator, created FROM relations WHERE id = ?",
             [relation_id],
         ).fetchone()
         if row is None:
@@ -672,7 +691,7 @@ class Store:
         relation_where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
         relations = _rows(
             self.conn.execute(
-                "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, s.article_id "
+                "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created, s.article_id "
                 "FROM relations r JOIN spans s ON s.id = r.from_span "
                 f"JOIN articles a ON a.id = s.article_id {relation_where} ORDER BY s.article_id, r.id",
                 statuses,
@@ -689,9 +708,9 @@ class Store:
                 next_span = next(spans, None)
             kept = {span.id for span in article_spans}
             article_relations: list[Relation] = []
-            while next_relation is not None and next_relation[5] <= article.id:
-                if next_relation[5] == article.id and next_relation[1] in kept and next_relation[2] in kept:
-                    article_relations.append(Relation(*next_relation[:5]))
+            while next_relation is not None and next_relation[6] <= article.id:
+                if next_relation[6] == article.id and next_relation[1] in kept and next_relation[2] in kept:
+                    article_relations.append(Relation(*next_relation[:6]))
                 next_relation = next(relations, None)
             yield article, article_spans, article_relations
 
@@ -715,10 +734,14 @@ class Store:
 
     # ----------------------------------------------------------------- helpers
     def _text_length(self, article_id: int) -> int:
-        row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
-        if row is None:
-            raise KeyError(article_id)
-        return row[0]
+        """Length in code points; texts never change, so it is remembered (counting is O(n))."""
+        length = self._lengths.get(article_id)
+        if length is None:
+            row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
+            if row is None:
+                raise KeyError(article_id)
+            length = self._lengths[article_id] = row[0]
+        return length
 
     def _ensure_annotator_in(self, conn: sqlite3.Connection, name: str) -> None:
         conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])

@@ -75,9 +75,7 @@ class DeleteSpanCommand(StoreCommand):
         self.relations: list[Relation] = []
 
     def apply(self) -> Changes:
-        self.relations = [
-            r for r in self.store.relations(self.span.article_id) if self.span.id in (r.from_span, r.to_span)
-        ]
+        self.relations = self.store.span_relations(self.span.id)
         return self.store.delete_span(self.span.id)
 
     def revert(self) -> Changes:
@@ -94,7 +92,9 @@ class UpdateSpanCommand(StoreCommand):
         self.old = {name: getattr(old, name) for name in fields} | {"updated": old.updated}
 
     def apply(self) -> Changes:
-        return self.store.update_span(self.span_id, **self.new)
+        changes = self.store.update_span(self.span_id, **self.new)
+        self.new.setdefault("updated", self.store.span(self.span_id).updated)  # redo puts back the same
+        return changes
 
     def revert(self) -> Changes:
         return self.store.update_span(self.span_id, **self.old)

@@ -4,6 +4,7 @@ become commands on the undo stack, and every view refreshes from the `Changes` t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.relate_from: int | None = None
         self.corpus_query = ""
         self.label_actions: list[QAction] = []
+        self.label_counts: Counter[str] = Counter()
 
         self.text_view = TextView()
         self.text_view.setObjectName("text_view")
@@ -295,7 +297,7 @@ class MainWindow(QMainWindow):
             self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
         if self.find_bar.isVisible():
             self._find_changed(self.find_edit.text())
-        self.palette.set_counts(self.store.label_counts(article_id))
+        self._count_labels()
         self.details.show_span(None)
         self.article_list.show_current(article_id)
         self.settings.setValue(f"project/{self.store.path}/article", article_id)
@@ -333,9 +335,7 @@ class MainWindow(QMainWindow):
             return
         selection = self.text_view.selected_range()
         if selection is not None:
-            command = AddSpanCommand(self.store, self.events, self.article.id, *selection, name)
-            if self._push(command):
-                self.text_view.set_selected_span(command.span.id)
+            self._push(AddSpanCommand(self.store, self.events, self.article.id, *selection, name))
             return
         span_id = self.text_view.selected_span()
         if span_id is not None:
@@ -374,9 +374,8 @@ class MainWindow(QMainWindow):
         span_id = self.text_view.selected_span()
         if span_id is None or self.article is None:
             return
-        for relation in self.store.relations(self.article.id):
-            if span_id in (relation.from_span, relation.to_span):
-                self._push(DeleteRelationCommand(self.store, self.events, relation))
+        for relation in self.store.span_relations(span_id):
+            self._push(DeleteRelationCommand(self.store, self.events, relation))
 
     def _delete_relation(self, relation_id: int) -> None:
         self._push(DeleteRelationCommand(self.store, self.events, self.store.relation(relation_id)))
@@ -396,14 +395,9 @@ class MainWindow(QMainWindow):
             self.details.show_span(None)
             return
         span = self.store.span(span_id)
-        by_id = {s.id: s for s in self.text_view.spans}
         relations = []
-        for relation in self.store.relations(self.article.id):
-            if span_id not in (relation.from_span, relation.to_span):
-                continue
-            other = by_id.get(relation.to_span if relation.from_span == span_id else relation.from_span)
-            if other is None:
-                continue
+        for relation in self.store.span_relations(span_id):
+            other = self.store.span(relation.to_span if relation.from_span == span_id else relation.from_span)
             excerpt = self.article.text[other.start : other.end][:40]
             arrow = "→" if relation.from_span == span_id else "←"
             relations.append((relation, f"{arrow} {relation.type} {other.label}: {excerpt}"))
@@ -421,18 +415,27 @@ class MainWindow(QMainWindow):
         self.article_model.on_changes(changes)
         if self.article is None:
             return
-        if self.article.id in changes.articles or changes.labels:
-            if changes.requires_text_redraw or changes.labels:
-                selected = self.text_view.selected_span()
-                self.text_view.set_spans(self.store.spans(self.article.id), self._colors())
-                if selected is not None and selected in changes.spans and changes.op == "delete_span":
-                    self.text_view.set_selected_span(None)
-                elif selected is not None:
-                    self._span_selected(self.text_view.selected_span())
-                self.palette.set_counts(self.store.label_counts(self.article.id))
-            if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
-                self.text_view.set_selected_span(next(iter(changes.spans)))
-            self._update_status()
+        if self.article.id not in changes.articles and not changes.labels:
+            return
+        if changes.labels:
+            self.text_view.set_spans(self.store.spans(self.article.id), self._colors())
+            self._count_labels()
+        elif changes.spans:
+            fresh = [s for s in self.store.spans_by_id(changes.spans) if s.article_id == self.article.id]
+            for span_id in changes.spans:
+                old = self.text_view.span(span_id)
+                if old is not None:
+                    self.label_counts[old.label] -= 1
+            self.label_counts.update(span.label for span in fresh)
+            self.text_view.update_spans(changes.spans, fresh)
+            self.palette.set_counts(self.label_counts)
+        if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
+            self.text_view.set_selected_span(next(iter(changes.spans)))
+        elif changes.requires_text_redraw:
+            self._span_selected(self.text_view.selected_span())
+        if changes.op == "set_status":
+            self.article = self.store.article(self.article.id)
+        self._update_status()
 
     def _refresh_scheme(self) -> None:
         labels = self.store.labels()
@@ -446,6 +449,12 @@ class MainWindow(QMainWindow):
             action = label_action(self, label.name, label.shortcut)
             action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
             self.label_actions.append(action)
+
+    def _count_labels(self) -> None:
+        """Spans per label in this article, counted from what the view holds; edits then adjust
+        `label_counts` instead of counting again."""
+        self.label_counts = Counter(span.label for span in self.text_view.spans)
+        self.palette.set_counts(self.label_counts)
 
     def _colors(self) -> dict[str, str]:
         return {label.name: label.color for label in self.store.labels()}
@@ -524,7 +533,7 @@ class MainWindow(QMainWindow):
         row = self.article_model.row_of(self.article.id)
         place = f"Article {row + 1} of {len(self.article_model.ids)}" if row is not None else "Article"
         cursor = self.text_view.to_code_point(self.text_view.textCursor().position())
-        spans = len(self.text_view.spans)
+        spans = self.text_view.span_count
         self.position_label.setText(
             f"{place} · {self.article.status} · {spans} spans · position {cursor} of {len(self.article.text)}"
         )

@@ -261,20 +261,24 @@ class SpanSet:
     """
 
     def __init__(self, spans: Sequence[Span] = ()):
-        self.spans: list[Span] = list(spans)
         self.by_id: dict[int, Span] = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
         self._rebuild()
 
+    @property
+    def spans(self) -> list[Span]:
+        return list(self.by_id.values())
+
     def _rebuild(self) -> None:
-        self._geometry = set(_geometry_codes(self.spans))
-        self.order: list[Key] = sorted((s.start, -s.end, s.id) for s in self.spans if s.end > s.start)
+        spans = list(self.by_id.values())
+        self._geometry = set(_geometry_codes(spans))
+        self.order: list[Key] = sorted((s.start, -s.end, s.id) for s in spans if s.end > s.start)
         self._index = SpanIndex(self.order)
         self._lanes: dict[int, int] = {}
         self._lanes_valid = 0
 
     def replace(self, spans: Sequence[Span]) -> None:
         by_id = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
-        old, self.by_id, self.spans = self.by_id, by_id, list(spans)
+        old, self.by_id = self.by_id, by_id
         limit = max(256, len(by_id) // 8)
         probe = spans[:: max(1, len(spans) // 8)]
         all_new = bool(probe) and all(old.get(s.id) is not s for s in probe)
@@ -294,6 +298,20 @@ class SpanSet:
         if len(came) + len(went) > limit:
             self._rebuild()
             return
+        self._reindex(came, went)
+
+    def update(self, removed: Iterable[int], added: Sequence[Span]) -> None:
+        """Drop spans by id and add (or replace) others, touching only those: an edit costs
+        O(log n) bookkeeping however many spans the article has."""
+        gone = [self.by_id.pop(i) for i in {*removed, *map(_SPAN_ID, added)} if i in self.by_id]
+        self.by_id.update(zip(map(_SPAN_ID, added), added, strict=True))
+        came, went = set(_geometry_codes(added)), set(_geometry_codes(gone))
+        came, went = came - went, went - came
+        self._geometry -= went
+        self._geometry |= came
+        self._reindex(came, went)
+
+    def _reindex(self, came: set[int], went: set[int]) -> None:
         for key in map(_key_of_code, went):
             i = bisect_left(self.order, key)
             if i < len(self.order) and self.order[i] == key:
@@ -467,6 +485,20 @@ class TextView(QPlainTextEdit):
         if self._selected is not None and self._selected not in self._spans.by_id:
             self._select(None, scroll=False)
         self.viewport().update()
+
+    def update_spans(self, removed: Iterable[int], added: Sequence[Span]) -> None:
+        """Apply one edit: drop spans by id, add or replace others; cheaper than `set_spans`."""
+        self._spans.update(removed, added)
+        if self._selected is not None and self._selected not in self._spans.by_id:
+            self._select(None, scroll=False)
+        self.viewport().update()
+
+    def span(self, span_id: int) -> Span | None:
+        return self._spans.by_id.get(span_id)
+
+    @property
+    def span_count(self) -> int:
+        return len(self._spans.by_id)
 
     def set_highlights(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Mark search hits (code-point ranges), drawn as boxes distinct from spans."""

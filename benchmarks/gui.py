@@ -1,0 +1,183 @@
+"""Window figures through the real paths (store, undo commands, views), offscreen. Prints figures;
+asserts nothing. Widget-only figures are in benchmarks/gui_text.py.
+
+python benchmarks/gui.py
+python benchmarks/gui.py --articles 10000 --megabytes 1 --spans 10000   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_text import synthetic_spans, synthetic_text  # noqa: E402
+
+from annotator.core.model import NewArticle, NewSpan  # noqa: E402
+from annotator.core.store import Store  # noqa: E402
+from annotator.gui.app import create_application  # noqa: E402
+from annotator.gui.main_window import MainWindow  # noqa: E402
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def window_for(store: Store, folder: Path) -> MainWindow:
+    settings = QSettings(str(folder / f"settings-{time.monotonic_ns()}.ini"), QSettings.Format.IniFormat)
+    return MainWindow(store, settings)
+
+
+def probe_startup(db: str) -> None:
+    """Child process: from interpreter start to a painted window on an existing project."""
+    app = create_application([])
+    store = Store.open(db)
+    window = window_for(store, Path(db).parent)
+    window.show()
+    app.processEvents()
+    window.repaint()
+    elapsed = time.time() - float(os.environ["ANNOTATOR_BENCH_T0"])
+    print(f"{elapsed:.4f}")
+    store.close()
+
+
+def startup(folder: Path) -> float:
+    db = folder / "startup.annotator"
+    with Store.open(db) as store:
+        seeds = Path(__file__).resolve().parents[1] / "seeds"
+        store.add_articles([NewArticle(p.stem, p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")])
+    timings = []
+    for _ in range(3):
+        env = dict(os.environ, ANNOTATOR_BENCH_T0=repr(time.time()))
+        out = subprocess.run(
+            [sys.executable, __file__, "--probe-startup", str(db)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        timings.append(float(out.strip().splitlines()[-1]))
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--megabytes", type=float, default=5.0)
+    parser.add_argument("--spans", type=int, default=50_000)
+    parser.add_argument("--probe-startup", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe_startup:
+        probe_startup(args.probe_startup)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="annotator-gui-bench-"))
+    print(f"start to painted window (new process, median of 3): {ms(startup(folder))}")
+
+    app = QApplication.instance() or create_application([])
+    rng = random.Random(7)
+    text = synthetic_text(args.megabytes, rng)
+    spans = [NewSpan(s.start, s.end, s.label) for s in synthetic_spans(text, args.spans, rng)]
+    store = Store.open(folder / "big.annotator", annotator="bench")
+    paragraphs, single = store.add_articles(
+        [
+            NewArticle("paragraphs", text, spans=tuple(spans)),
+            NewArticle("one paragraph", text.replace("\n", " "), spans=tuple(spans)),
+        ]
+    ).article_ids
+    window = window_for(store, folder)
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    for name, article_id in (("ordinary paragraphs", paragraphs), ("one paragraph, no line breaks", single)):
+        started = time.perf_counter()
+        window.open_article(article_id)
+        window.text_view.viewport().repaint()
+        print(
+            f"open {len(text) / 1e6:.1f} MB article with {len(spans):,} spans ({name}): "
+            f"{ms(time.perf_counter() - started)} (store read + set_article + first paint)"
+        )
+
+    view = window.text_view
+    timings = []
+    for _ in range(100):
+        start = rng.randrange(0, 3_000)
+        view.select_range(start, start + rng.randint(3, 30))
+        started = time.perf_counter()
+        window.apply_label("claim")
+        view.viewport().repaint()
+        timings.append(time.perf_counter() - started)
+    print(
+        f"add one span (command → SQLite commit → views → repaint), median of 100: "
+        f"{ms(statistics.median(timings))}, p95 {ms(sorted(timings)[94])}"
+    )
+    timings = []
+    for _ in range(100):
+        started = time.perf_counter()
+        window.undo_stack.undo()
+        view.viewport().repaint()
+        timings.append(time.perf_counter() - started)
+    print(f"undo one span + repaint, median of 100: {ms(statistics.median(timings))}")
+    bar = view.verticalScrollBar()
+    timings = []
+    for _ in range(20):
+        started = time.perf_counter()
+        bar.setValue(bar.value() + bar.pageStep())
+        view.viewport().repaint()
+        timings.append(time.perf_counter() - started)
+    print(
+        f"scroll one page + repaint (one-paragraph article), median of 20: {ms(statistics.median(timings))}"
+    )
+    window.close()
+    store.close()
+
+    many = Store.open(folder / "many.annotator", annotator="bench")
+    body = " ".join(["The minister said talks would resume after new sanctions."] * 4)
+    many.add_articles(
+        NewArticle(
+            f"Report {n}: talks resume",
+            f"Report {n}\n\n{body}",
+            outlet=rng.choice(["Daily", "Wire"]),
+            published=f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        )
+        for n in range(args.articles)
+    )
+    started = time.perf_counter()
+    window = window_for(many, folder)
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    window.article_list.table.viewport().repaint()
+    print(
+        f"open a {many.article_count():,}-article project and show the list: "
+        f"{ms(time.perf_counter() - started)}"
+    )
+    started = time.perf_counter()
+    window.article_list.table.sortByColumn(
+        0, window.article_list.table.horizontalHeader().sortIndicatorOrder()
+    )
+    window.article_list.table.viewport().repaint()
+    print(f"sort the list by title: {ms(time.perf_counter() - started)}")
+    started = time.perf_counter()
+    window.article_list.table.scrollToBottom()
+    window.article_list.table.viewport().repaint()
+    print(f"jump to the end of the list: {ms(time.perf_counter() - started)}")
+    window.close()
+    many.close()
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
