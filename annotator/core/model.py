@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(StrEnum):
@@ -60,6 +60,15 @@ class Span:
     annotator: str = ""
     created: str = ""
     updated: str = ""
+
+
+class SpanExtent(NamedTuple):
+    """Where a span lies and its label: all a view needs to draw it (cheap for 50,000 spans)."""
+
+    id: int
+    start: int
+    end: int
+    label: str
 
 
 @dataclass(frozen=True)

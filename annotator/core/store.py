@@ -29,6 +29,7 @@ from annotator.core.model import (
     NewArticle,
     Relation,
     Span,
+    SpanExtent,
     Status,
 )
 from annotator.core.scheme import AttributeSpec, Label, SchemeError, validate_label
@@ -425,13 +426,16 @@ class Store:
         )
         return [_span(row) for row in rows]
 
-    def spans_by_id(self, ids: Iterable[int]) -> list[Span]:
-        """The spans among `ids` that exist (deleted ones are simply absent)."""
-        ids = list(ids)
-        if not ids:
-            return []
-        rows = self.conn.execute(_SPAN_SELECT + f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)
-        return [_span(row) for row in rows]
+    def span_extents(self, article_id: int, ids: Iterable[int] | None = None) -> list[SpanExtent]:
+        """Id, range and label of the article's spans (or of those among `ids`), unordered."""
+        names = {label.id: label.name for label in self.labels()}
+        sql = 'SELECT id, start, "end", label_id FROM spans WHERE article_id = ?'
+        args: list[int] = [article_id]
+        if ids is not None:
+            args += list(ids)
+            sql += f" AND id IN ({','.join('?' * (len(args) - 1))})"
+        rows = self.conn.execute(sql, args)
+        return [SpanExtent(i, start, end, names[label]) for i, start, end, label in rows]
 
     def span(self, span_id: int) -> Span:
         row = self.conn.execute(_SPAN_SELECT + " WHERE s.id = ?", [span_id]).fetchone()

@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
             return
         self.article = article
         self.relate_from = None
-        self.text_view.set_article(article.text, self.store.spans(article_id), self._colors())
+        self.text_view.set_article(article.text, self.store.span_extents(article_id), self._colors())
         if self.corpus_query:
             self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
         if self.find_bar.isVisible():
@@ -418,10 +418,10 @@ class MainWindow(QMainWindow):
         if self.article.id not in changes.articles and not changes.labels:
             return
         if changes.labels:
-            self.text_view.set_spans(self.store.spans(self.article.id), self._colors())
+            self.text_view.set_spans(self.store.span_extents(self.article.id), self._colors())
             self._count_labels()
         elif changes.spans:
-            fresh = [s for s in self.store.spans_by_id(changes.spans) if s.article_id == self.article.id]
+            fresh = self.store.span_extents(self.article.id, changes.spans)
             for span_id in changes.spans:
                 old = self.text_view.span(span_id)
                 if old is not None:
