@@ -17,12 +17,13 @@ from itertools import repeat
 from operator import add, attrgetter, mul
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QLineF, QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -679,14 +680,24 @@ class TextView(QPlainTextEdit):
         if span_id is not None:
             self.span_clicked.emit(span_id)
 
-    def createMimeDataFromSelection(self) -> QMimeData:
-        """Copy the canonical text, not the display copy with its extra line breaks."""
+    def copy(self) -> None:
+        """Copy the canonical text, not the display copy with its extra line breaks.
+
+        The clipboard gets plain text made by Qt: a QMimeData created in Python (an override of
+        createMimeDataFromSelection) would outlive the interpreter in the clipboard and crash at exit.
+        """
         cursor = self.textCursor()
-        start = self.to_code_point(cursor.selectionStart())
-        end = self.to_code_point(cursor.selectionEnd(), round_up=True)
-        data = QMimeData()
-        data.setText(self._text[start:end])
-        return data
+        if cursor.hasSelection():
+            start = self.to_code_point(cursor.selectionStart())
+            end = self.to_code_point(cursor.selectionEnd(), round_up=True)
+            QApplication.clipboard().setText(self._text[start:end])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _span_at(self, point: QPointF) -> int | None:
         """The span under `point` (viewport coordinates): below the glyphs, the one whose underline

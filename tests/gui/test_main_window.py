@@ -290,3 +290,48 @@ def test_text_is_never_rendered_as_html(qtbot, window, store):
     cursor = QTextCursor(window.text_view.document())
     assert not cursor.charFormat().isImageFormat()
     QApplication.processEvents()
+
+
+def test_busy_project_gives_a_clear_message(qtbot, window, store, errors, tmp_path):
+    import sqlite3
+
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    try:
+        window.text_view.select_range(0, 4)
+        qtbot.keyClick(window.text_view, Qt.Key.Key_A)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert errors and "busy" in errors[0]
+    assert store.spans(window.article.id) == []
+
+
+def test_import_folder_with_a_bad_file(qtbot, window, store, monkeypatch, tmp_path):
+    from annotator.gui import dialogs
+
+    summaries = []
+    monkeypatch.setattr(dialogs, "show_import_summary", lambda parent, summary: summaries.append(summary))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Fresh news\n\nSomething happened today.", encoding="utf-8")
+    (folder / "bad.jsonl").write_text('{"text": "fine"}\nnot json\n', encoding="utf-8")
+    before = store.article_count()
+    window.import_paths([folder])
+    (summary,) = summaries
+    assert summary.articles == 1 and len(summary.refused) == 1 and "bad.jsonl line 2" in summary.refused[0]
+    assert store.article_count() == before + 1
+    assert len(window.article_model.ids) == before + 1
+
+
+def test_opening_a_broken_project_keeps_the_current_one(qtbot, window, store, errors, tmp_path):
+    junk = tmp_path / "junk.annotator"
+    junk.write_bytes(b"not a database at all" * 20)
+    assert not window.open_project(junk)
+    assert errors and "not an annotator project" in errors[0]
+    assert window.store is store and window.article is not None
+    other = tmp_path / "other.annotator"
+    assert window.open_project(other)
+    assert window.store.path == other and window.article is None
+    assert str(other) in window.recent_files()
