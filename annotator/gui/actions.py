@@ -39,6 +39,9 @@ class ActionId(StrEnum):
     PREVIOUS_ARTICLE = "annotator:article:previous"
     ZOOM_IN = "annotator:view:zoom_in"
     ZOOM_OUT = "annotator:view:zoom_out"
+    FOCUS_ARTICLES = "annotator:view:focus_articles"
+    FOCUS_TEXT = "annotator:view:focus_text"
+    FOCUS_DETAILS = "annotator:view:focus_details"
     SHORTCUTS = "annotator:help:shortcuts"
     ABOUT = "annotator:help:about"
 
@@ -91,6 +94,9 @@ ACTIONS = (
     ActionSpec(ActionId.PREVIOUS_ARTICLE, "P&revious Article", ("Alt+Up", "Ctrl+PgUp")),
     ActionSpec(ActionId.ZOOM_IN, "Zoom &In", (Key.ZoomIn, "Ctrl+=")),
     ActionSpec(ActionId.ZOOM_OUT, "Zoom &Out", (Key.ZoomOut,)),
+    ActionSpec(ActionId.FOCUS_ARTICLES, "Go to &Article List", ("Ctrl+1",)),
+    ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
+    ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
     ActionSpec(ActionId.SHORTCUTS, "&Keyboard Shortcuts", (Key.HelpContents, "F1")),
     ActionSpec(ActionId.ABOUT, "&About annotator"),
 )
@@ -141,7 +147,8 @@ MENUS = (
             ActionId.PREVIOUS_ARTICLE,
         ),
     ),
-    ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", "docks")),
+    ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", ActionId.FOCUS_ARTICLES, ActionId.FOCUS_TEXT,
+               ActionId.FOCUS_DETAILS, "-", "docks")),
     ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
 )
 

@@ -178,6 +178,10 @@ def write_export(
 
 
 def show_shortcuts(parent: QWidget, labels: list[Label]) -> None:
+    shortcuts_dialog(parent, labels).exec()
+
+
+def shortcuts_dialog(parent: QWidget, labels: list[Label]) -> QDialog:
     """Help → Keyboard Shortcuts: the action table plus the scheme's label keys."""
     rows = [
         (
@@ -204,7 +208,7 @@ def show_shortcuts(parent: QWidget, labels: list[Label]) -> None:
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     dialog.resize(480, 560)
-    dialog.exec()
+    return dialog
 
 
 def show_about(parent: QWidget, project: Path) -> None:

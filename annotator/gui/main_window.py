@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
             ActionId.PREVIOUS_ARTICLE: lambda: self.step_article(-1),
             ActionId.ZOOM_IN: self.text_view.zoom_in,
             ActionId.ZOOM_OUT: self.text_view.zoom_out,
+            ActionId.FOCUS_ARTICLES: lambda: self._focus(self.docks[0], self.article_list.table),
+            ActionId.FOCUS_TEXT: self.text_view.setFocus,
+            ActionId.FOCUS_DETAILS: lambda: self._focus(self.docks[2], self.details.label),
             ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
             ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
         }
@@ -506,6 +509,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{len(hits)} articles match “{self.corpus_query}”.", 5000)
         if hits:
             self.open_article(hits[0].article_id)
+
+    def _focus(self, dock: QDockWidget, widget: QWidget) -> None:
+        dock.show()
+        dock.raise_()
+        widget.setFocus()
 
     def _focus_corpus_search(self) -> None:
         self.docks[0].show()

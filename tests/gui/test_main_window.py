@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
 
 from annotator.core.model import NewArticle, Status
 from annotator.core.offsets import normalise_newlines
@@ -335,3 +335,28 @@ def test_opening_a_broken_project_keeps_the_current_one(qtbot, window, store, er
     assert window.open_project(other)
     assert window.store.path == other and window.article is None
     assert str(other) in window.recent_files()
+
+
+def test_keyboard_alone_reaches_the_list_and_opens_an_article(qtbot, window, store):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    table = window.article_list.table
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.article.id == store.article_ids()[1]
+    qtbot.keyClick(table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.text_view.hasFocus()
+
+
+def test_shortcut_help_lists_every_action_and_label_key(qtbot, window, store):
+    from annotator.gui.actions import ACTIONS
+    from annotator.gui.dialogs import shortcuts_dialog
+
+    dialog = shortcuts_dialog(window, store.labels())
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget)
+    titles = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert len(titles) == len(ACTIONS) + 4
+    assert "Mark Done and Next" in titles and "Label as quote" in titles
+    keys = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
+    assert keys["Label as quote"] == "Q" and "Ctrl+Z" in keys["Undo"]
