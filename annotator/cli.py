@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import io
+import json
+import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from annotator import __version__
+from annotator.core.agreement import ALL, AgreementError, compute_agreement, write_csv
+from annotator.core.backup import BackupError, backup_folder, list_backups, make_backup, restore_backup
 from annotator.core.exporters import EXPORT_FORMATS, export
+from annotator.core.formats import FORMATS, export_to_path, import_format
 from annotator.core.importers import find_files, import_paths
+from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Status
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
-from annotator.core.store import Store, StoreError
+from annotator.core.store import Store, StoreError, describe_error
 
 STATUSES = [str(s) for s in Status]
 
@@ -39,6 +45,18 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+class Group(click.Group):
+    """Turns an SQLite error met while reading (a damaged file, a lock held too long) into one
+    clear line instead of a traceback; writes already get theirs from the store."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as error:
+            path = ctx.obj.db if isinstance(ctx.obj, Context) and ctx.obj.db else default_project_path()
+            raise click.ClickException(describe_error(error, path)) from None
+
+
 @contextlib.contextmanager
 def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on a terminal; silent when output is piped or redirected."""
@@ -49,7 +67,7 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @click.version_option(__version__, prog_name="annotator")
 @click.option(
     "--db",
@@ -89,38 +107,61 @@ def open_window(context: Context) -> None:
 
 
 @cli.command(name="open")
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
-def open_(context: Context, project: Path) -> None:
+def open_(context: Context, project: Path | None) -> None:
     """Open a project file (created if it does not exist) in the window.
+
+    Without a file it opens the default project, so the desktop launcher's `open %f` works
+    both for a double-clicked project and from the application menu.
 
     Example:
 
         annotator open ~/studies/elections.annotator
     """
-    context.db = project
+    if project is not None:
+        context.db = project
     open_window(context)
 
 
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([name for name, f in FORMATS.items() if f.reader]),
+    help="Read PATHS as this format (folders are searched for its files); default: by suffix.",
+)
+@click.option(
+    "--realign",
+    is_flag=True,
+    help="Move spans whose quoted text sits elsewhere onto it (reported) instead of refusing the file.",
+)
 @pass_context
-def import_(context: Context, paths: tuple[Path, ...]) -> None:
-    """Import articles from .txt, .html, .csv or .jsonl files or folders (recursively).
+def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign: bool) -> None:
+    """Import articles from .txt, .html, .csv or .jsonl files or folders (recursively), or from
+    a peer tool's export with --format (label-studio, brat, webanno, conll, spacy, qdpx, …).
 
     Each file is imported whole or not at all; files already imported are skipped.
 
     Example:
 
         annotator import news/ extra.jsonl
+
+        annotator import --format brat brat_corpus/
     """
     with context.open() as store:
         files, _ = find_files(paths)
         with progress_bar(len(files), "Importing") as advance:
             try:
-                summary = import_paths(store, paths, progress=lambda path: advance(1))
+                if fmt is None:
+                    summary = import_paths(store, paths, progress=lambda path: advance(1))
+                else:
+                    summary = import_format(store, fmt, paths, realign=realign, progress=lambda p: advance(1))
             except StoreError as error:
                 raise click.ClickException(str(error)) from None
+        for line in getattr(summary, "notes", ()):
+            click.echo(f"  note: {line}", err=True)
     click.echo(
         f"Imported {summary.articles} articles with {summary.spans} spans; "
         f"skipped {len(summary.duplicates)} duplicates; refused {len(summary.refused)} files."
@@ -138,9 +179,16 @@ def import_(context: Context, paths: tuple[Path, ...]) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
-    help="File to write, or - for standard output.",
+    help="File (a folder for brat) to write, or - for standard output (text formats).",
+)
+@click.option(
+    "--qdpx-newlines",
+    type=click.Choice(["lf", "crlf"]),
+    default="lf",
+    show_default=True,
+    help="qdpx: line breaks of the sources; crlf for MAXQDA, lf for ATLAS.ti and NVivo.",
 )
 @click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
 @click.option(
@@ -149,6 +197,11 @@ def import_(context: Context, paths: tuple[Path, ...]) -> None:
     multiple=True,
     type=click.Choice(STATUSES),
     help="Only articles with this status (repeatable).",
+)
+@click.option(
+    "--annotator",
+    "only_annotator",
+    help="Only the spans (and relations) of this annotator, e.g. gold after adjudication.",
 )
 @click.option(
     "--no-formula-guard",
@@ -162,55 +215,50 @@ def export_(
     output: Path,
     labels: tuple[str, ...],
     statuses: tuple[str, ...],
+    only_annotator: str | None,
     no_formula_guard: bool,
+    qdpx_newlines: str,
 ) -> None:
-    """Export the labelled dataset as JSONL (one article per line) or CSV (one span per row).
+    """Export the labelled dataset as JSONL (one article per line), CSV (one span per row) or a
+    peer tool's format; what a format cannot carry is listed after the export.
 
     Every span carries its text; text[start:end] equals it (offsets are code points).
 
     Example:
 
         annotator export --format csv --label quote --status done -o quotes.csv
+
+        annotator export --format brat -o brat_corpus
     """
     with context.open() as store:
         unknown = [name for name in labels if name not in {label.name for label in store.labels()}]
         if unknown:
             raise click.ClickException(f"No label named {', '.join(map(repr, unknown))} in this project.")
+        if only_annotator is not None and only_annotator not in store.annotators():
+            raise click.ClickException(f"No annotator named {only_annotator!r} in this project.")
         status = [Status(s) for s in statuses]
-        total = store.count_spans(status=status, labels=labels)
-        with progress_bar(total, "Exporting") as advance, _output(output) as out:
-            summary = export(
-                store,
-                fmt,
-                out,
+        total = store.count_spans(status=status, labels=labels, annotator=only_annotator)
+        if str(output) == "-" and FORMATS[fmt].output != "text":
+            raise click.ClickException(f"{fmt} writes a {FORMATS[fmt].output}: give a path with -o.")
+        with progress_bar(total, "Exporting") as advance:
+            options = dict(
                 status=status,
                 labels=labels,
                 progress=advance,
                 neutralise_formulas=not no_formula_guard,
+                annotator=only_annotator,
             )
+            if str(output) == "-":
+                summary = export(store, fmt, sys.stdout, **options)
+            else:
+                try:
+                    summary = export_to_path(store, fmt, output, newlines=qdpx_newlines, **options)
+                except OSError as error:
+                    raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
     if str(output) != "-":
         click.echo(f"Wrote {summary.articles} articles and {summary.spans} spans to {output}.")
-
-
-@contextlib.contextmanager
-def _output(path: Path) -> Iterator:
-    """Standard output, or a file that appears only once it is complete."""
-    if str(path) == "-":
-        yield sys.stdout
-        return
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    except OSError as error:
-        raise click.ClickException(f"Cannot write to {path.parent}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(temp, path)
-    except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    for line in summary.left_out:
+        click.echo(f"  left out: {line}", err=True)
 
 
 @cli.command()
@@ -300,6 +348,221 @@ def where(context: Context) -> None:
         annotator where
     """
     click.echo(context.db or default_project_path())
+
+
+@cli.command()
+@click.option("--list", "list_only", is_flag=True, help="List the project's backups, newest first.")
+@pass_context
+def backup(context: Context, list_only: bool) -> None:
+    """Back up the project now, into a `backups` folder next to it (the newest 5 are kept).
+
+    A backup is also made when a project is opened, at most every 10 minutes.
+
+    Example:
+
+        annotator backup
+        annotator backup --list
+    """
+    path = context.db or default_project_path()
+    if list_only:
+        for found in list_backups(path):
+            stat = found.stat()
+            when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+            click.echo(f"{when}  {stat.st_size / 2**20:>8.1f} MB  {found}")
+        return
+    if not path.is_file():
+        raise click.ClickException(f"No project at {path}.")
+    try:
+        with Store.open(path, context.annotator) as store:
+            target = make_backup(store.conn, store.path)
+    except (StoreError, BackupError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {path} to {target}.")
+
+
+@cli.command()
+@click.argument("backup_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def restore(context: Context, backup_file: Path | None, yes: bool) -> None:
+    """Replace the project's content with a backup (the newest one if none is given).
+
+    The content it replaces is first kept as a backup itself, so a restore can be undone.
+    Refused while the project is open in the window or another command.
+
+    Example:
+
+        annotator restore
+        annotator restore --yes backups/study-20250101-120000-000000.annotator
+    """
+    path = context.db or default_project_path()
+    if backup_file is None:
+        backup_file = next(iter(list_backups(path)), None)
+        if backup_file is None:
+            raise click.ClickException(f"{path} has no backups in {backup_folder(path)}.")
+    if not yes:
+        click.confirm(f"Replace the content of {path} with {backup_file}?", abort=True)
+    try:
+        saved = restore_backup(path, backup_file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {path} from {backup_file}. What it held before is kept in {saved}.")
+
+
+@cli.command(name="install-desktop")
+@click.option("--uninstall", is_flag=True, help="Remove what an earlier install-desktop added.")
+def install_desktop(uninstall: bool) -> None:
+    """Add annotator to your Linux desktop: a launcher in the application menu, its icon, and
+    project files (.annotator) that open in it on a double click. Only for you; no root needed.
+
+    Files go under XDG_DATA_HOME (~/.local/share): applications/, icons/hicolor/, mime/packages/.
+
+    Example:
+
+        annotator install-desktop
+    """
+    from annotator import desktop
+
+    if sys.platform in ("win32", "darwin"):
+        raise click.ClickException("install-desktop is for Linux; on Windows and macOS see README.md.")
+    if uninstall:
+        files = desktop.uninstall_desktop()
+        click.echo(f"Removed {len(files)} files from {desktop.data_home()}.")
+    else:
+        files = desktop.install_desktop()
+        click.echo(f"Installed the launcher, {len(desktop.ICON_SIZES) + 1} icons and the project file type:")
+        click.echo(f"  {files[0]} starts: {' '.join(desktop.launcher_command())} open FILE")
+    for tool in desktop.refresh_caches():
+        click.echo(f"Ran {tool}.")
+
+
+@cli.command()
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--add-articles", is_flag=True, help="Also add articles this project does not have.")
+@pass_context
+def merge(context: Context, others: tuple[Path, ...], add_articles: bool) -> None:
+    """Bring other analysts' spans, relations and statuses into this project.
+
+    Articles are matched by their text, not by id; merging the same file twice changes nothing.
+    Each file is merged whole or not at all.
+
+    Example:
+
+        annotator --db lead.annotator merge ana.annotator bob.annotator
+    """
+    failed = False
+    with context.open() as store:
+        for other in others:
+            try:
+                report = merge_project(store, other, add_articles=add_articles)
+            except MergeError as error:
+                click.echo(f"refused: {error}", err=True)
+                failed = True
+                continue
+            click.echo(
+                f"{other}: added {report.spans_added} spans and {report.relations_added} relations, "
+                f"skipped {report.spans_skipped} spans and {report.relations_skipped} relations "
+                f"already here; {report.statuses_changed} statuses updated"
+                + (f"; {report.articles_added} articles added" if add_articles else "")
+                + "."
+            )
+            if report.labels_added:
+                click.echo(f"  new labels: {', '.join(report.labels_added)}")
+            if report.unknown_articles:
+                click.echo(
+                    f"  {len(report.unknown_articles)} articles unknown here (not merged; "
+                    "--add-articles adds them):"
+                )
+                for title in report.unknown_articles:
+                    click.echo(f"    {title}")
+    if failed:
+        raise click.ClickException("Some files were not merged (see above).")
+
+
+@cli.command()
+@pass_context
+def annotators(context: Context) -> None:
+    """List annotators: spans made and articles marked done by each.
+
+    Example:
+
+        annotator annotators
+    """
+    with context.open() as store:
+        for name, (spans, done) in store.annotators().items():
+            click.echo(f"{name:<20} {spans:>8} spans {done:>6} done")
+
+
+@cli.command()
+@click.option("--annotators", "names", help="Comma-separated names (default: all who marked articles done).")
+@click.option("--label", "labels", multiple=True, help="Only this label (repeatable); ALL is then their sum.")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every figure to this CSV file (- for standard output).",
+)
+@pass_context
+def agreement(
+    context: Context, names: str | None, labels: tuple[str, ...], as_json: bool, csv_path: Path | None
+) -> None:
+    """Inter-annotator agreement per label and overall, on the articles both annotators of a pair
+    marked done: span precision/recall/F1 (exact and overlap), token-level Cohen's kappa,
+    Krippendorff's alpha (nominal, over tokens) and unitizing alpha (over spans); Fleiss' kappa
+    for three or more annotators. Tokens are words; see annotator/core/agreement.py for the
+    exact definitions.
+
+    Example:
+
+        annotator agreement --annotators ana,bob --label quote --csv agreement.csv
+    """
+    chosen = [name.strip() for name in names.split(",") if name.strip()] if names else None
+    with context.open() as store:
+        try:
+            report = compute_agreement(store, chosen, list(labels) or None)
+        except AgreementError as error:
+            raise click.ClickException(str(error)) from None
+    if csv_path is not None:
+        table = io.StringIO()
+        write_csv(report, table)
+        if str(csv_path) == "-":
+            click.echo(table.getvalue(), nl=False)
+        else:
+            try:
+                csv_path.write_text(table.getvalue(), encoding="utf-8", newline="")
+            except OSError as error:
+                raise click.ClickException(f"Cannot write {csv_path}: {error.strerror}.") from None
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if csv_path is not None and str(csv_path) == "-":
+        return
+    for label in [*report.labels, ALL]:
+        click.echo(f"{label}")
+        click.echo(
+            f"  {'pair':<24}{'articles':>9}{'spans':>10}  {'exact P/R/F1':<18}{'overlap P/R/F1':<18}"
+            f"{'kappa':>7}{'alpha':>7}{'alpha_u':>8}"
+        )
+        for row in (pair for pair in report.pairs if pair.label == label):
+            exact = "/".join(_figure(x) for x in (row.exact_precision, row.exact_recall, row.exact_f1))
+            overlap = "/".join(
+                _figure(x) for x in (row.overlap_precision, row.overlap_recall, row.overlap_f1)
+            )
+            click.echo(
+                f"  {row.a + ' / ' + row.b:<24}{row.articles:>9}{f'{row.spans_a}/{row.spans_b}':>10}  "
+                f"{exact:<18}{overlap:<18}{_figure(row.cohen_kappa):>7}{_figure(row.alpha_nominal):>7}"
+                f"{_figure(row.alpha_unitized):>8}"
+            )
+        for row in (group for group in report.groups if group.label == label):
+            click.echo(
+                f"  {'all ' + str(len(row.annotators)):<24}{row.articles:>9}{'':>10}  {'Fleiss kappa':<36}"
+                f"{_figure(row.fleiss_kappa):>7}{_figure(row.alpha_nominal):>7}{_figure(row.alpha_unitized):>8}"
+            )
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def main() -> None:

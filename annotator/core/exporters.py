@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (
     "article_id",
     "article_title",
@@ -62,10 +61,12 @@ Progress = Callable[[int], None] | None
 
 @dataclass(frozen=True)
 class ExportSummary:
-    """What an export wrote: articles that appear in the output and span records."""
+    """What an export wrote: articles that appear in the output and span records, and one line
+    per kind of thing the format could not carry (e.g. "CoNLL: 12 overlapping spans left out…")."""
 
     articles: int
     spans: int
+    left_out: tuple[str, ...] = ()
 
 
 def export(
@@ -77,11 +78,17 @@ def export(
     labels: Iterable[str] = (),
     progress: Progress = None,
     neutralise_formulas: bool = True,
+    annotator: str | None = None,
 ) -> ExportSummary:
-    """Write the project (filtered by article status and span label) to `out` in format `fmt`."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
-    rows = store.iter_annotated(status=status, labels=labels)
+    """Write the project (filtered by article status, span label and annotator) to `out` in
+    format `fmt`."""
+    if fmt not in ("jsonl", "csv"):
+        from annotator.core.formats import export_stream  # the registry builds on this module
+
+        return export_stream(
+            store, fmt, out, status=status, labels=labels, progress=progress, annotator=annotator
+        )
+    rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
     if fmt == "jsonl":
         summary = write_jsonl(rows, out, progress)
     else:
@@ -185,6 +192,15 @@ def write_csv(
     if progress is not None and pending:
         progress(pending)
     return ExportSummary(articles, spans_written)
+
+
+def __getattr__(name: str) -> Any:
+    """`EXPORT_FORMATS` comes from the format registry, which itself builds on this module."""
+    if name == "EXPORT_FORMATS":
+        from annotator.core.formats import FORMATS
+
+        return tuple(key for key, fmt in FORMATS.items() if fmt.writer is not None)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def neutralise_formula(cell: str) -> str:

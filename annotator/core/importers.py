@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
-from annotator.core.model import NewArticle, NewSpan, Status
+from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import normalise_newlines
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".csv", ".jsonl")
 # One text or HTML file is one article: anything bigger is not an article. CSV and JSONL stream.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# One line (JSONL record) or CSV field: bigger is refused, so memory stays bounded on any file.
+MAX_LINE_BYTES = 64 * 1024 * 1024
 TITLE_MAX = 200
 # Bytes looked at to choose the encoding of a streamed (CSV, JSONL) file.
 SAMPLE_BYTES = 1024 * 1024
@@ -240,20 +242,30 @@ def _decoded_lines(path: Path, raw: BinaryIO, encoding: str, split_cr: bool) -> 
     if encoding in ("utf-16", "utf-32"):  # a line break is not the byte b"\n" here
         stream = io.TextIOWrapper(raw, encoding=encoding, newline="" if split_cr else "\n")
         try:
-            yield from stream
+            for number, line in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES // 2), ""), 1):
+                if len(line) == MAX_LINE_BYTES // 2 and not line.endswith(("\n", "\r")):
+                    raise ImportRefused(path, _too_long(), number)
+                yield line
         except UnicodeDecodeError as error:
             raise ImportRefused(path, f"not valid {encoding} text ({error.reason})") from None
         finally:
             stream.detach()
         return
     decoder = codecs.getincrementaldecoder(encoding)()
-    for number, chunk in enumerate(itertools.chain(raw, [b""]), 1):
+    lines = iter(lambda: raw.readline(MAX_LINE_BYTES), b"")
+    for number, chunk in enumerate(itertools.chain(lines, [b""]), 1):
+        if len(chunk) == MAX_LINE_BYTES and not chunk.endswith((b"\n", b"\r")):
+            raise ImportRefused(path, _too_long(), number)
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
             shown = encoding.removesuffix("-sig")
             raise ImportRefused(path, f"not valid {shown} text ({error.reason})", number) from None
         yield from (piece for piece in _LONE_CR.split(text) if piece) if split_cr else [text]
+
+
+def _too_long() -> str:
+    return f"the line is longer than {MAX_LINE_BYTES // 2**20} MB (the limit for one record)"
 
 
 def _first_line(text: str) -> str:
@@ -394,12 +406,8 @@ def _read_html(path: Path) -> list[NewArticle]:
 
 # ----------------------------------------------------------------------------- CSV
 def _allow_big_fields() -> None:
-    limit = 2**31 - 1
-    while csv.field_size_limit() < limit:
-        try:
-            csv.field_size_limit(limit)
-        except OverflowError:
-            limit //= 2
+    """Far above csv's 128 KB default, but bounded: a quote never closed must not eat memory."""
+    csv.field_size_limit(MAX_LINE_BYTES)
 
 
 def _delimiter(first_line: str) -> str:
@@ -470,7 +478,7 @@ def _csv_article(path: Path, line: int, columns: list[str], keys: list[str], row
 
 
 # ----------------------------------------------------------------------------- JSONL
-_RESERVED = frozenset({"text", "label", "id", "entities", "spans", "status", "meta", *FIELDS})
+_RESERVED = frozenset({"text", "label", "id", "entities", "spans", "relations", "status", "meta", *FIELDS})
 
 
 def _read_jsonl(path: Path) -> Iterator[NewArticle]:
@@ -527,9 +535,17 @@ def _jsonl_article(path: Path, line: int, raw: str) -> NewArticle:
     if _categories(record.get("label")):
         meta["label"] = record["label"]  # doccano's document-level categories, not spans
     spans = tuple(_spans(path, line, record, given, text, to_canonical))
+    relations = _relations(path, line, record)
     title = fields.pop("title") or _first_line(text)
     return NewArticle(
-        title=title, text=text, source=str(path), meta=meta, spans=spans, status=status, **fields
+        title=title,
+        text=text,
+        source=str(path),
+        meta=meta,
+        spans=spans,
+        status=status,
+        relations=relations,
+        **fields,
     )
 
 
@@ -582,6 +598,43 @@ def _spans(
             if not isinstance(note, str) or not isinstance(annotator, str):
                 raise ImportRefused(path, f"{name}: 'note' and 'annotator' must be text", line)
             yield NewSpan(start, end, label, attributes, note, annotator)
+
+
+def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
+    """Relations by span id (ours: "from"/"to"; doccano: "from_id"/"to_id") as span indexes."""
+    items = record.get("relations")
+    if not items:
+        return ()
+    if not isinstance(items, list):
+        raise ImportRefused(path, "'relations' must be a list", line)
+    index_of: dict[Any, int] = {}
+    position = 0
+    for key, _noun, _start, _end in _SPAN_SHAPES:
+        spans = record.get(key)
+        if spans is None or (key == "label" and _categories(spans)):
+            continue
+        for item in spans:
+            if isinstance(item, dict) and "id" in item:
+                if item["id"] in index_of:
+                    raise ImportRefused(path, f"two spans have the id {_short(item['id'])}", line)
+                index_of[item["id"]] = position
+            position += 1
+    relations = []
+    for number, item in enumerate(items, 1):
+        name = f"relation {number} {_short(item)}"
+        if not isinstance(item, dict):
+            raise ImportRefused(path, f"{name} is not an object", line)
+        ends = [item.get("from_id", item.get("from")), item.get("to_id", item.get("to"))]
+        missing = [end for end in ends if end not in index_of]
+        if missing:
+            raise ImportRefused(path, f"{name} refers to no span with the id {_short(missing[0])}", line)
+        kind = item.get("type")
+        if not isinstance(kind, str) or not kind.strip():
+            raise ImportRefused(path, f"{name}: the type must be non-empty text", line)
+        if ends[0] == ends[1]:
+            raise ImportRefused(path, f"{name} links a span to itself", line)
+        relations.append(NewRelation(index_of[ends[0]], index_of[ends[1]], kind))
+    return tuple(relations)
 
 
 def _categories(label: Any) -> bool:

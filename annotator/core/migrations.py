@@ -14,7 +14,7 @@ from sqlite_utils.migrations import Migrations
 from annotator.core.scheme import DEFAULT_SCHEME
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 migrations = Migrations("annotator")
 
@@ -108,3 +108,30 @@ def m001_initial(db: Database) -> None:
         )
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     _set_version(db, 1)
+
+
+@migrations()
+def m002_article_status(db: Database) -> None:
+    """Per-annotator status: agreement compares coders on the articles each of them finished,
+    while `articles.status` stays the project's workflow status. Existing progress is credited to
+    every annotator with spans in the article (or to the only annotator, if there is one)."""
+    db.execute(
+        """CREATE TABLE article_status (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+            PRIMARY KEY (article_id, annotator)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX article_status_annotator ON article_status(annotator, status)")
+    db.execute(
+        "INSERT OR IGNORE INTO article_status (article_id, annotator, status) "
+        "SELECT DISTINCT a.id, s.annotator, a.status FROM articles a JOIN spans s ON s.article_id = a.id "
+        "WHERE a.status != 'new'"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO article_status (article_id, annotator, status) "
+        "SELECT a.id, (SELECT name FROM annotators), a.status FROM articles a "
+        "WHERE a.status != 'new' AND (SELECT count(*) FROM annotators) = 1"
+    )
+    _set_version(db, 2)

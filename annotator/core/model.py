@@ -96,6 +96,15 @@ class NewSpan:
 
 
 @dataclass(frozen=True)
+class NewRelation:
+    """A relation that is not stored yet: indexes into its article's `spans` tuple."""
+
+    from_index: int
+    to_index: int
+    type: str
+
+
+@dataclass(frozen=True)
 class NewArticle:
     """An article read from a file, ready to be stored with its spans."""
 
@@ -109,6 +118,7 @@ class NewArticle:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: tuple[NewSpan, ...] = ()
     status: Status = Status.NEW
+    relations: tuple[NewRelation, ...] = ()
 
 
 @dataclass(frozen=True)

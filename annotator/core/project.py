@@ -6,6 +6,7 @@ from pathlib import Path
 
 import appdirs
 
+from annotator.core.backup import backup_if_due
 from annotator.core.store import Store
 
 APP_NAME = "annotator"
@@ -19,12 +20,14 @@ def default_project_path() -> Path:
 
 
 def open_project(path: str | Path | None = None, annotator: str | None = None) -> Store:
-    """Open (or create) a project. The default project, when new, gets the sample articles so a
-    new user sees real text at once."""
+    """Open (or create) a project, backing it up if its last backup is old. The default project,
+    when new, gets the sample articles so a new user sees real text at once."""
     is_default = path is None
     path = default_project_path() if path is None else Path(path)
     first_run = not path.exists()
     store = Store.open(path, annotator)
+    if not first_run:
+        backup_if_due(store.conn, path)
     if is_default and first_run and store.is_new and SEEDS_DIR.is_dir():
         from annotator.core.importers import import_paths
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from annotator.core.backup import BackupError, make_backup
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.model import (
     Article,
@@ -75,17 +77,41 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _describe(error: sqlite3.Error, path: Path) -> str:
+def describe_error(error: sqlite3.Error, path: Path) -> str:
+    """The user's words for what an SQLite error means for the project at `path`."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return f"The project {path} is busy: another program is writing to it. Try again in a moment."
     if "full" in text:
         return f"The disk holding {path} is full; nothing was changed."
-    if "readonly" in text or "read-only" in text:
-        return f"The project {path} is read-only; nothing was changed."
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        part = _unwritable_part(path)
+        if part or "unable to open" not in text:
+            return (
+                f"The project {path} is read-only{f' ({part} cannot be written)' if part else ''}; "
+                "nothing was changed. Copy it to a folder you can write to, or make it writable."
+            )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return f"The project {path} is damaged ({error}). Restore it from a backup."
     return f"The project {path} could not be changed: {error}"
+
+
+def _unwritable_part(path: Path) -> str:
+    """'its folder' or 'the file' when that cannot be written (SQLite needs both), else ''.
+    Tried, not inferred from permission bits: root, read-only mounts and immutable files differ."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent or "."):
+            pass
+    except OSError:
+        return "its folder"
+    try:
+        with path.open("r+b"):
+            pass
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return "the file"
+    return ""
 
 
 class Store:
@@ -114,17 +140,20 @@ class Store:
                 raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
             if header != SQLITE_HEADER:
                 raise StoreError(f"{path} is not an annotator project (not an SQLite file).")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"Cannot create the folder {path.parent}: {error.strerror}.") from None
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
-            raise StoreError(f"Cannot open {path}: {error}.") from None
+            raise StoreError(describe_error(error, path)) from None
         store = cls(conn, path, annotator or default_annotator())
         try:
             store._prepare()
         except sqlite3.Error as error:
             conn.close()
-            raise StoreError(_describe(error, path)) from None
+            raise StoreError(describe_error(error, path)) from None
         except StoreError:
             conn.close()
             raise
@@ -149,6 +178,11 @@ class Store:
         conn.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
             log.info("migrating %s from schema %s to %s", self.path, version, SCHEMA_VERSION)
+            if has_tables:
+                try:
+                    make_backup(conn, self.path, reason="before-upgrade", keep=None)
+                except BackupError as error:
+                    log.warning("upgrading without a backup: %s", error)
             migrations.apply(self.db)
         self._ensure_annotator(self.annotator)
 
@@ -168,16 +202,39 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; sqlite errors become a StoreError the user can read."""
+        """One transaction; sqlite errors become a StoreError the user can read.
+
+        It takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
+        first cannot wait for another process's write and fails with "busy" at once."""
+        conn = self.conn
         try:
-            with self.db.atomic():
-                yield self.conn
+            if conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint
+                    yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         except sqlite3.Error as error:
-            raise StoreError(_describe(error, self.path)) from None
+            raise StoreError(describe_error(error, self.path)) from None
 
     def _ensure_annotator(self, name: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])
+
+    def set_annotator(self, name: str) -> None:
+        """Record spans and relations made from now on under `name` (the analyst renamed
+        themselves in Preferences); what is already stored keeps its author."""
+        name = name.strip()
+        if not name:
+            raise StoreError("The annotator name cannot be empty.")
+        self._ensure_annotator(name)
+        self.annotator = name
 
     # ------------------------------------------------------------------ scheme
     def labels(self) -> list[Label]:
@@ -328,6 +385,11 @@ class Store:
                                 now,
                             )
                         )
+                    if article.relations:
+                        self._insert_span_rows(span_rows)
+                        span_total += len(span_rows)
+                        span_rows.clear()
+                        self._insert_new_relations(article_id, article, now)
                     if len(span_rows) >= 10_000:
                         self._insert_span_rows(span_rows)
                         span_total += len(span_rows)
@@ -338,6 +400,29 @@ class Store:
             self._labels = None
             raise
         return ImportOutcome(tuple(ids), span_total, tuple(duplicates))
+
+    def _insert_new_relations(self, article_id: int, article: NewArticle, now: str) -> None:
+        """Relations of an article whose spans were just inserted (in order, so the n-th id is
+        `spans[n]`); ValueError for an index out of range, a self-link or a repeated relation."""
+        rows = self.conn.execute("SELECT id FROM spans WHERE article_id = ? ORDER BY id", [article_id])
+        span_ids = [row[0] for row in rows]
+        seen: set[tuple[int, int, str]] = set()
+        for relation in article.relations:
+            ends = (relation.from_index, relation.to_index)
+            if not all(0 <= index < len(span_ids) for index in ends):
+                raise ValueError(f"A relation refers to spans {ends}; the article has {len(span_ids)}.")
+            if relation.from_index == relation.to_index:
+                raise ValueError(f"A relation links span {relation.from_index} to itself.")
+            if not relation.type.strip():
+                raise ValueError("A relation needs a type.")
+            key = (span_ids[relation.from_index], span_ids[relation.to_index], relation.type)
+            if key in seen:
+                raise ValueError(f"The relation {relation.type!r} between two spans appears twice.")
+            seen.add(key)
+            self.conn.execute(
+                "INSERT INTO relations (from_span, to_span, type, annotator, created) VALUES (?, ?, ?, ?, ?)",
+                [*key, self.annotator, now],
+            )
 
     def _insert_span_rows(self, rows: list[tuple]) -> None:
         self.conn.executemany(
@@ -408,32 +493,65 @@ class Store:
         return None
 
     def set_status(self, article_id: int, status: Status) -> Changes:
-        """Mark an article new, in progress, done or skipped."""
+        """Mark an article new, in progress, done or skipped, for the project and for the
+        store's annotator (agreement compares annotators on the articles each marked done)."""
         with self._write() as conn:
             cursor = conn.execute(
                 "UPDATE articles SET status = ? WHERE id = ?", [str(Status(status)), article_id]
             )
             if cursor.rowcount == 0:
                 raise KeyError(article_id)
+            conn.execute(
+                "INSERT OR REPLACE INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
+                [article_id, self.annotator, str(Status(status))],
+            )
         return Changes("set_status", articles=frozenset({article_id}))
 
-    # ------------------------------------------------------------------- spans
-    def spans(self, article_id: int) -> list[Span]:
-        """The article's spans ordered by start, then longest first."""
+    def annotator_status(self, annotator: str) -> dict[int, Status]:
+        """The status each article has for one annotator (articles they never marked are absent)."""
         rows = self.conn.execute(
-            _SPAN_SELECT + ' WHERE s.article_id = ? ORDER BY s.start, s."end" DESC, s.id',
-            [article_id],
+            "SELECT article_id, status FROM article_status WHERE annotator = ?", [annotator]
+        )
+        return {article_id: Status(status) for article_id, status in rows}
+
+    def annotators(self) -> dict[str, tuple[int, int]]:
+        """Every annotator known to the project with (spans made, articles marked done), by name."""
+        rows = self.conn.execute(
+            "SELECT n.name, (SELECT count(*) FROM spans s WHERE s.annotator = n.name), "
+            "(SELECT count(*) FROM article_status t WHERE t.annotator = n.name AND t.status = 'done') "
+            "FROM annotators n ORDER BY n.name"
+        )
+        return {name: (spans, done) for name, spans, done in rows}
+
+    def forget_cache(self) -> None:
+        """Drop the cached scheme after a bulk write made outside this class (merge)."""
+        self._labels = None
+
+    # ------------------------------------------------------------------- spans
+    def spans(self, article_id: int, annotator: str | None = None) -> list[Span]:
+        """The article's spans (all, or one annotator's) ordered by start, then longest first."""
+        who, args = (" AND s.annotator = ?", [annotator]) if annotator is not None else ("", [])
+        rows = self.conn.execute(
+            _SPAN_SELECT + f' WHERE s.article_id = ?{who} ORDER BY s.start, s."end" DESC, s.id',
+            [article_id, *args],
         )
         return [_span(row) for row in rows]
 
-    def span_extents(self, article_id: int, ids: Iterable[int] | None = None) -> list[SpanExtent]:
-        """Id, range and label of the article's spans (or of those among `ids`), unordered."""
+    def span_extents(
+        self, article_id: int, ids: Iterable[int] | None = None, annotator: str | None = None
+    ) -> list[SpanExtent]:
+        """Id, range and label of the article's spans (or of those among `ids`, or one
+        annotator's), unordered."""
         names = {label.id: label.name for label in self.labels()}
         sql = 'SELECT id, start, "end", label_id FROM spans WHERE article_id = ?'
-        args: list[int] = [article_id]
+        args: list[int | str] = [article_id]
         if ids is not None:
-            args += list(ids)
-            sql += f" AND id IN ({','.join('?' * (len(args) - 1))})"
+            ids = list(ids)
+            args += ids
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+        if annotator is not None:
+            args.append(annotator)
+            sql += " AND annotator = ?"
         rows = self.conn.execute(sql, args)
         return [SpanExtent(i, start, end, names[label]) for i, start, end, label in rows]
 
@@ -530,6 +648,56 @@ class Store:
             "delete_span",
             articles=frozenset({old.article_id}),
             spans=frozenset({span_id}),
+            relations=frozenset(relation_ids),
+        )
+
+    def copy_spans(self, span_ids: Iterable[int], annotator: str) -> Changes:
+        """Copy spans (range, label, attributes, note) as `annotator`'s own, in one transaction:
+        adjudication accepts a coder's span into the gold annotation this way."""
+        sources = [self.span(span_id) for span_id in span_ids]
+        now = _now()
+        new_ids: list[int] = []
+        with self._write() as conn:
+            self._ensure_annotator_in(conn, annotator)
+            for span in sources:
+                cursor = conn.execute(
+                    'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, '
+                    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        span.article_id,
+                        span.start,
+                        span.end,
+                        self._label_id(span.label),
+                        json.dumps(span.attributes, ensure_ascii=False),
+                        span.note,
+                        annotator,
+                        now,
+                        now,
+                    ],
+                )
+                new_ids.append(cursor.lastrowid)
+        return Changes(
+            "copy_spans", articles=frozenset(s.article_id for s in sources), spans=frozenset(new_ids)
+        )
+
+    def delete_spans(self, span_ids: Iterable[int]) -> Changes:
+        """Delete several spans and the relations that touch them, in one transaction."""
+        spans = [self.span(span_id) for span_id in span_ids]
+        ids = [span.id for span in spans]
+        relation_ids: list[int] = []
+        with self._write() as conn:
+            for span_id in ids:
+                relation_ids += [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT id FROM relations WHERE from_span = ? OR to_span = ?", [span_id, span_id]
+                    )
+                ]
+                conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return Changes(
+            "delete_spans",
+            articles=frozenset(span.article_id for span in spans),
+            spans=frozenset(ids),
             relations=frozenset(relation_ids),
         )
 
@@ -666,9 +834,11 @@ class Store:
         self,
         status: Iterable[Status] = (),
         labels: Iterable[str] = (),
+        annotator: str | None = None,
     ) -> Iterator[tuple[Article, list[Span], list[Relation]]]:
-        """Every article (filtered by status) with its spans (filtered by label) and relations,
-        streamed in id order so exports of any size run in constant memory."""
+        """Every article (filtered by status) with its spans (filtered by label and annotator) and
+        the relations between them, streamed in id order so exports of any size run in constant
+        memory."""
         statuses = [str(Status(s)) for s in status]
         label_names = list(labels)
         where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
@@ -684,6 +854,9 @@ class Store:
         if label_names:
             span_conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
             span_args += label_names
+        if annotator is not None:
+            span_conditions.append("s.annotator = ?")
+            span_args.append(annotator)
         span_where = ("WHERE " + " AND ".join(span_conditions)) if span_conditions else ""
         spans = _rows(
             self.conn.execute(
@@ -718,7 +891,9 @@ class Store:
                 next_relation = next(relations, None)
             yield article, article_spans, article_relations
 
-    def count_spans(self, status: Iterable[Status] = (), labels: Iterable[str] = ()) -> int:
+    def count_spans(
+        self, status: Iterable[Status] = (), labels: Iterable[str] = (), annotator: str | None = None
+    ) -> int:
         """How many spans `iter_annotated` with the same filters yields (for progress bars)."""
         statuses = [str(Status(s)) for s in status]
         label_names = list(labels)
@@ -729,6 +904,9 @@ class Store:
         if label_names:
             conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
             args += label_names
+        if annotator is not None:
+            conditions.append("s.annotator = ?")
+            args.append(annotator)
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         return self.conn.execute(
             "SELECT count(*) FROM spans s JOIN articles a ON a.id = s.article_id "

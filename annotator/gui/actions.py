@@ -19,6 +19,8 @@ class ActionId(StrEnum):
     IMPORT = "annotator:file:import"
     IMPORT_FOLDER = "annotator:file:import_folder"
     EXPORT = "annotator:file:export"
+    BACKUP_NOW = "annotator:file:backup"
+    RESTORE_BACKUP = "annotator:file:restore"
     QUIT = "annotator:file:quit"
     UNDO = "annotator:edit:undo"
     REDO = "annotator:edit:redo"
@@ -28,6 +30,7 @@ class ActionId(StrEnum):
     NEXT_SPAN = "annotator:span:next"
     PREVIOUS_SPAN = "annotator:span:previous"
     EDIT_SCHEME = "annotator:edit:scheme"
+    PREFERENCES = "annotator:edit:preferences"
     TOGGLE_SNAP = "annotator:edit:snap_to_words"
     FIND = "annotator:edit:find"
     FIND_NEXT = "annotator:edit:find_next"
@@ -42,6 +45,8 @@ class ActionId(StrEnum):
     FOCUS_ARTICLES = "annotator:view:focus_articles"
     FOCUS_TEXT = "annotator:view:focus_text"
     FOCUS_DETAILS = "annotator:view:focus_details"
+    ADJUDICATE = "annotator:team:adjudicate"
+    AGREEMENT = "annotator:team:agreement"
     SHORTCUTS = "annotator:help:shortcuts"
     ABOUT = "annotator:help:about"
 
@@ -62,6 +67,8 @@ ACTIONS = (
     ActionSpec(ActionId.IMPORT, "&Import Files…", ("Ctrl+I",), "Import .txt, .html, .csv or .jsonl files"),
     ActionSpec(ActionId.IMPORT_FOLDER, "Import &Folder…", ("Ctrl+Shift+I",), "Import every file in a folder"),
     ActionSpec(ActionId.EXPORT, "&Export…", ("Ctrl+E",), "Write the labelled dataset"),
+    ActionSpec(ActionId.BACKUP_NOW, "&Back Up Now", (), "Copy the project into its backups folder"),
+    ActionSpec(ActionId.RESTORE_BACKUP, "&Restore From Backup…", (), "Replace the project with a backup"),
     ActionSpec(ActionId.QUIT, "&Quit", (Key.Quit, "Ctrl+Q")),
     ActionSpec(ActionId.UNDO, "&Undo", (Key.Undo,)),
     ActionSpec(ActionId.REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
@@ -79,6 +86,12 @@ ACTIONS = (
     ActionSpec(ActionId.PREVIOUS_SPAN, "Previous Span", ("Shift+Tab",)),
     ActionSpec(ActionId.EDIT_SCHEME, "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour labels"),
     ActionSpec(ActionId.TOGGLE_SNAP, "&Snap Selection to Words", ("Ctrl+Shift+W",), checkable=True),
+    ActionSpec(
+        ActionId.PREFERENCES,
+        "Pr&eferences…",
+        (Key.Preferences, "Ctrl+,"),
+        "Your name, new projects folder, text size, snapping, backups",
+    ),
     ActionSpec(ActionId.FIND, "&Find in Article…", (Key.Find,)),
     ActionSpec(ActionId.FIND_NEXT, "Find &Next", (Key.FindNext, "F3")),
     ActionSpec(ActionId.FIND_PREVIOUS, "Find &Previous", (Key.FindPrevious, "Shift+F3")),
@@ -97,6 +110,12 @@ ACTIONS = (
     ActionSpec(ActionId.FOCUS_ARTICLES, "Go to &Article List", ("Ctrl+1",)),
     ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
     ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
+    ActionSpec(
+        ActionId.ADJUDICATE,
+        "&Adjudicate…",
+        tip="Compare two annotators and accept or reject their spans into gold",
+    ),
+    ActionSpec(ActionId.AGREEMENT, "Agreement &Report…", tip="Inter-annotator agreement per label"),
     ActionSpec(ActionId.SHORTCUTS, "&Keyboard Shortcuts", (Key.HelpContents, "F1")),
     ActionSpec(ActionId.ABOUT, "&About annotator"),
 )
@@ -112,6 +131,9 @@ MENUS = (
             ActionId.IMPORT,
             ActionId.IMPORT_FOLDER,
             ActionId.EXPORT,
+            "-",
+            ActionId.BACKUP_NOW,
+            ActionId.RESTORE_BACKUP,
             "-",
             ActionId.QUIT,
         ),
@@ -135,6 +157,7 @@ MENUS = (
             "-",
             ActionId.TOGGLE_SNAP,
             ActionId.EDIT_SCHEME,
+            ActionId.PREFERENCES,
         ),
     ),
     (
@@ -149,6 +172,7 @@ MENUS = (
     ),
     ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", ActionId.FOCUS_ARTICLES, ActionId.FOCUS_TEXT,
                ActionId.FOCUS_DETAILS, "-", "docks")),
+    ("&Team", (ActionId.ADJUDICATE, ActionId.AGREEMENT)),
     ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
 )
 

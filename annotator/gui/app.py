@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import __version__
 from annotator.core.project import APP_NAME, open_project
 from annotator.core.store import StoreError
+from annotator.desktop import APP_ID, ICON_SIZES, icon_png
+from annotator.gui.preferences import startup_name
+
+# Smoke runs (packaging/build.sh, CI): close the window this many ms after it shows.
+QUIT_AFTER_ENV = "ANNOTATOR_QUIT_AFTER_MS"
+
+
+def app_icon() -> QIcon:
+    """Every rendered size, so the title bar, task switcher and About box each get a crisp one."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)), QSize(size, size))
+    return icon
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -18,21 +33,29 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(APP_ID)
     return app
 
 
 def run(db: Path | None = None, annotator: str | None = None) -> int:
     """Open the project (the default one when `db` is None) in a window; returns the exit code."""
     app = create_application()
+    settings = QSettings()
     try:
-        store = open_project(db, annotator)
+        store = open_project(db, startup_name(settings, annotator))
     except StoreError as error:
         QMessageBox.critical(None, "annotator", str(error))
         return 1
     from annotator.gui.main_window import MainWindow
 
-    window = MainWindow(store, QSettings())
+    window = MainWindow(store, settings)
     window.show()
+    quit_after = os.environ.get(QUIT_AFTER_ENV, "")
+    if quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()
+    if quit_after.isdigit():
+        print(f"{QUIT_AFTER_ENV}: showed {window.store.path} ({len(window.article_model.ids)} articles)")
     window.store.close()
     return code

@@ -167,3 +167,37 @@ class UpdateLabelCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return self.store.update_label(self.old)
+
+
+class CopySpansCommand(StoreCommand):
+    """Copy spans to another annotator (adjudication accepts them into gold)."""
+
+    def __init__(self, store: Store, events: StoreEvents, span_ids: list[int], annotator: str, text: str):
+        super().__init__(store, events, text)
+        self.span_ids = span_ids
+        self.annotator = annotator
+        self.copies: list[Span] = []
+
+    def apply(self) -> Changes:
+        if self.copies:
+            return self.store.restore_spans(self.copies)
+        changes = self.store.copy_spans(self.span_ids, self.annotator)
+        self.copies = [self.store.span(span_id) for span_id in sorted(changes.spans)]
+        return changes
+
+    def revert(self) -> Changes:
+        return self.store.delete_spans([span.id for span in self.copies])
+
+
+class DeleteSpansCommand(StoreCommand):
+    def __init__(self, store: Store, events: StoreEvents, spans: list[Span], text: str):
+        super().__init__(store, events, text)
+        self.spans = spans
+        self.relations: list[Relation] = []
+
+    def apply(self) -> Changes:
+        self.relations = list({r.id: r for s in self.spans for r in self.store.span_relations(s.id)}.values())
+        return self.store.delete_spans([span.id for span in self.spans])
+
+    def revert(self) -> Changes:
+        return self.store.restore_spans(self.spans, self.relations)

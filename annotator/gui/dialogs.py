@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.core.exporters import EXPORT_FORMATS, export
+from annotator.core.exporters import EXPORT_FORMATS
+from annotator.core.formats import FORMATS, export_to_path
 from annotator.core.importers import ImportSummary, find_files, import_paths
 from annotator.core.model import Status
 from annotator.core.scheme import Label
 from annotator.core.store import Store, StoreError
 from annotator.gui.actions import ACTIONS, key_sequences
+from annotator.gui.app import app_icon
 from annotator.gui.events import StoreEvents
 from annotator.gui.models import STATUS_TEXT
 
@@ -143,38 +143,33 @@ def run_export(parent: QWidget, store: Store) -> None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     fmt, statuses, labels = dialog.chosen()
-    default = str(store.path.with_suffix(f".{fmt}"))
-    path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{fmt.upper()} (*.{fmt})")
+    suffix = FORMATS[fmt].suffix
+    folder = store.path.with_name(f"{store.path.stem}-{fmt}")
+    default = str(store.path.with_suffix(suffix) if suffix else folder)
+    pattern = f"*{suffix}" if suffix else "*"
+    path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{fmt} ({pattern})")
     if not path:
         return
     summary = write_export(store, Path(path), fmt, statuses, labels, dialog.formula_guard.isChecked())
     if isinstance(summary, str):
         QMessageBox.warning(parent, "Export", summary)
     else:
-        QMessageBox.information(
-            parent, "Export", f"Wrote {summary.articles} articles and {summary.spans} spans to {path}."
-        )
+        lines = [f"Wrote {summary.articles} articles and {summary.spans} spans to {path}."]
+        lines += [f"Left out: {line}" for line in summary.left_out]
+        QMessageBox.information(parent, "Export", "\n".join(lines))
 
 
 def write_export(
     store: Store, path: Path, fmt: str, statuses: list[Status], labels: list[str], formula_guard: bool = True
 ):
-    """Write to a temporary file and move it into place: a failed export leaves no half file.
-    Returns the summary, or a message saying why it failed."""
+    """Write to a temporary file (or folder) moved into place when complete: a failed export
+    leaves no half output. Returns the summary, or a message saying why it failed."""
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                summary = export(
-                    store, fmt, out, status=statuses, labels=labels, neutralise_formulas=formula_guard
-                )
-            os.replace(temp, path)
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
+        return export_to_path(
+            store, fmt, path, status=statuses, labels=labels, neutralise_formulas=formula_guard
+        )
     except OSError as error:
-        return f"Cannot write {path}: {error.strerror}."
-    return summary
+        return f"Cannot write {path}: {error.strerror or error}."
 
 
 def show_shortcuts(parent: QWidget, labels: list[Label]) -> None:
@@ -213,12 +208,14 @@ def shortcuts_dialog(parent: QWidget, labels: list[Label]) -> QDialog:
 
 def show_about(parent: QWidget, project: Path) -> None:
     box = QMessageBox(
-        QMessageBox.Icon.Information,
+        QMessageBox.Icon.NoIcon,
         "About annotator",
         f"annotator {__version__}\n\nAnnotate claims, quotes, actors and framing in news "
         f"articles.\n\nProject file:\n{project}",
         parent=parent,
     )
+    box.setObjectName("about_dialog")
+    box.setIconPixmap(app_icon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 

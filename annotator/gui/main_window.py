@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.backup import backup_if_due
 from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX
 from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.search import match_ranges, search
 from annotator.core.store import Store, StoreError
-from annotator.gui import dialogs
+from annotator.gui import backups, dialogs, preferences
 from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
+from annotator.gui.agreement_dialog import show_agreement
 from annotator.gui.article_list import ArticleList
 from annotator.gui.commands import (
     AddRelationCommand,
@@ -39,6 +41,7 @@ from annotator.gui.commands import (
     StoreCommand,
     UpdateSpanCommand,
 )
+from annotator.gui.curation import CurationDialog
 from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
 from annotator.gui.models import ArticleTableModel
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         self.corpus_query = ""
         self.label_actions: list[QAction] = []
         self.label_counts: Counter[str] = Counter()
+        self.edit_backups = backups.EditBackups()
 
         self.text_view = TextView()
         self.text_view.setObjectName("text_view")
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         snap = self.settings.value("edit/snap_to_words", True, type=bool)
         self.actions[ActionId.TOGGLE_SNAP].setChecked(snap)
         self.text_view.snap_to_words = snap
+        preferences.apply_saved(self)
         self._show_project()
 
     # ------------------------------------------------------------------ setup
@@ -153,6 +158,8 @@ class MainWindow(QMainWindow):
             ActionId.IMPORT: lambda: self.import_files(folder=False),
             ActionId.IMPORT_FOLDER: lambda: self.import_files(folder=True),
             ActionId.EXPORT: self.export,
+            ActionId.BACKUP_NOW: lambda: backups.back_up_now(self),
+            ActionId.RESTORE_BACKUP: lambda: backups.restore_from_backup(self),
             ActionId.QUIT: self.close,
             ActionId.UNDO: self.undo_stack.undo,
             ActionId.REDO: self.undo_stack.redo,
@@ -162,6 +169,7 @@ class MainWindow(QMainWindow):
             ActionId.NEXT_SPAN: lambda: self.text_view.select_next_span(),
             ActionId.PREVIOUS_SPAN: lambda: self.text_view.select_next_span(backwards=True),
             ActionId.EDIT_SCHEME: self.edit_scheme,
+            ActionId.PREFERENCES: lambda: preferences.edit_preferences(self),
             ActionId.TOGGLE_SNAP: self._toggle_snap,
             ActionId.FIND: self._open_find,
             ActionId.FIND_NEXT: lambda: self.find_step(1),
@@ -178,6 +186,8 @@ class MainWindow(QMainWindow):
             ActionId.FOCUS_DETAILS: lambda: self._focus(self.docks[2], self.details.label),
             ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
             ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
+            ActionId.ADJUDICATE: self.adjudicate,
+            ActionId.AGREEMENT: lambda: show_agreement(self, self.store),
         }
         for action_id, slot in slots.items():
             self.actions[action_id].triggered.connect(slot)
@@ -234,11 +244,14 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: Path) -> bool:
         """Switch to the project at `path`; on failure the current one stays open."""
+        existed = Path(path).exists()
         try:
             store = Store.open(path, self.store.annotator)
         except StoreError as error:
             self.show_error(str(error))
             return False
+        if existed:
+            backup_if_due(store.conn, store.path)
         self.store.close()
         self.store = store
         self.undo_stack.clear()
@@ -247,7 +260,10 @@ class MainWindow(QMainWindow):
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "New project", str(Path.home() / f"study{PROJECT_SUFFIX}"), PROJECT_FILTER
+            self,
+            "New project",
+            str(preferences.project_folder(self.settings) / f"study{PROJECT_SUFFIX}"),
+            PROJECT_FILTER,
         )
         if path:
             path = Path(path)
@@ -286,6 +302,16 @@ class MainWindow(QMainWindow):
 
     def export(self) -> None:
         dialogs.run_export(self, self.store)
+
+    def adjudicate(self) -> None:
+        """Open the adjudication window on the current article; it shares the undo stack."""
+        if len(self.store.annotators()) < 2:
+            self.statusBar().showMessage("Adjudication needs two annotators: merge a colleague's project.")
+            return
+        current = self.article.id if self.article else None
+        dialog = CurationDialog(self, self.store, self.events, self.undo_stack, current)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     # ---------------------------------------------------------------- article
     def open_article(self, article_id: int) -> None:
@@ -413,6 +439,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- changes
     def on_changes(self, changes: Changes, initiator: object) -> None:
         """The one place the window reacts to the store: refresh what the change touched."""
+        self.edit_backups.changed(self.store)
         if changes.labels:
             self._refresh_scheme()
         self.article_model.on_changes(changes)

@@ -89,8 +89,8 @@ def export_csv(store: Store, **options) -> tuple[list[dict], ExportSummary]:
     return list(reader), summary
 
 
-def test_formats_are_jsonl_and_csv():
-    assert EXPORT_FORMATS == ("jsonl", "csv")
+def test_formats_are_jsonl_and_csv_first():
+    assert EXPORT_FORMATS[:2] == ("jsonl", "csv")
 
 
 def test_unknown_format_is_refused(store: Store):
@@ -290,7 +290,7 @@ def test_articles_without_spans_are_a_jsonl_line_but_no_csv_row():
     assert json.loads(jsonl.getvalue().split("\n")[0])["spans"] == []
 
 
-@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_progress_reports_every_span_once_in_batches(fmt: str):
     rows = [
         (Article(i, "t", "abc"), [Span(3 * i + k, i, k, k + 1, "claim") for k in range(3)], [])

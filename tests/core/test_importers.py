@@ -296,7 +296,7 @@ def test_jsonl_fields_meta_status_and_blank_lines(tmp_path):
             "status": "done",
             "lang": "en",
             "meta": {"k": 1},
-            "relations": [{"id": 1}],
+            "relations": [],
         },
         "",
         {"text": "Second\ntext", "status": "weird", "author": None},
@@ -305,7 +305,7 @@ def test_jsonl_fields_meta_status_and_blank_lines(tmp_path):
     assert (first.title, first.text, first.author, first.outlet, first.url) == ("T", "Body", "A", "O", "u")
     assert first.published == "2024"
     assert first.status is Status.DONE
-    assert first.meta == {"source_id": 42, "lang": "en", "k": 1, "relations": [{"id": 1}]}
+    assert first.meta == {"source_id": 42, "lang": "en", "k": 1}
     assert first.source == str(path)
     assert second.title == "Second"
     assert second.status is Status.NEW
@@ -338,7 +338,7 @@ def test_doccano_entities_and_our_own_span_shape(tmp_path):
     record = {
         "text": text,
         "entities": [{"id": 9, "label": "actor", "start_offset": 0, "end_offset": 6}],
-        "relations": [{"id": 1, "from_id": 9, "to_id": 10, "type": "said_by"}],
+        "relations": [{"id": 1, "from_id": 10, "to_id": 9, "type": "said_by"}],
         "spans": [
             {
                 "start": 13,
@@ -349,10 +349,13 @@ def test_doccano_entities_and_our_own_span_shape(tmp_path):
                 "note": "n",
                 "annotator": "bob",
             },
-            {"start": 7, "end": 16, "label": "quote", "text": "said\nthe"},
+            {"id": 10, "start": 7, "end": 16, "label": "quote", "text": "said\nthe"},
         ],
     }
     [article] = read_file(jsonl(tmp_path / "d.jsonl", record))
+    [relation] = article.relations
+    ends = (article.spans[relation.from_index].label, article.spans[relation.to_index].label)
+    assert (ends, relation.type) == (("quote", "actor"), "said_by")
     found = {(article.text[s.start : s.end], s.label) for s in article.spans}
     assert found == {("Lavrov", "actor"), ("the talks failed.", "claim"), ("said\nthe", "quote")}
     claim = next(s for s in article.spans if s.label == "claim")

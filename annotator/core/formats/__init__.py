@@ -1,0 +1,267 @@
+"""Every exchange format in one registry: what it carries, how to read it, how to write it.
+
+`FORMATS` maps a name to a `Format`. The CLI (`import --format`, `export --format`) and the GUI's
+export dialog list it, so a format added here is offered everywhere. Each format's module states
+its offset unit at the top. Writing goes to a temporary file or folder next to the target that is
+moved into place only when complete (`export_to_path`); reading is one transaction per file
+(`import_format`), like the suffix-based importer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from annotator.core import exporters
+from annotator.core.exporters import ExportSummary, Rows
+from annotator.core.formats import brat, conll, doccano, label_studio, refi_qda, spacy_docbin, webanno
+from annotator.core.formats.common import ReadOptions, WriteOptions
+from annotator.core.importers import ImportRefused, ImportSummary, iter_file
+from annotator.core.model import NewArticle, Status
+from annotator.core.scheme import Label
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[Path, ReadOptions], Iterable[NewArticle]]
+Writer = Callable[[Rows, Any, WriteOptions], ExportSummary]  # out: TextIO, or a Path (binary/folder)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One exchange format. `output` is "text" (the writer gets an open text stream), "binary"
+    (a file path) or "folder" (a folder path); `inputs` are the file suffixes an import looks for
+    inside a folder; `companion` makes a second file written beside the output (a tool's config)."""
+
+    name: str
+    description: str
+    carries: frozenset[str]
+    reader: Reader | None
+    writer: Writer | None
+    output: str = "text"
+    suffix: str = ""
+    inputs: tuple[str, ...] = ()
+    companion: Callable[[Sequence[Label]], tuple[str, str]] | None = None
+
+
+def _jsonl_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
+    return exporters.write_jsonl(rows, out, options.progress)
+
+
+def _csv_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
+    summary = exporters.write_csv(rows, out, options.progress, options.neutralise_formulas)
+    left = ("CSV: relations, article text and article metadata are not part of the span table",)
+    return ExportSummary(summary.articles, summary.spans, left)
+
+
+def _suffix_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
+    return iter_file(path)
+
+
+_ALL = frozenset({"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"})
+
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt
+    for fmt in (
+        Format("jsonl", "annotator JSONL: one article per line (loads in pandas and datasets)", _ALL,
+               _suffix_reader, _jsonl_writer, suffix=".jsonl", inputs=(".jsonl",)),
+        Format("csv", "CSV: one span per row (import reads article tables with a text column)",
+               _ALL - {"relations"},
+               _suffix_reader, _csv_writer, suffix=".csv", inputs=(".csv",)),
+        Format("doccano", "doccano JSONL for sequence labelling ([start, end, label])",
+               doccano.CARRIES, _suffix_reader, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
+        Format("doccano-relations", "doccano JSONL with entities and relations",
+               doccano.CARRIES_RELATIONS, _suffix_reader, doccano.write_relations,
+               suffix=".jsonl", inputs=(".jsonl",)),
+        Format("label-studio", "Label Studio JSON tasks (plus the labeling config as .xml beside it)",
+               label_studio.CARRIES, label_studio.read, label_studio.write, suffix=".json",
+               inputs=(".json",), companion=label_studio.companion),
+        Format("brat", "brat standoff: a folder of .txt/.ann pairs with annotation.conf",
+               brat.CARRIES, brat.read, brat.write, output="folder", inputs=(".ann",)),
+        Format("webanno", "WebAnno TSV 3.3 (INCEpTION): a folder of one .tsv per article",
+               webanno.CARRIES, webanno.read, webanno.write, output="folder", inputs=(".tsv",)),
+        Format("conll", "CoNLL IOB2: token and tag, one layer (overlaps dropped)", conll.CARRIES,
+               conll.read, conll.write, suffix=".conll", inputs=(".conll", ".iob", ".bio")),
+        Format("spacy", "spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones as doc.ents",
+               spacy_docbin.CARRIES, spacy_docbin.read, spacy_docbin.write, output="binary",
+               suffix=".spacy", inputs=(".spacy",)),
+        Format("qdpx", "REFI-QDA project (NVivo, MAXQDA, ATLAS.ti)", refi_qda.CARRIES, refi_qda.read,
+               refi_qda.write, output="binary", suffix=".qdpx", inputs=(".qdpx",)),
+    )
+}  # fmt: skip
+
+
+def get(name: str) -> Format:
+    """The format called `name`; ValueError naming the choices otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ValueError(f"Unknown format {name!r}; choose one of {', '.join(FORMATS)}.") from None
+
+
+# ----------------------------------------------------------------------------- export
+def export_stream(
+    store: Store,
+    name: str,
+    out: TextIO,
+    *,
+    status: Iterable[Status] = (),
+    labels: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
+    neutralise_formulas: bool = True,
+    annotator: str | None = None,
+) -> ExportSummary:
+    """Write a text format to an open stream (standard output, a test's StringIO)."""
+    fmt = _writable(name)
+    if fmt.output != "text":
+        raise ValueError(f"{name} writes a {fmt.output} output; give a path, not a stream.")
+    options = WriteOptions(store.labels(), progress, neutralise_formulas)
+    return fmt.writer(store.iter_annotated(status=status, labels=labels, annotator=annotator), out, options)
+
+
+def export_to_path(
+    store: Store,
+    name: str,
+    path: Path,
+    *,
+    status: Iterable[Status] = (),
+    labels: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
+    neutralise_formulas: bool = True,
+    newlines: str = "lf",
+    annotator: str | None = None,
+) -> ExportSummary:
+    """Write format `name` to `path` (a file, or a folder for brat) through a temporary sibling
+    moved into place only when complete: a failed export leaves no half output. OSError passes."""
+    fmt = _writable(name)
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines)
+    rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
+    if fmt.output == "folder":
+        if path.exists() and not path.is_dir():
+            raise OSError(f"{path} exists and is not a folder")
+        temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+        try:
+            summary = fmt.writer(rows, temp, options)
+            _replace_folder(temp, path)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+    else:
+        handle, name_ = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+        temp = Path(name_)
+        try:
+            if fmt.output == "text":
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                    summary = fmt.writer(rows, out, options)
+            else:
+                os.close(handle)
+                summary = fmt.writer(rows, temp, options)
+            if fmt.companion is not None:
+                suffix, content = fmt.companion(options.labels)
+                _write_atomically(path.with_suffix(suffix), content)
+            os.replace(temp, path)
+        finally:
+            if temp.exists():
+                temp.unlink()
+    log.info("exported %d articles, %d spans as %s to %s", summary.articles, summary.spans, name, path)
+    return summary
+
+
+def _writable(name: str) -> Format:
+    fmt = get(name)
+    if fmt.writer is None:
+        raise ValueError(f"{name} can be imported but not exported.")
+    return fmt
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def _replace_folder(new: Path, path: Path) -> None:
+    """Move the finished folder onto `path`; an existing folder there is swapped out, then removed."""
+    if path.is_dir() and any(path.iterdir()):
+        old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+        os.replace(path, old / "previous")
+        os.replace(new, path)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, path)
+
+
+# ----------------------------------------------------------------------------- import
+@dataclass
+class FormatImportSummary(ImportSummary):
+    """`ImportSummary` plus one line per span realigned or record ignored (never silent)."""
+
+    notes: list[str] = field(default_factory=list)
+
+
+def find_inputs(fmt: Format, paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """The files to read: given files as they are, folders searched for the format's suffixes."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in fmt.inputs and not p.name.startswith(".")
+            )
+            if not found:
+                problems.append(f"{path}: the folder holds no {', '.join(fmt.inputs)} files")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files)), problems
+
+
+def import_format(
+    store: Store,
+    name: str,
+    paths: Iterable[Path],
+    *,
+    realign: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> FormatImportSummary:
+    """Import files of format `name`, one transaction per file: all of a file or none of it."""
+    fmt = get(name)
+    if fmt.reader is None:
+        raise ValueError(f"{name} can be exported but not imported.")
+    summary = FormatImportSummary()
+    files, problems = find_inputs(fmt, paths)
+    summary.refused.extend(problems)
+    for path in files:
+        options = ReadOptions(realign=realign)
+        try:
+            outcome = store.add_articles(fmt.reader(path, options))
+        except ImportRefused as error:
+            summary.refused.append(str(error))
+            log.warning("refused %s", error)
+        except ValueError as error:
+            summary.refused.append(f"{path.name}: not stored ({error})")
+        else:
+            summary.articles += len(outcome.article_ids)
+            summary.spans += outcome.span_count
+            summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
+            summary.notes.extend(options.notes)
+        if progress is not None:
+            progress(path)
+    return summary

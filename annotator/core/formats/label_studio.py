@@ -1,0 +1,275 @@
+"""Label Studio JSON: a list of tasks `{"id", "data": {"text", …}, "annotations": [{"result": […]}]}`.
+
+Offsets: code points of `data.text`, as Label Studio intends. Upstream had emoji and whitespace
+regressions, so on import every span's `value.text` is checked against the slice: a mismatch that
+UTF-16 counting explains is converted; any other mismatch refuses the file (or, with `realign`,
+moves the span onto the nearest occurrence of its quoted text, noted in the summary).
+
+Export: one annotation per task holding a `labels` result per span (id `s<span id>`), one
+per-region result per attribute (`choices` for choice attributes, `textarea` otherwise, from_name
+`<label>_<attribute>`), the note in the region's `meta.text`, the annotator in `meta.annotator`, and
+a `relation` result per relation. Title, status and metadata sit in `data`. The labeling config
+matching the export is written beside it as `<name>.xml` (`companion`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from xml.sax.saxutils import quoteattr
+
+from annotator.core.exporters import ExportSummary, Rows
+from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, place, value_text
+from annotator.core.importers import ImportRefused
+from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
+from annotator.core.offsets import Utf16Map, normalise_newlines
+from annotator.core.scheme import Label
+
+CARRIES = frozenset(
+    {"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"}
+)
+LABELS_NAME = "label"
+TEXT_NAME = "text"
+
+
+# ----------------------------------------------------------------------------- export
+def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
+    kinds = {(label.name, spec.name): spec.kind for label in options.labels for spec in label.attributes}
+    left = LeftOut("Label Studio")
+    ticker = Ticker(options.progress)
+    articles = spans_written = 0
+    out.write("[")
+    for article, spans, relations in rows:
+        text = article.text
+        result: list[dict[str, Any]] = []
+        for span in spans:
+            region = f"s{span.id}"
+            value = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
+            labels_result: dict[str, Any] = {
+                "id": region,
+                "from_name": LABELS_NAME,
+                "to_name": TEXT_NAME,
+                "type": "labels",
+                "origin": "manual",
+                "value": {**value, "labels": [span.label]},
+            }
+            meta = {}
+            if span.note:
+                meta["text"] = [span.note]
+            if span.annotator:
+                meta["annotator"] = span.annotator
+            if meta:
+                labels_result["meta"] = meta
+            result.append(labels_result)
+            for name, attribute in span.attributes.items():
+                if not isinstance(attribute, str):
+                    left.add("non-text attribute values (written as JSON text)", article.id)
+                choice = kinds.get((span.label, name)) == "choice"
+                result.append(
+                    {
+                        "id": region,
+                        "from_name": f"{span.label}_{name}",
+                        "to_name": TEXT_NAME,
+                        "type": "choices" if choice else "textarea",
+                        "value": {
+                            "start": span.start,
+                            "end": span.end,
+                            **(
+                                {"choices": [value_text(attribute)]}
+                                if choice
+                                else {"text": [value_text(attribute)]}
+                            ),
+                        },
+                    }
+                )
+        for relation in relations:
+            result.append(
+                {
+                    "from_id": f"s{relation.from_span}",
+                    "to_id": f"s{relation.to_span}",
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [relation.type],
+                }
+            )
+        task = {
+            "id": article.id,
+            "data": {
+                TEXT_NAME: text,
+                "title": article.title,
+                "status": str(article.status),
+                **{key: getattr(article, key) for key in ("outlet", "author", "published", "url")},
+                "meta": article.meta,
+            },
+            "annotations": [{"id": article.id, "result": result}],
+        }
+        out.write("\n" if articles == 0 else ",\n")
+        out.write(json.dumps(task, ensure_ascii=False))
+        articles += 1
+        spans_written += len(spans)
+        ticker.add(len(spans))
+    out.write("\n]\n")
+    ticker.close()
+    return ExportSummary(articles, spans_written, left.lines())
+
+
+def companion(labels: Sequence[Label]) -> tuple[str, str]:
+    """The labeling config that shows the export: labels, relations and per-region attributes."""
+    lines = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
+    lines += [
+        f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>" for label in labels
+    ]
+    lines += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="$text"/>', "  <Relations>"]
+    lines += ['    <Relation value="said_by"/>', "  </Relations>"]
+    for label in labels:
+        for spec in label.attributes:
+            common = (
+                f'name={quoteattr(f"{label.name}_{spec.name}")} toName="{TEXT_NAME}" perRegion="true" '
+                f'visibleWhen="region-selected" whenLabelValue={quoteattr(label.name)}'
+            )
+            if spec.kind == "choice":
+                lines.append(f"  <Choices {common}>")
+                lines += [f"    <Choice value={quoteattr(choice)}/>" for choice in spec.choices]
+                lines.append("  </Choices>")
+            else:
+                lines.append(f'  <TextArea {common} maxSubmissions="1"/>')
+    lines.append("</View>")
+    return ".xml", "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- import
+def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            tasks = json.load(handle)
+    except UnicodeDecodeError as error:
+        raise ImportRefused(path, f"not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise ImportRefused(path, f"not valid JSON ({error.msg})", error.lineno) from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list) or not tasks:
+        raise ImportRefused(path, "not a Label Studio export (expected a non-empty list of tasks)")
+    for number, task in enumerate(tasks, 1):
+        yield _task(path, number, task, options)
+
+
+def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticle:
+    where = f"task {number}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict):
+        raise ImportRefused(path, f"{where} has no 'data' object")
+    given = data.get(TEXT_NAME)
+    if given is None:
+        strings = [value for value in data.values() if isinstance(value, str)]
+        given = strings[0] if len(strings) == 1 else None
+    if not isinstance(given, str) or not given.strip():
+        raise ImportRefused(path, f"{where} has no non-empty data.text")
+    text, to_canonical = normalise_newlines(given)
+    utf16: Utf16Map | None = None
+    spans: list[NewSpan] = []
+    regions: dict[tuple[int, str], list[int]] = {}  # (annotation, region id) -> span indexes
+    attributes: list[tuple[int, str, str, Any]] = []
+    relations: list[tuple[int, Any, Any, str]] = []
+    annotations = task.get("annotations") or task.get("predictions") or []
+    if not isinstance(annotations, list):
+        raise ImportRefused(path, f"{where}: 'annotations' must be a list")
+    for a_number, annotation in enumerate(annotations):
+        results = annotation.get("result", []) if isinstance(annotation, dict) else None
+        if not isinstance(results, list):
+            raise ImportRefused(path, f"{where} annotation {a_number + 1}: 'result' must be a list")
+        annotator = _annotator(annotation.get("completed_by"))
+        for r_number, result in enumerate(results, 1):
+            spot = f"{where} annotation {a_number + 1} result {r_number}"
+            if not isinstance(result, dict):
+                raise ImportRefused(path, f"{spot} is not an object")
+            kind = result.get("type")
+            if kind == "relation":
+                labels = result.get("labels") or ["related"]
+                for label in labels:
+                    relations.append((a_number, result.get("from_id"), result.get("to_id"), str(label)))
+                continue
+            value = result.get("value")
+            if not isinstance(value, dict) or "start" not in value:
+                options.notes.append(f"{path.name}: {spot}: a {kind!r} result without a range was ignored")
+                continue
+            if kind == "labels":
+                if utf16 is None:
+                    utf16 = Utf16Map(given)
+                start, end = _range(path, spot, given, value, utf16, options)
+                meta = result.get("meta") if isinstance(result.get("meta"), dict) else {}
+                note = "\n".join(str(line) for line in meta.get("text", []))
+                who = meta.get("annotator") if isinstance(meta.get("annotator"), str) else annotator
+                labels = value.get("labels")
+                if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+                    raise ImportRefused(path, f"{spot}: value.labels must be a list of label names")
+                for label in labels:
+                    regions.setdefault((a_number, str(result.get("id"))), []).append(len(spans))
+                    spans.append(NewSpan(to_canonical(start), to_canonical(end), label, {}, note, who))
+            elif kind in ("choices", "textarea"):
+                picked = value.get("choices" if kind == "choices" else "text")
+                if isinstance(picked, list) and picked:
+                    picked = picked[0] if len(picked) == 1 else picked
+                attributes.append(
+                    (a_number, str(result.get("id")), str(result.get("from_name", kind)), picked)
+                )
+            else:
+                options.notes.append(f"{path.name}: {spot}: a {kind!r} result was ignored")
+    for a_number, region, name, picked in attributes:
+        for index in regions.get((a_number, region), []):
+            span = spans[index]
+            key = name.removeprefix(f"{span.label}_")
+            spans[index] = NewSpan(span.start, span.end, span.label, {**span.attributes, key: picked},
+                                   span.note, span.annotator)  # fmt: skip
+    links = []
+    for a_number, source, target, label in relations:
+        ends = [regions.get((a_number, str(source))), regions.get((a_number, str(target)))]
+        if not all(ends):
+            raise ImportRefused(path, f"{where}: a relation refers to a region that is not a labelled span")
+        links.append(NewRelation(ends[0][0], ends[1][0], label))
+    status = data.get("status")
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    meta.update({k: v for k, v in data.items() if k not in {TEXT_NAME, "title", "status", "meta", *_FIELDS}})
+    if "id" in task:
+        meta["source_id"] = task["id"]
+    return NewArticle(
+        title=str(data.get("title") or text.strip().split("\n")[0][:200]),
+        text=text,
+        source=str(path),
+        meta=meta,
+        spans=tuple(spans),
+        relations=tuple(links),
+        status=Status(status) if status in {str(s) for s in Status} else Status.NEW,
+        **{key: str(data.get(key) or "") for key in _FIELDS},
+    )
+
+
+_FIELDS = ("outlet", "author", "published", "url")
+
+
+def _annotator(completed_by: Any) -> str:
+    if isinstance(completed_by, dict):
+        return str(completed_by.get("email") or completed_by.get("id") or "")
+    return "" if completed_by is None else str(completed_by)
+
+
+def _range(
+    path: Path, spot: str, given: str, value: dict, utf16: Utf16Map, options: ReadOptions
+) -> tuple[int, int]:
+    start, end = value.get("start"), value.get("end")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        raise ImportRefused(path, f"{spot}: value.start and value.end must be whole numbers")
+    if not 0 <= start < end <= len(given):
+        raise ImportRefused(
+            path, f"{spot}: [{start}, {end}) is outside the text (length {len(given)}) or empty"
+        )
+    quoted = value.get("text")
+    quoted = quoted if isinstance(quoted, str) else None
+    if quoted is not None and given[start:end] != quoted:
+        start16, end16 = utf16.to_code_point(start), utf16.to_code_point(end, round_up=True)
+        if given[start16:end16] == quoted:
+            options.notes.append(f"{path.name}: {spot}: UTF-16 offsets converted to code points")
+            return start16, end16
+    return place(path, spot, given, start, end, quoted, options)

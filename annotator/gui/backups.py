@@ -1,0 +1,88 @@
+"""File → Back Up Now and Restore From Backup…, and the rolling backup made while editing.
+
+The backups themselves are core's (annotator/core/backup.py): a `backups` folder next to the project.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from annotator.core.backup import (
+    INTERVAL,
+    BackupError,
+    backup_folder,
+    backup_if_due,
+    list_backups,
+    make_backup,
+    restore_backup,
+)
+from annotator.core.store import Store
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+
+class EditBackups:
+    """Backs the project up at most every `interval` seconds while it is being edited; told of
+    every change, it looks at the backups folder only once the interval has passed."""
+
+    def __init__(self, interval: float = INTERVAL):
+        self.interval = interval
+        self.checked = time.monotonic()
+
+    def changed(self, store: Store) -> None:
+        if time.monotonic() - self.checked < self.interval:
+            return
+        self.checked = time.monotonic()
+        backup_if_due(store.conn, store.path, self.interval)
+
+
+def back_up_now(window: MainWindow) -> None:
+    try:
+        target = make_backup(window.store.conn, window.store.path)
+    except BackupError as error:
+        window.show_error(str(error))
+        return
+    window.statusBar().showMessage(f"Backed up to {target}", 8000)
+
+
+def restore_from_backup(window: MainWindow) -> None:
+    """Pick a backup, confirm, restore it; the window then shows the restored project.
+
+    The window's own connection is closed during the restore (which needs the only one) and the
+    project is opened again afterwards, whatever happened, before any message is shown."""
+    path = window.store.path
+    backups = list_backups(path)
+    if not backups:
+        QMessageBox.information(
+            window, "Restore", f"There are no backups of {path.name} in {backup_folder(path)}."
+        )
+        return
+    choices = [_describe(backup) for backup in backups]
+    choice, ok = QInputDialog.getItem(
+        window, "Restore From Backup", "Replace the project with the backup of:", choices, 0, False
+    )
+    if not ok:
+        return
+    backup = backups[choices.index(choice)]
+    window.store.close()
+    try:
+        saved = restore_backup(path, backup)
+    except BackupError as error:
+        window.open_project(path)
+        window.show_error(str(error))
+        return
+    window.open_project(path)
+    window.statusBar().showMessage(
+        f"Restored {backup.name}; what the project held before is in {saved.name}.", 10000
+    )
+
+
+def _describe(backup) -> str:
+    stat = backup.stat()
+    when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{when}  ({stat.st_size / 2**20:.1f} MB)  {backup.name}"
