@@ -527,6 +527,13 @@ class Store:
         """Drop the cached scheme after a bulk write made outside this class (merge)."""
         self._labels = None
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another program) commits to the project."""
+        try:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as error:
+            raise StoreError(describe_error(error, self.path)) from None
+
     # ------------------------------------------------------------------- spans
     def spans(self, article_id: int, annotator: str | None = None) -> list[Span]:
         """The article's spans (all, or one annotator's) ordered by start, then longest first."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -12,12 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import __version__
 from annotator.core.project import APP_NAME, open_project
-from annotator.core.store import StoreError
+from annotator.core.store import StoreError, describe_error
 from annotator.desktop import APP_ID, ICON_SIZES, icon_png
 from annotator.gui.preferences import startup_name
 
 # Smoke runs (packaging/build.sh, CI): close the window this many ms after it shows.
 QUIT_AFTER_ENV = "ANNOTATOR_QUIT_AFTER_MS"
+
+log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
@@ -38,6 +42,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def install_error_dialog(window) -> None:
+    """Last resort for an error no code path expected (a project damaged mid-session, say): the
+    user gets one clear sentence in a dialog, the log gets the details, never a bare traceback."""
+
+    def show(kind, error, trace) -> None:
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        if isinstance(error, sqlite3.Error):
+            message = describe_error(error, window.store.path)
+        else:
+            message = f"Something unexpected went wrong ({kind.__name__}: {error}). Finished edits are saved."
+        window.show_error(message)
+
+    sys.excepthook = show
+
+
 def run(db: Path | None = None, annotator: str | None = None) -> int:
     """Open the project (the default one when `db` is None) in a window; returns the exit code."""
     app = create_application()
@@ -50,6 +69,7 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(store, settings)
+    install_error_dialog(window)
     window.show()
     quit_after = os.environ.get(QUIT_AFTER_ENV, "")
     if quit_after.isdigit():

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -49,6 +49,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.text_view import TextView
 
 MAX_RECENT = 8
+EXTERNAL_CHECK_MS = 2000  # how often to look for commits by other programs (one cheap PRAGMA)
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.db *.sqlite);;All files (*)"
 
 
@@ -63,6 +64,11 @@ class MainWindow(QMainWindow):
         self.events = StoreEvents(self)
         self.events.changed.connect(self.on_changes)
         self.events.failed.connect(self.show_error)
+        self.seen_version = store.data_version()
+        self.watch = QTimer(self)
+        self.watch.setInterval(EXTERNAL_CHECK_MS)
+        self.watch.timeout.connect(self.check_external_changes)
+        self.watch.start()
         self.undo_stack = QUndoStack(self)
         self.article: Article | None = None
         self.relate_from: int | None = None
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
             backup_if_due(store.conn, store.path)
         self.store.close()
         self.store = store
+        self.seen_version = store.data_version()
         self.undo_stack.clear()
         self._show_project()
         return True
@@ -437,6 +444,17 @@ class MainWindow(QMainWindow):
         return not command.error
 
     # ---------------------------------------------------------------- changes
+    def check_external_changes(self) -> None:
+        """Another program (a CLI import, a merge) committed to this project: show its work."""
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            return
+        if version != self.seen_version:
+            self.seen_version = version
+            self.store.forget_cache()
+            self.on_changes(Changes("external", article_list=True, labels=True), None)
+
     def on_changes(self, changes: Changes, initiator: object) -> None:
         """The one place the window reacts to the store: refresh what the change touched."""
         self.edit_backups.changed(self.store)

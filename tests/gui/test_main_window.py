@@ -360,3 +360,27 @@ def test_shortcut_help_lists_every_action_and_label_key(qtbot, window, store):
     assert "Mark Done and Next" in titles and "Label as quote" in titles
     keys = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
     assert keys["Label as quote"] == "Q" and "Ctrl+Z" in keys["Undo"]
+
+
+def test_work_committed_by_another_program_appears(qtbot, window, store):
+    other = Store.open(store.path, annotator="bo")
+    other.add_articles([NewArticle("From the CLI", "Imported while the window was open.")])
+    other.add_span(window.article.id, 0, 4, "actor")
+    other.close()
+    qtbot.waitUntil(lambda: len(window.article_model.ids) == 4, timeout=5000)
+    assert [s.label for s in window.text_view.spans] == ["actor"]
+    assert window.palette.buttons["actor"].text().endswith("1")
+
+
+def test_unexpected_errors_become_a_dialog(qtbot, window, errors, monkeypatch):
+    import sqlite3
+    import sys
+
+    from annotator.gui.app import install_error_dialog
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_error_dialog(window)
+    sys.excepthook(sqlite3.DatabaseError, sqlite3.DatabaseError("database disk image is malformed"), None)
+    sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    assert "is damaged" in errors[0] and "Restore it from a backup" in errors[0]
+    assert "boom" in errors[1]
