@@ -96,6 +96,13 @@ def describe_error(error: sqlite3.Error, path: Path) -> str:
     return f"The project {path} could not be changed: {error}"
 
 
+def describe_unexpected(error: BaseException, path: Path) -> str:
+    """The user's words for an error no code path expected (the GUI's last resort)."""
+    if isinstance(error, sqlite3.Error):
+        return describe_error(error, path)
+    return f"Something unexpected went wrong ({type(error).__name__}: {error}). Finished edits are saved."
+
+
 def _unwritable_part(path: Path) -> str:
     """'its folder' or 'the file' when that cannot be written (SQLite needs both), else ''.
     Tried, not inferred from permission bits: root, read-only mounts and immutable files differ."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import __version__
 from annotator.core.project import APP_NAME, open_project
-from annotator.core.store import StoreError, describe_error
+from annotator.core.store import StoreError, describe_unexpected
 from annotator.desktop import APP_ID, ICON_SIZES, icon_png
 from annotator.gui.preferences import startup_name
 
@@ -48,11 +47,7 @@ def install_error_dialog(window) -> None:
 
     def show(kind, error, trace) -> None:
         log.error("unexpected error", exc_info=(kind, error, trace))
-        if isinstance(error, sqlite3.Error):
-            message = describe_error(error, window.store.path)
-        else:
-            message = f"Something unexpected went wrong ({kind.__name__}: {error}). Finished edits are saved."
-        window.show_error(message)
+        window.show_error(describe_unexpected(error, window.store.path))
 
     sys.excepthook = show
 
