@@ -1,7 +1,7 @@
 """The project store: one SQLite file, the single source of truth.
 
 Every mutation is one method and one transaction, and returns a `Changes` saying what changed.
-All SQL of the product lives here, in `search.py` and in `migrations.py`.
+Its read-only whole-project queries are in `store_reads.py`, its error wording in `store_errors.py`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -35,6 +34,8 @@ from annotator.core.model import (
     Status,
 )
 from annotator.core.scheme import AttributeSpec, Label, SchemeError, validate_label
+from annotator.core.store_errors import StoreError, describe_error, describe_unexpected  # noqa: F401
+from annotator.core.store_reads import _SPAN_SELECT, StoreReads, _article, _span
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # Colours given to labels that first appear in an imported file.
 EXTRA_COLORS = ("#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000")
-
-
-class StoreError(Exception):
-    """A problem with the project file the user can act on; the message says what and why."""
 
 
 @dataclass(frozen=True)
@@ -77,51 +74,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def describe_error(error: sqlite3.Error, path: Path) -> str:
-    """The user's words for what an SQLite error means for the project at `path`."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return f"The project {path} is busy: another program is writing to it. Try again in a moment."
-    if "full" in text:
-        return f"The disk holding {path} is full; nothing was changed."
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        part = _unwritable_part(path)
-        if part or "unable to open" not in text:
-            return (
-                f"The project {path} is read-only{f' ({part} cannot be written)' if part else ''}; "
-                "nothing was changed. Copy it to a folder you can write to, or make it writable."
-            )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return f"The project {path} is damaged ({error}). Restore it from a backup."
-    return f"The project {path} could not be changed: {error}"
-
-
-def describe_unexpected(error: BaseException, path: Path) -> str:
-    """The user's words for an error no code path expected (the GUI's last resort)."""
-    if isinstance(error, sqlite3.Error):
-        return describe_error(error, path)
-    return f"Something unexpected went wrong ({type(error).__name__}: {error}). Finished edits are saved."
-
-
-def _unwritable_part(path: Path) -> str:
-    """'its folder' or 'the file' when that cannot be written (SQLite needs both), else ''.
-    Tried, not inferred from permission bits: root, read-only mounts and immutable files differ."""
-    try:
-        with tempfile.TemporaryFile(dir=path.parent or "."):
-            pass
-    except OSError:
-        return "its folder"
-    try:
-        with path.open("r+b"):
-            pass
-    except FileNotFoundError:
-        return ""
-    except OSError:
-        return "the file"
-    return ""
-
-
-class Store:
+class Store(StoreReads):
     """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
@@ -514,22 +467,6 @@ class Store:
             )
         return Changes("set_status", articles=frozenset({article_id}))
 
-    def annotator_status(self, annotator: str) -> dict[int, Status]:
-        """The status each article has for one annotator (articles they never marked are absent)."""
-        rows = self.conn.execute(
-            "SELECT article_id, status FROM article_status WHERE annotator = ?", [annotator]
-        )
-        return {article_id: Status(status) for article_id, status in rows}
-
-    def annotators(self) -> dict[str, tuple[int, int]]:
-        """Every annotator known to the project with (spans made, articles marked done), by name."""
-        rows = self.conn.execute(
-            "SELECT n.name, (SELECT count(*) FROM spans s WHERE s.annotator = n.name), "
-            "(SELECT count(*) FROM article_status t WHERE t.annotator = n.name AND t.status = 'done') "
-            "FROM annotators n ORDER BY n.name"
-        )
-        return {name: (spans, done) for name, spans, done in rows}
-
     def forget_cache(self) -> None:
         """Drop the cached scheme after a bulk write made outside this class (merge)."""
         self._labels = None
@@ -822,112 +759,6 @@ class Store:
             raise KeyError(relation_id)
         return Relation(*row)
 
-    # ------------------------------------------------------------------- stats
-    def status_counts(self) -> dict[str, int]:
-        """Number of articles per status (every status present, zero included)."""
-        counts = {str(status): 0 for status in Status}
-        for status, count in self.conn.execute("SELECT status, count(*) FROM articles GROUP BY status"):
-            counts[status] = count
-        return counts
-
-    def label_counts(self, article_id: int | None = None) -> dict[str, int]:
-        """Number of spans per label (in one article, or in the project), in palette order."""
-        where = "" if article_id is None else "WHERE s.article_id = ?"
-        args = [] if article_id is None else [article_id]
-        counts = {label.name: 0 for label in self.labels()}
-        for name, count in self.conn.execute(
-            f"SELECT l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id {where} "
-            "GROUP BY l.name",
-            args,
-        ):
-            counts[name] = count
-        return counts
-
-    # ------------------------------------------------------------------ export
-    def iter_annotated(
-        self,
-        status: Iterable[Status] = (),
-        labels: Iterable[str] = (),
-        annotator: str | None = None,
-    ) -> Iterator[tuple[Article, list[Span], list[Relation]]]:
-        """Every article (filtered by status) with its spans (filtered by label and annotator) and
-        the relations between them, streamed in id order so exports of any size run in constant
-        memory."""
-        statuses = [str(Status(s)) for s in status]
-        label_names = list(labels)
-        where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
-        articles = self.conn.execute(
-            "SELECT id, title, text, status, outlet, author, published, url, source, "
-            f"content_hash, imported_at, meta FROM articles {where} ORDER BY id",
-            statuses,
-        )
-        span_conditions, span_args = [], []
-        if statuses:
-            span_conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
-            span_args += statuses
-        if label_names:
-            span_conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
-            span_args += label_names
-        if annotator is not None:
-            span_conditions.append("s.annotator = ?")
-            span_args.append(annotator)
-        span_where = ("WHERE " + " AND ".join(span_conditions)) if span_conditions else ""
-        spans = _rows(
-            self.conn.execute(
-                _SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
-                f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
-                span_args,
-            )
-        )
-        relation_where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
-        relations = _rows(
-            self.conn.execute(
-                "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created, s.article_id "
-                "FROM relations r JOIN spans s ON s.id = r.from_span "
-                f"JOIN articles a ON a.id = s.article_id {relation_where} ORDER BY s.article_id, r.id",
-                statuses,
-            )
-        )
-        next_span = next(spans, None)
-        next_relation = next(relations, None)
-        for row in articles:
-            article = _article(row)
-            article_spans: list[Span] = []
-            while next_span is not None and next_span[1] <= article.id:
-                if next_span[1] == article.id:
-                    article_spans.append(_span(next_span))
-                next_span = next(spans, None)
-            kept = {span.id for span in article_spans}
-            article_relations: list[Relation] = []
-            while next_relation is not None and next_relation[6] <= article.id:
-                if next_relation[6] == article.id and next_relation[1] in kept and next_relation[2] in kept:
-                    article_relations.append(Relation(*next_relation[:6]))
-                next_relation = next(relations, None)
-            yield article, article_spans, article_relations
-
-    def count_spans(
-        self, status: Iterable[Status] = (), labels: Iterable[str] = (), annotator: str | None = None
-    ) -> int:
-        """How many spans `iter_annotated` with the same filters yields (for progress bars)."""
-        statuses = [str(Status(s)) for s in status]
-        label_names = list(labels)
-        conditions, args = [], []
-        if statuses:
-            conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
-            args += statuses
-        if label_names:
-            conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
-            args += label_names
-        if annotator is not None:
-            conditions.append("s.annotator = ?")
-            args.append(annotator)
-        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-        return self.conn.execute(
-            "SELECT count(*) FROM spans s JOIN articles a ON a.id = s.article_id "
-            f"JOIN labels l ON l.id = s.label_id {where}",
-            args,
-        ).fetchone()[0]
-
     # ----------------------------------------------------------------- helpers
     def _text_length(self, article_id: int) -> int:
         """Length in code points; texts never change, so it is remembered (counting is O(n))."""
@@ -950,50 +781,6 @@ class Store:
             f"SELECT DISTINCT article_id FROM spans WHERE id IN ({','.join('?' * len(ids))})", ids
         )
         return frozenset(row[0] for row in rows)
-
-
-_SPAN_SELECT = (
-    'SELECT s.id, s.article_id, s.start, s."end", l.name, s.attributes, s.note, s.annotator, '
-    "s.created, s.updated FROM spans s JOIN labels l ON l.id = s.label_id"
-)
-
-
-def _rows(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
-    """Iterate a cursor in batches (fewer round trips than fetchone)."""
-    while batch := cursor.fetchmany(size):
-        yield from batch
-
-
-def _article(row: tuple) -> Article:
-    return Article(
-        id=row[0],
-        title=row[1],
-        text=row[2],
-        status=Status(row[3]),
-        outlet=row[4],
-        author=row[5],
-        published=row[6],
-        url=row[7],
-        source=row[8],
-        content_hash=row[9],
-        imported_at=row[10],
-        meta=json.loads(row[11]),
-    )
-
-
-def _span(row: tuple) -> Span:
-    return Span(
-        id=row[0],
-        article_id=row[1],
-        start=row[2],
-        end=row[3],
-        label=row[4],
-        attributes={} if row[5] == "{}" else json.loads(row[5]),
-        note=row[6],
-        annotator=row[7],
-        created=row[8],
-        updated=row[9],
-    )
 
 
 def _attributes_json(attributes: Iterable[AttributeSpec]) -> str:
