@@ -59,6 +59,25 @@ Rows = Iterable[tuple[Article, list[Span], list[Relation]]]
 Progress = Callable[[int], None] | None
 
 
+class Ticker:
+    """Calls `progress` with the number of spans done, in batches (a GUI needs no call per span)."""
+
+    def __init__(self, progress: Callable[[int], None] | None):
+        self.progress = progress
+        self.pending = 0
+
+    def add(self, count: int) -> None:
+        self.pending += count
+        if self.progress is not None and self.pending >= PROGRESS_EVERY:
+            self.progress(self.pending)
+            self.pending = 0
+
+    def close(self) -> None:
+        if self.progress is not None and self.pending:
+            self.progress(self.pending)
+        self.pending = 0
+
+
 @dataclass(frozen=True)
 class ExportSummary:
     """What an export wrote: articles that appear in the output and span records, and one line
@@ -101,7 +120,8 @@ def write_jsonl(rows: Rows, out: TextIO, progress: Progress = None) -> ExportSum
     """One JSON object per article and line; relations whose ends are not both exported are dropped."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     write = out.write
-    articles = spans_written = pending = 0
+    articles = spans_written = 0
+    ticker = Ticker(progress)
     for article, spans, relations in rows:
         text = article.text
         span_ids = {span.id for span in spans}
@@ -137,12 +157,8 @@ def write_jsonl(rows: Rows, out: TextIO, progress: Progress = None) -> ExportSum
         write("\n")
         articles += 1
         spans_written += len(spans)
-        pending += len(spans)
-        if progress is not None and pending >= PROGRESS_EVERY:
-            progress(pending)
-            pending = 0
-    if progress is not None and pending:
-        progress(pending)
+        ticker.add(len(spans))
+    ticker.close()
     return ExportSummary(articles, spans_written)
 
 
@@ -157,7 +173,8 @@ def write_csv(
     writer.writerow(CSV_COLUMNS)
     guard = neutralise_formula if neutralise_formulas else _unchanged
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    articles = spans_written = pending = 0
+    articles = spans_written = 0
+    ticker = Ticker(progress)
     for article, spans, _relations in rows:
         if not spans:
             continue
@@ -185,12 +202,8 @@ def write_csv(
                 writer.writerow(row)
         articles += 1
         spans_written += len(spans)
-        pending += len(spans)
-        if progress is not None and pending >= PROGRESS_EVERY:
-            progress(pending)
-            pending = 0
-    if progress is not None and pending:
-        progress(pending)
+        ticker.add(len(spans))
+    ticker.close()
     return ExportSummary(articles, spans_written)
 
 

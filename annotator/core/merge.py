@@ -33,7 +33,7 @@ from sqlite_utils import Database
 
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.scheme import AttributeSpec, SchemeError
-from annotator.core.store import SQLITE_HEADER, Store, StoreError
+from annotator.core.store import Store, StoreError, header_problem
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +84,9 @@ def _read_only(path: Path, own: Path) -> Iterator[sqlite3.Connection]:
         raise MergeError(f"{path} does not exist or is not a file.")
     if path.resolve() == Path(own).resolve():
         raise MergeError(f"{path} is the open project itself.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise MergeError(f"Cannot read {path}: {error.strerror}.") from None
-    if header != SQLITE_HEADER:
-        raise MergeError(f"{path} is not an annotator project (not an SQLite file).")
+    problem = header_problem(path)
+    if problem:
+        raise MergeError(problem)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:

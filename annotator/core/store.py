@@ -74,6 +74,18 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def header_problem(path: Path) -> str | None:
+    """Why `path` cannot be an annotator project judging by its first bytes, or None."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return f"Cannot read {path}: {error.strerror}."
+    if header != SQLITE_HEADER:
+        return f"{path} is not an annotator project (not an SQLite file)."
+    return None
+
+
 class Store(StoreReads):
     """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
 
@@ -93,13 +105,9 @@ class Store(StoreReads):
         if path.exists() and not path.is_file():
             raise StoreError(f"{path} is a folder, not a project file.")
         if path.is_file() and path.stat().st_size > 0:
-            try:
-                with path.open("rb") as handle:
-                    header = handle.read(len(SQLITE_HEADER))
-            except OSError as error:
-                raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
-            if header != SQLITE_HEADER:
-                raise StoreError(f"{path} is not an annotator project (not an SQLite file).")
+            problem = header_problem(path)
+            if problem:
+                raise StoreError(problem)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -64,24 +64,13 @@ class StoreReads:
         the relations between them, streamed in id order so exports of any size run in constant
         memory."""
         statuses = [str(Status(s)) for s in status]
-        label_names = list(labels)
         where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
         articles = self.conn.execute(
             "SELECT id, title, text, status, outlet, author, published, url, source, "
             f"content_hash, imported_at, meta FROM articles {where} ORDER BY id",
             statuses,
         )
-        span_conditions, span_args = [], []
-        if statuses:
-            span_conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
-            span_args += statuses
-        if label_names:
-            span_conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
-            span_args += label_names
-        if annotator is not None:
-            span_conditions.append("s.annotator = ?")
-            span_args.append(annotator)
-        span_where = ("WHERE " + " AND ".join(span_conditions)) if span_conditions else ""
+        span_where, span_args = _span_filter(statuses, labels, annotator)
         spans = _rows(
             self.conn.execute(
                 _SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
@@ -119,19 +108,7 @@ class StoreReads:
         self, status: Iterable[Status] = (), labels: Iterable[str] = (), annotator: str | None = None
     ) -> int:
         """How many spans `iter_annotated` with the same filters yields (for progress bars)."""
-        statuses = [str(Status(s)) for s in status]
-        label_names = list(labels)
-        conditions, args = [], []
-        if statuses:
-            conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
-            args += statuses
-        if label_names:
-            conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
-            args += label_names
-        if annotator is not None:
-            conditions.append("s.annotator = ?")
-            args.append(annotator)
-        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        where, args = _span_filter([str(Status(s)) for s in status], labels, annotator)
         return self.conn.execute(
             "SELECT count(*) FROM spans s JOIN articles a ON a.id = s.article_id "
             f"JOIN labels l ON l.id = s.label_id {where}",
@@ -143,6 +120,22 @@ _SPAN_SELECT = (
     'SELECT s.id, s.article_id, s.start, s."end", l.name, s.attributes, s.note, s.annotator, '
     "s.created, s.updated FROM spans s JOIN labels l ON l.id = s.label_id"
 )
+
+
+def _span_filter(statuses: list[str], labels: Iterable[str], annotator: str | None) -> tuple[str, list]:
+    """The WHERE clause (over spans s, articles a, labels l) that the export filters make."""
+    conditions, args = [], []
+    label_names = list(labels)
+    if statuses:
+        conditions.append(f"a.status IN ({','.join('?' * len(statuses))})")
+        args += statuses
+    if label_names:
+        conditions.append(f"l.name IN ({','.join('?' * len(label_names))})")
+        args += label_names
+    if annotator is not None:
+        conditions.append("s.annotator = ?")
+        args.append(annotator)
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", args
 
 
 def _rows(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:

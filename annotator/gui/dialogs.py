@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -37,6 +39,14 @@ from annotator.gui.events import StoreEvents
 from annotator.gui.models import STATUS_TEXT
 
 
+def as_plain(text: str) -> str:
+    """Message text Qt shows as written. QMessageBox guesses rich text from anything that looks
+    like a tag, and a message may quote a file name or an article title that holds one."""
+    if QtGui.Qt.mightBeRichText(text):
+        return f"<p style='white-space: pre-wrap'>{html.escape(text)}</p>"
+    return text
+
+
 class ImportCancelled(Exception):
     """Raised from the progress callback to stop an import between two files."""
 
@@ -65,7 +75,7 @@ def run_import(parent: QWidget, store: Store, paths: list[Path]) -> ImportSummar
         QMessageBox.information(parent, "Import", f"Import cancelled after {done} of {len(files)} files.")
         return None
     except StoreError as error:
-        QMessageBox.warning(parent, "Import", str(error))
+        QMessageBox.warning(parent, "Import", as_plain(str(error)))
         return None
     finally:
         progress.close()
@@ -152,7 +162,7 @@ def run_export(parent: QWidget, store: Store) -> None:
         return
     summary = write_export(store, Path(path), fmt, statuses, labels, dialog.formula_guard.isChecked())
     if isinstance(summary, str):
-        QMessageBox.warning(parent, "Export", summary)
+        QMessageBox.warning(parent, "Export", as_plain(summary))
     else:
         lines = [f"Wrote {summary.articles} articles and {summary.spans} spans to {path}."]
         lines += [f"Left out: {line}" for line in summary.left_out]

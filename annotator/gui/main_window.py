@@ -592,7 +592,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "annotator", message)
+        QMessageBox.warning(self, "annotator", dialogs.as_plain(message))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

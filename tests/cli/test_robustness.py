@@ -79,6 +79,7 @@ def test_an_import_in_another_process_while_this_one_edits(db, tmp_path):
         while process.poll() is None or edits < 50:
             store.add_span(1 + edits % 60, 7, 11, "quote")  # raises StoreError if it ever fails
             edits += 1
+            time.sleep(0.002)  # a very fast analyst; a loop with no pause can starve the waiting importer
         out, err = process.communicate()
     assert process.returncode == 0, err
     assert "Imported 150 articles" in out

@@ -25,3 +25,32 @@ def no_leaked_widgets(qapp):
     qapp.processEvents()
     leaked = [w for address, w in alive().items() if address not in before]
     assert not leaked, f"top-level widgets left open: {leaked}"
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    """Messages the window would show in a dialog, collected instead of blocking the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, store, tmp_path, errors):
+    """The main window over the test module's `store`, shown, on its first article."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.open_article(store.article_ids()[0])
+    window.text_view.setFocus()
+    return window

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from annotator.core.model import NewArticle, Status
 from annotator.core.offsets import normalise_newlines
 from annotator.core.store import Store
-from annotator.gui.main_window import MainWindow
 from annotator.gui.scheme_dialog import SchemeDialog
 
 CRLF_SOURCE = "Kyiv 🇺🇦 reports.\r\nZelensky said: «We stand 😀 firm».\r\nThe minister e\u0301tait there."
@@ -25,26 +24,6 @@ def store(tmp_path):
     store.add_articles([NewArticle("One", TEXT), NewArticle("Two", SECOND), NewArticle("Three", THIRD)])
     yield store
     store.close()
-
-
-@pytest.fixture
-def errors(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    return shown
-
-
-@pytest.fixture
-def window(qtbot, store, tmp_path, errors):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.open_article(store.article_ids()[0])
-    window.text_view.setFocus()
-    return window
 
 
 def snapshot(store: Store) -> dict:
@@ -384,3 +363,9 @@ def test_unexpected_errors_become_a_dialog(qtbot, window, errors, monkeypatch):
     sys.excepthook(RuntimeError, RuntimeError("boom"), None)
     assert "is damaged" in errors[0] and "Restore it from a backup" in errors[0]
     assert "boom" in errors[1]
+
+
+def test_messages_quoting_markup_stay_plain_text(window, errors):
+    window.show_error("Cannot read <img src='http://example.invalid/x.png'>.txt: no such file")
+    (shown,) = errors
+    assert "<img" not in shown and "&lt;img" in shown

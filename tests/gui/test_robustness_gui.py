@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
@@ -19,7 +19,6 @@ from annotator.core.backup import list_backups
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
 from annotator.gui.actions import ActionId
-from annotator.gui.main_window import MainWindow
 
 HOSTILE_TITLE = '<img src="http://example.invalid/title.png"><b>Breaking</b>'
 HOSTILE_TEXT = (
@@ -36,26 +35,6 @@ def store(tmp_path):
     )
     yield store
     store.close()
-
-
-@pytest.fixture
-def errors(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
-    return shown
-
-
-@pytest.fixture
-def window(qtbot, store, tmp_path, errors):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_article(window.store.article_ids()[0])
-    window.text_view.setFocus()
-    return window
 
 
 def snapshot(store: Store) -> dict:

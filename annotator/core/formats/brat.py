@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, place, value_text
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import normalise_newlines

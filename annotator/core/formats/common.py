@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.exporters import PROGRESS_EVERY
 from annotator.core.importers import ImportRefused
 from annotator.core.model import Article
 from annotator.core.scheme import Label
@@ -76,25 +75,6 @@ class LeftOut:
             self.add("span notes", article.id, sum(1 for s in spans if s.note))
         if "annotator" not in carries:
             self.add("span annotator names", article.id, sum(1 for s in spans if s.annotator))
-
-
-class Ticker:
-    """Calls `progress` with the number of spans done, in batches (a GUI needs no call per span)."""
-
-    def __init__(self, progress: Callable[[int], None] | None):
-        self.progress = progress
-        self.pending = 0
-
-    def add(self, count: int) -> None:
-        self.pending += count
-        if self.progress is not None and self.pending >= PROGRESS_EVERY:
-            self.progress(self.pending)
-            self.pending = 0
-
-    def close(self) -> None:
-        if self.progress is not None and self.pending:
-            self.progress(self.pending)
-        self.pending = 0
 
 
 def json_line(value: Any) -> str:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, tokens
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, tokens
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewSpan
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, Ticker, WriteOptions, json_line
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, WriteOptions, json_line
 from annotator.core.model import Article
 
 CARRIES = frozenset({"spans", "overlaps", "status", "metadata"})

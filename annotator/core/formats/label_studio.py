@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, place, value_text
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import Utf16Map, normalise_newlines

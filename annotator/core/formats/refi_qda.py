@@ -31,8 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, place, value_text
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import normalise_newlines

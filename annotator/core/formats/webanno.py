@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats.common import LeftOut, ReadOptions, Ticker, WriteOptions, tokens, value_text
+from annotator.core.exporters import ExportSummary, Rows, Ticker
+from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, tokens, value_text
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import Utf16Map, utf16_length
