@@ -27,15 +27,15 @@ if TYPE_CHECKING:
 
 
 class EditBackups:
-    """Backs the project up at most every `interval` seconds while it is being edited; told of
-    every change, it looks at the backups folder only once the interval has passed."""
+    """Backs the project up at most every `interval` seconds while it is being edited (None: never);
+    told of every change, it looks at the backups folder only once the interval has passed."""
 
-    def __init__(self, interval: float = INTERVAL):
+    def __init__(self, interval: float | None = INTERVAL):
         self.interval = interval
         self.checked = time.monotonic()
 
     def changed(self, store: Store) -> None:
-        if time.monotonic() - self.checked < self.interval:
+        if self.interval is None or time.monotonic() - self.checked < self.interval:
             return
         self.checked = time.monotonic()
         backup_if_due(store.conn, store.path, self.interval)

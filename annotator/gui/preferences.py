@@ -85,10 +85,17 @@ def apply_font_size(view: TextView, points: int) -> None:
 
 
 def apply_saved(window: MainWindow) -> None:
-    """At window start: the text size (name and snapping are applied where they are read)."""
+    """At window start: the text size and the backup interval (name and snapping are applied
+    where they are read)."""
     points = window.settings.value(FONT_SIZE_KEY, 0, type=int)
     if points > 0:
         apply_font_size(window.text_view, points)
+    apply_backup_interval(window, window.settings.value(BACKUP_KEY, DEFAULT_BACKUP_MINUTES, type=int))
+
+
+def apply_backup_interval(window: MainWindow, minutes: int) -> None:
+    """Timed backups while editing every `minutes` (0: none)."""
+    window.edit_backups.interval = minutes * 60 if minutes > 0 else None
 
 
 class PreferencesDialog(QDialog):
@@ -168,6 +175,7 @@ class PreferencesDialog(QDialog):
         if snap.isChecked() != self.snap.isChecked():
             snap.trigger()
         settings.setValue(BACKUP_KEY, self.backup.value())
+        apply_backup_interval(window, self.backup.value())
         super().accept()
 
 

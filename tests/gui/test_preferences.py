@@ -105,6 +105,7 @@ def test_preferences_are_saved_and_applied_at_once(qtbot, window, store, setting
     assert settings.value(FONT_SIZE_KEY, type=int) == new_size
     assert settings.value("edit/snap_to_words", type=bool) is False
     assert settings.value(BACKUP_KEY, type=int) == 25
+    assert window.edit_backups.interval == 25 * 60
     assert store.annotator == "Maria Rossi"
     assert view.font().pointSizeF() == new_size
     assert not window.actions[ActionId.TOGGLE_SNAP].isChecked() and not view.snap_to_words
