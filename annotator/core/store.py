@@ -594,21 +594,7 @@ class Store(StoreReads):
 
     def delete_span(self, span_id: int) -> Changes:
         """Delete a span and the relations that touch it."""
-        old = self.span(span_id)
-        with self._write() as conn:
-            relation_ids = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT id FROM relations WHERE from_span = ? OR to_span = ?", [span_id, span_id]
-                )
-            ]
-            conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        return Changes(
-            "delete_span",
-            articles=frozenset({old.article_id}),
-            spans=frozenset({span_id}),
-            relations=frozenset(relation_ids),
-        )
+        return self.delete_spans([span_id])
 
     def copy_spans(self, span_ids: Iterable[int], annotator: str) -> Changes:
         """Copy spans (range, label, attributes, note) as `annotator`'s own, in one transaction:
@@ -646,12 +632,7 @@ class Store(StoreReads):
         relation_ids: list[int] = []
         with self._write() as conn:
             for span_id in ids:
-                relation_ids += [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT id FROM relations WHERE from_span = ? OR to_span = ?", [span_id, span_id]
-                    )
-                ]
+                relation_ids += [relation.id for relation in self.span_relations(span_id)]
                 conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
         return Changes(
             "delete_spans",
