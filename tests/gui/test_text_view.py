@@ -13,13 +13,8 @@ from PySide6.QtGui import QFontMetricsF, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
-from annotator.gui.text_view import (
-    MAX_LANES,
-    DisplayText,
-    TextView,
-    assign_lanes,
-    snap_to_word_bounds,
-)
+from annotator.gui.span_set import assign_lanes
+from annotator.gui.text_view import MAX_LANES, DisplayText, TextView, snap_to_word_bounds
 
 COLORS = {"claim": "#e6194b", "quote": "#3c8dde", "actor": "#2ca25f", "framing": "#f0a30a"}
 SHIFT = Qt.KeyboardModifier.ShiftModifier
