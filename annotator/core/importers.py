@@ -119,19 +119,28 @@ def _unsupported(path: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- storing
+TICK_EVERY = 200  # articles between two `tick` calls while one file is read
+
+
 def import_paths(
-    store: Store, paths: Iterable[Path], progress: Callable[[Path], None] | None = None
+    store: Store,
+    paths: Iterable[Path],
+    progress: Callable[[Path], None] | None = None,
+    tick: Callable[[Path, int], None] | None = None,
 ) -> ImportSummary:
     """Import every file under `paths`, one transaction per file: all of a file or none of it.
 
+    `progress(path)` follows each file, `tick(path, articles_read)` every TICK_EVERY articles
+    within one; an exception raised by either stops the import (a file in progress rolls back).
     A refused file is reported and skipped; a `StoreError` (the project itself fails) propagates.
     """
     summary = ImportSummary()
     files, problems = find_files(paths)
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
+        articles = iter_file(path) if tick is None else _ticking(iter_file(path), path, tick)
         try:
-            outcome = store.add_articles(iter_file(path))
+            outcome = store.add_articles(articles)
         except ImportRefused as error:
             summary.refused.append(str(error))
             log.warning("refused %s", error)
@@ -146,6 +155,15 @@ def import_paths(
         if progress is not None:
             progress(path)
     return summary
+
+
+def _ticking(
+    articles: Iterator[NewArticle], path: Path, tick: Callable[[Path, int], None]
+) -> Iterator[NewArticle]:
+    for count, article in enumerate(articles, 1):
+        if count % TICK_EVERY == 0:
+            tick(path, count)
+        yield article
 
 
 # ----------------------------------------------------------------------------- reading

@@ -65,14 +65,26 @@ def run_import(parent: QWidget, store: Store, paths: list[Path]) -> ImportSummar
         done += 1
         progress.setValue(done)
         progress.setLabelText(f"Imported {path.name}")
+        keep_responsive()
+
+    def tick(path: Path, articles: int) -> None:
+        progress.setLabelText(f"Importing {path.name}: {articles:,} articles read…")
+        keep_responsive()
+
+    def keep_responsive() -> None:
         QApplication.processEvents()
         if progress.wasCanceled():
             raise ImportCancelled
 
     try:
-        return import_paths(store, paths, progress=advance)
+        return import_paths(store, paths, progress=advance, tick=tick)
     except ImportCancelled:
-        QMessageBox.information(parent, "Import", f"Import cancelled after {done} of {len(files)} files.")
+        QMessageBox.information(
+            parent,
+            "Import",
+            f"Import cancelled: {done} of {len(files)} files were imported; the file being read "
+            "when you cancelled was not (nothing of it is stored).",
+        )
         return None
     except StoreError as error:
         QMessageBox.warning(parent, "Import", as_plain(str(error)))

@@ -574,3 +574,27 @@ def test_jsonl_in_utf16_with_bom(tmp_path):
     raw = ("\ufeff" + json.dumps({"text": "Привет 😀", "label": [[7, 8, "x"]]}) + "\n").encode("utf-16-le")
     [article] = read_file(write(tmp_path / "d.jsonl", raw))
     assert article.text[article.spans[0].start : article.spans[0].end] == "😀"
+
+
+def test_a_stop_raised_while_a_file_is_read_rolls_that_file_back(tmp_path):
+    from annotator.core.importers import TICK_EVERY
+
+    class Stop(Exception):
+        pass
+
+    first = tmp_path / "a.jsonl"
+    first.write_text('{"text": "small file"}\n', encoding="utf-8")
+    big = tmp_path / "b.jsonl"
+    big.write_text("".join(json.dumps({"text": f"article {n}"}) + "\n" for n in range(TICK_EVERY * 3)))
+    ticks = []
+
+    def tick(path, count):
+        ticks.append((path.name, count))
+        if count >= TICK_EVERY * 2:
+            raise Stop
+
+    with Store.open(tmp_path / "p.annotator") as store:
+        with pytest.raises(Stop):
+            import_paths(store, [first, big], tick=tick)
+        assert ticks == [("b.jsonl", TICK_EVERY), ("b.jsonl", TICK_EVERY * 2)]
+        assert [store.article(i).text for i in store.article_ids()] == ["small file"]

@@ -369,3 +369,19 @@ def test_messages_quoting_markup_stay_plain_text(window, errors):
     window.show_error("Cannot read <img src='http://example.invalid/x.png'>.txt: no such file")
     (shown,) = errors
     assert "<img" not in shown and "&lt;img" in shown
+
+
+def test_cancelling_an_import_keeps_nothing_of_the_file_being_read(qtbot, window, store, errors, monkeypatch):
+    import json
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from annotator.core.importers import TICK_EVERY
+
+    big = window.store.path.parent / "big.jsonl"
+    big.write_text("".join(json.dumps({"text": f"wire story {n}"}) + "\n" for n in range(TICK_EVERY * 2)))
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    before = store.article_count()
+    window.import_paths([big])
+    assert store.article_count() == before
+    assert any("cancelled" in message and "nothing of it is stored" in message for message in errors)
