@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.article: Article | None = None
         self.relate_from: int | None = None
         self.corpus_query = ""
+        self.find_index = -1
         self.label_actions: list[QAction] = []
         self.label_counts: Counter[str] = Counter()
         self.edit_backups = backups.EditBackups()
@@ -539,7 +540,7 @@ class MainWindow(QMainWindow):
         ranges = self.text_view.highlight_ranges()
         if not ranges:
             return
-        self.find_index = (getattr(self, "find_index", -1) + step) % len(ranges)
+        self.find_index = (self.find_index + step) % len(ranges)
         self.text_view.select_range(*ranges[self.find_index])
         self.find_count.setText(f"{self.find_index + 1} of {len(ranges)}")
 
