@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
         self.article = article
         self.relate_from = None
         self.text_view.set_article(article.text, self.store.span_extents(article_id), self._colors())
+        self._show_relations()
         if self.corpus_query:
             self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
         if self.find_bar.isVisible():
@@ -478,6 +479,8 @@ class MainWindow(QMainWindow):
             self.label_counts.update(span.label for span in fresh)
             self.text_view.update_spans(changes.spans, fresh)
             self.palette.set_counts(self.label_counts)
+        if changes.relations or changes.labels:
+            self._show_relations()
         if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
             self.text_view.set_selected_span(next(iter(changes.spans)))
         elif changes.requires_text_redraw:
@@ -498,6 +501,10 @@ class MainWindow(QMainWindow):
             action = label_action(self, label.name, label.shortcut)
             action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
             self.label_actions.append(action)
+
+    def _show_relations(self) -> None:
+        relations = self.store.relations(self.article.id)
+        self.text_view.set_relations([(relation.from_span, relation.to_span) for relation in relations])
 
     def _count_labels(self) -> None:
         """Spans per label in this article, counted from what the view holds; edits then adjust

@@ -23,9 +23,11 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
+    QPolygonF,
     QTextBlock,
     QTextCursor,
     QTextDocument,
@@ -251,6 +253,8 @@ class TextView(QPlainTextEdit):
         self._selected: int | None = None
         self._highlights: list[tuple[int, int]] = []
         self._highlight_index = SpanIndex()
+        self._relations: list[tuple[int, int]] = []
+        self.painted_relation_count = 0
         self._press: QPointF | None = None
         self._update_metrics()
 
@@ -265,8 +269,9 @@ class TextView(QPlainTextEdit):
         return self._text
 
     def set_article(self, text: str, spans: Sequence[Span], colors: Mapping[str, str]) -> None:
-        """Show a new text; resets the span selection and highlights and scrolls to the top."""
+        """Show a new text; resets the span selection, relations and highlights, scrolls to the top."""
         self._text = text
+        self._relations = []
         self._display = DisplayText(text, self._block_limit)
         self._highlights, self._highlight_index = [], SpanIndex()
         self._spans = SpanSet(spans)
@@ -327,6 +332,11 @@ class TextView(QPlainTextEdit):
     def spans_at(self, offset: int) -> list[Span]:
         """Spans covering code point `offset`, innermost (shortest) first."""
         return self._spans.at(offset)
+
+    def set_relations(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Relations to draw as arrows from one span to another (`(from_id, to_id)` pairs)."""
+        self._relations = list(pairs)
+        self.viewport().update()
 
     def span_rects(self, span_id: int) -> list[QRectF]:
         """Viewport rectangles of a span's visible line fragments (e.g. to place a popup)."""
@@ -567,7 +577,7 @@ class TextView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        self.painted_span_count = 0
+        self.painted_span_count = self.painted_relation_count = 0
         if not self._text:
             return
         lines = self._lines_in(QRectF(event.rect()))
@@ -578,7 +588,7 @@ class TextView(QPlainTextEdit):
         keys = self._spans.overlapping(low, high)
         hits = self._highlight_index.overlapping(low, high)
         self.painted_span_count = len(keys)
-        if not keys and not hits:
+        if not keys and not hits and not self._relations:
             return
         starts = [line.start for line in lines]
         painter = QPainter(self.viewport())
@@ -590,8 +600,47 @@ class TextView(QPlainTextEdit):
             for start, neg_end, _ in hits:
                 for rect, _line in self._fragments(lines, starts, start, -neg_end):
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+            if self._relations:
+                self._paint_relations(painter)
         finally:
             painter.end()
+
+    def _paint_relations(self, painter: QPainter) -> None:
+        """An arrow arching above the text from the source span to the target span, when both are
+        on screen (a quote to the actor who said it). Laid out over the whole viewport, since an
+        arrow crosses lines that a partial repaint does not include."""
+        lines = self._lines_in(QRectF(self.viewport().rect()))
+        if not lines:
+            return
+        starts = [line.start for line in lines]
+        low = self.to_code_point(lines[0].start)
+        high = self.to_code_point(lines[-1].end, round_up=True) + 1
+        for from_id, to_id in self._relations:
+            ends = [self._spans.by_id.get(from_id), self._spans.by_id.get(to_id)]
+            if None in ends or any(span.end <= low or span.start >= high for span in ends):
+                continue
+            pieces = [[rect for rect, _ in self._fragments(lines, starts, s.start, s.end)] for s in ends]
+            if not all(pieces):
+                continue
+            forward = ends[1].start >= ends[0].start  # join the facing ends of the two spans
+            rects = (pieces[0][-1], pieces[1][0]) if forward else (pieces[0][0], pieces[1][-1])
+            source, target = (QPointF(rect.center().x(), rect.top() + 1) for rect in rects)
+            lift = min(48.0, 12.0 + abs(target.x() - source.x()) / 6 + abs(target.y() - source.y()) / 4)
+            control = QPointF((source.x() + target.x()) / 2, min(source.y(), target.y()) - lift)
+            path = QPainterPath(source)
+            path.quadTo(control, target)
+            color = self._colors.get(ends[0].label, _UNKNOWN_COLORS)[1]
+            painter.setPen(QPen(color, 1.6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            angle = math.atan2(target.y() - control.y(), target.x() - control.x())
+            wing = [
+                QPointF(target.x() - 7 * math.cos(angle + side), target.y() - 7 * math.sin(angle + side))
+                for side in (0.45, -0.45)
+            ]
+            painter.setBrush(color)
+            painter.drawPolygon(QPolygonF([target, *wing]))
+            self.painted_relation_count += 1
 
     def _paint_spans(
         self, painter: QPainter, lines: list[_Line], starts: list[int], keys: list[Key], lanes: dict[int, int]

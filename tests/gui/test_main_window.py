@@ -147,8 +147,12 @@ def test_relation_by_keys_and_its_removal(qtbot, window, store):
     (relation,) = store.relations(window.article.id)
     assert (relation.from_span, relation.to_span, relation.type) == (quote, actor, "said_by")
     assert window.details.relations.count() == 1
+    view.viewport().repaint()
+    assert view.painted_relation_count == 1  # drawn as an arrow from the quote to the actor
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)
     assert store.relations(window.article.id) == []
+    view.viewport().repaint()
+    assert view.painted_relation_count == 0
 
 
 def test_relation_by_click(qtbot, window, store):
