@@ -621,9 +621,42 @@ class Store(StoreReads):
                     ],
                 )
                 new_ids.append(cursor.lastrowid)
+            copies = dict(zip(new_ids, sources, strict=True))
+            relation_ids = self._copy_relations(conn, copies, annotator, now)
         return Changes(
-            "copy_spans", articles=frozenset(s.article_id for s in sources), spans=frozenset(new_ids)
+            "copy_spans",
+            articles=frozenset(s.article_id for s in sources),
+            spans=frozenset(new_ids),
+            relations=frozenset(relation_ids),
         )
+
+    def _copy_relations(
+        self, conn: sqlite3.Connection, copies: dict[int, Span], annotator: str, now: str
+    ) -> list[int]:
+        """Give copied spans the relations their originals had, wherever `annotator` also has a
+        span matching the other end (same article, range and label): an accepted quote keeps its
+        attribution to an accepted actor."""
+        created: list[int] = []
+        for copy_id, original in copies.items():
+            for relation in self.span_relations(original.id):
+                outgoing = relation.from_span == original.id
+                other = self.span(relation.to_span if outgoing else relation.from_span)
+                match = conn.execute(
+                    'SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.article_id = ? '
+                    'AND s.start = ? AND s."end" = ? AND l.name = ? AND s.annotator = ? LIMIT 1',
+                    [other.article_id, other.start, other.end, other.label, annotator],
+                ).fetchone()
+                if match is None:
+                    continue
+                ends = (copy_id, match[0]) if outgoing else (match[0], copy_id)
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO relations (from_span, to_span, type, annotator, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [*ends, relation.type, annotator, now],
+                )
+                if cursor.rowcount:
+                    created.append(cursor.lastrowid)
+        return created
 
     def delete_spans(self, span_ids: Iterable[int]) -> Changes:
         """Delete several spans and the relations that touch them, in one transaction."""

@@ -177,12 +177,14 @@ class CopySpansCommand(StoreCommand):
         self.span_ids = span_ids
         self.annotator = annotator
         self.copies: list[Span] = []
+        self.relations: list[Relation] = []
 
     def apply(self) -> Changes:
         if self.copies:
-            return self.store.restore_spans(self.copies)
+            return self.store.restore_spans(self.copies, self.relations)
         changes = self.store.copy_spans(self.span_ids, self.annotator)
         self.copies = [self.store.span(span_id) for span_id in sorted(changes.spans)]
+        self.relations = [self.store.relation(relation_id) for relation_id in sorted(changes.relations)]
         return changes
 
     def revert(self) -> Changes:

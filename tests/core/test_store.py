@@ -239,3 +239,22 @@ def test_delete_then_restore_leaves_store_unchanged(store, article_id, ranges):
     assert snapshot(store) == before
     for span in store.spans(article_id):
         store.delete_span(span.id)
+
+
+def test_copied_spans_keep_their_relations_where_gold_has_the_other_end(store, article_id):
+    (actor,) = store.add_span(article_id, 0, 6, "actor").spans
+    (quote,) = store.add_span(article_id, 7, 30, "quote").spans
+    store.add_relation(quote, actor, "said_by")
+    first = store.copy_spans([actor], "gold")
+    assert first.relations == frozenset()  # the quote is not in gold yet
+    second = store.copy_spans([quote], "gold")
+    (relation_id,) = second.relations
+    relation = store.relation(relation_id)
+    gold_quote, gold_actor = store.span(relation.from_span), store.span(relation.to_span)
+    assert (gold_quote.label, gold_quote.annotator, gold_actor.label, gold_actor.annotator) == (
+        "quote",
+        "gold",
+        "actor",
+        "gold",
+    )
+    assert relation.type == "said_by" and relation.annotator == "gold"
