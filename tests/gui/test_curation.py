@@ -174,3 +174,28 @@ def test_window_team_menu_opens_adjudication_on_the_current_article(qtbot, store
     window.actions[ActionId.UNDO].trigger()
     assert gold(store) == []
     dialog.close()
+
+
+def test_accepting_both_ends_carries_the_attribution_into_gold_and_undo_removes_it(qtbot, dialog, store):
+    article_id = store.article_ids()[0]
+    ana = {TEXT[s.start : s.end]: s.id for s in store.spans(article_id, annotator="ana")}
+    store.add_relation(ana["the alliance is a threat"], ana["Lavrov"], "said_by")
+
+    def gold_relations() -> list[str]:
+        by_id = {s.id: TEXT[s.start : s.end] for s in store.spans(article_id, annotator="gold")}
+        return [
+            f"{by_id[r.from_span]} {r.type} {by_id[r.to_span]}"
+            for r in store.relations(article_id)
+            if r.from_span in by_id
+        ]
+
+    press(qtbot, dialog, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)  # accept the agreed Lavrov
+    press(qtbot, dialog, Qt.Key.Key_A)  # accept ana's claim
+    assert gold(store) == ["actor:Lavrov", "claim:the alliance is a threat"]
+    assert gold_relations() == ["the alliance is a threat said_by Lavrov"]
+    press(qtbot, dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_relations() == []
+    press(
+        qtbot, dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert gold_relations() == ["the alliance is a threat said_by Lavrov"]
