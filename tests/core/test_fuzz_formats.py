@@ -123,3 +123,16 @@ def test_a_refused_file_leaves_the_store_unchanged(samples, store, tmp_path, nam
     summary = formats.import_format(store, name, [path])
     if summary.refused:
         assert counts(store) == before and summary.articles == 0
+
+
+def test_a_qdpx_with_an_unknown_zip_version_is_refused(samples, tmp_path):
+    """Found by the fuzzer: a changed 'version needed' field made zipfile raise NotImplementedError."""
+    path, original = sample(samples, "qdpx", tmp_path)
+    data = bytearray(original)
+    header = data.index(b"PK\x03\x04")
+    data[header + 4 : header + 6] = (84).to_bytes(2, "little")  # version 8.4
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (84).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="qdpx"):
+        list(formats.FORMATS["qdpx"].reader(path, ReadOptions()))

@@ -162,17 +162,22 @@ def _shifter(text: str):
 
 
 # ----------------------------------------------------------------------------- import
+# What zipfile raises for a damaged archive or member: bad headers, bad deflate data, truncation,
+# an unknown zip version or compression method (NotImplementedError), encryption (RuntimeError).
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError)
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except ZIP_DAMAGE as error:
         raise ImportRefused(path, f"not a .qdpx archive ({error})") from None
     with archive:
         try:
             root = ET.fromstring(archive.read("project.qde"))
         except KeyError:
             raise ImportRefused(path, "the archive holds no project.qde") from None
-        except (zipfile.BadZipFile, zlib.error, OSError) as error:  # a damaged member of the archive
+        except ZIP_DAMAGE as error:
             raise ImportRefused(path, f"project.qde cannot be unpacked ({error})") from None
         except ET.ParseError as error:
             raise ImportRefused(path, f"project.qde is not valid XML ({error})", error.position[0]) from None
@@ -232,7 +237,7 @@ def _source(path, archive, source, number, users, codes, spans_of, options) -> N
         raise ImportRefused(path, f"{where}: sources/{location[11:]} is missing from the archive") from None
     except UnicodeDecodeError as error:
         raise ImportRefused(path, f"{where}: not UTF-8 text ({error.reason})") from None
-    except (zipfile.BadZipFile, zlib.error, OSError) as error:  # a damaged member of the archive
+    except ZIP_DAMAGE as error:
         raise ImportRefused(path, f"{where}: the archive is damaged ({error})") from None
     text, to_canonical = normalise_newlines(given)
     spans: list[NewSpan] = []
