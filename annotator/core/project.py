@@ -7,9 +7,9 @@ from pathlib import Path
 import appdirs
 
 from annotator.core.backup import backup_if_due
+from annotator.core.identity import APP_NAME
 from annotator.core.store import Store
 
-APP_NAME = "annotator"
 PROJECT_SUFFIX = ".annotator"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -6,11 +6,9 @@ Its read-only whole-project queries are in `store_reads.py`, its error wording i
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotator.core.backup import BackupError, make_backup
+from annotator.core.identity import default_annotator
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.model import (
     Article,
@@ -57,17 +56,6 @@ class ImportOutcome:
 def content_hash(text: str) -> str:
     """The identity of an article across projects: SHA-256 of its canonical text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def default_annotator() -> str:
-    """The analyst's name: ANNOTATOR_NAME, else the login name."""
-    name = os.environ.get("ANNOTATOR_NAME", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser() or "analyst"
-    except (KeyError, OSError):
-        return "analyst"
 
 
 def _now() -> str:

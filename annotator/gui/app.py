@@ -57,7 +57,7 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     app = create_application()
     settings = QSettings()
     try:
-        store = open_project(db, startup_name(settings, annotator))
+        store = open_project(db, startup_name(annotator))
     except StoreError as error:
         QMessageBox.critical(None, "annotator", str(error))
         return 1

@@ -3,7 +3,6 @@ interval. Kept in QSettings (per user, not per project) and applied to the open 
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.identity import login_name, save_name, saved_name
 from annotator.core.store import StoreError
 from annotator.gui.actions import ActionId
 from annotator.gui.text_view import TextView
@@ -29,25 +29,13 @@ from annotator.gui.text_view import TextView
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
-NAME_KEY = "user/annotator_name"
 FOLDER_KEY = "file/project_folder"
 FONT_SIZE_KEY = "view/font_size"
 BACKUP_KEY = "backup/interval_minutes"  # read by the backup feature; 0 turns timed backups off
 DEFAULT_BACKUP_MINUTES = 10
 
 
-def login_name() -> str:
-    try:
-        return getpass.getuser() or "analyst"
-    except (KeyError, OSError):
-        return "analyst"
-
-
-def saved_name(settings: QSettings) -> str:
-    return str(settings.value(NAME_KEY, "", type=str)).strip()
-
-
-def ask_name(settings: QSettings) -> str:
+def ask_name() -> str:
     """Asked once, on the first start: every span records its author. Remembered even when
     dismissed (as the login name), so it is never asked again; Preferences changes it."""
     dialog = QInputDialog()
@@ -58,13 +46,13 @@ def ask_name(settings: QSettings) -> str:
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     name = (dialog.textValue().strip() if accepted else "") or login_name()
     dialog.deleteLater()
-    settings.setValue(NAME_KEY, name)
+    save_name(name)
     return name
 
 
-def startup_name(settings: QSettings, given: str | None) -> str:
+def startup_name(given: str | None) -> str:
     """A name given on the command line (or ANNOTATOR_NAME) wins over the saved one."""
-    return given or saved_name(settings) or ask_name(settings)
+    return given or saved_name() or ask_name()
 
 
 def project_folder(settings: QSettings) -> Path:
@@ -166,7 +154,7 @@ class PreferencesDialog(QDialog):
             except StoreError as error:
                 window.show_error(str(error))
                 return
-        settings.setValue(NAME_KEY, name)
+        save_name(name)
         settings.setValue(FOLDER_KEY, self.folder.text().strip())
         if self.font_size.value() != self._shown_font_size:
             settings.setValue(FONT_SIZE_KEY, self.font_size.value())

@@ -186,3 +186,16 @@ def test_no_command_without_gui_explains(monkeypatch):
     result = CliRunner().invoke(cli, [])
     assert result.exit_code == 1 and "command line works" in result.output
     assert isinstance(cli, click.Group)
+
+
+def test_the_name_chosen_in_the_window_is_recorded_by_the_command_line(tmp_path, monkeypatch):
+    from annotator.core.identity import save_name
+
+    monkeypatch.delenv("ANNOTATOR_NAME")
+    save_name("Ana Lima")
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"text": "Lavrov spoke.", "label": [[0, 6, "actor"]]}) + "\n")
+    assert run("import", str(source), db=tmp_path / "t.db").exit_code == 0
+    with Store.open(tmp_path / "t.db") as store:
+        (span,) = store.spans(store.article_ids()[0])
+    assert span.annotator == "Ana Lima"

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
+from annotator.core.identity import default_annotator, login_name, saved_name
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
 from annotator.desktop import ICON_SIZES
@@ -21,9 +22,7 @@ from annotator.gui.preferences import (
     BACKUP_KEY,
     FOLDER_KEY,
     FONT_SIZE_KEY,
-    NAME_KEY,
     PreferencesDialog,
-    login_name,
     startup_name,
 )
 
@@ -100,7 +99,7 @@ def test_preferences_are_saved_and_applied_at_once(qtbot, window, store, setting
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
 
     with_dialog(window, interact)
-    assert settings.value(NAME_KEY) == "Maria Rossi"
+    assert saved_name() == "Maria Rossi"
     assert settings.value(FOLDER_KEY) == str(tmp_path)
     assert settings.value(FONT_SIZE_KEY, type=int) == new_size
     assert settings.value("edit/snap_to_words", type=bool) is False
@@ -132,7 +131,7 @@ def test_cancel_changes_nothing(qtbot, window, store, settings):
     with_dialog(window, interact)
     assert store.annotator == "ana"
     assert window.text_view.font().pointSizeF() == size
-    assert settings.value(NAME_KEY) is None and settings.value(FONT_SIZE_KEY) is None
+    assert saved_name() == "" and settings.value(FONT_SIZE_KEY) is None
 
 
 def test_an_empty_name_cannot_be_saved(qtbot, window, store):
@@ -172,17 +171,19 @@ def test_first_start_asks_the_name_once(qtbot, settings, monkeypatch):
         dialog.accept()
 
     QTimer.singleShot(0, answer)
-    assert startup_name(settings, None) == "Ana Lima"
-    assert settings.value(NAME_KEY) == "Ana Lima"
+    assert startup_name(None) == "Ana Lima"
+    assert saved_name() == "Ana Lima"
     monkeypatch.setattr(QInputDialog, "exec", lambda self: pytest.fail("asked twice"))
-    assert startup_name(settings, None) == "Ana Lima"
-    assert startup_name(settings, "from the command line") == "from the command line"
+    assert startup_name(None) == "Ana Lima"
+    assert startup_name("from the command line") == "from the command line"
+    monkeypatch.delenv("ANNOTATOR_NAME")
+    assert default_annotator() == "Ana Lima"  # the command line records the same name
 
 
 def test_dismissing_the_first_question_keeps_the_login_name(qtbot, settings):
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
-    assert startup_name(settings, None) == login_name()
-    assert settings.value(NAME_KEY) == login_name()
+    assert startup_name(None) == login_name()
+    assert saved_name() == login_name()
 
 
 def test_about_shows_the_icon_version_and_project_path(qtbot, window, store):
