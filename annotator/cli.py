@@ -459,22 +459,8 @@ def merge(context: Context, others: tuple[Path, ...], add_articles: bool) -> Non
                 click.echo(f"refused: {error}", err=True)
                 failed = True
                 continue
-            click.echo(
-                f"{other}: added {report.spans_added} spans and {report.relations_added} relations, "
-                f"skipped {report.spans_skipped} spans and {report.relations_skipped} relations "
-                f"already here; {report.statuses_changed} statuses updated"
-                + (f"; {report.articles_added} articles added" if add_articles else "")
-                + "."
-            )
-            if report.labels_added:
-                click.echo(f"  new labels: {', '.join(report.labels_added)}")
-            if report.unknown_articles:
-                click.echo(
-                    f"  {len(report.unknown_articles)} articles unknown here (not merged; "
-                    "--add-articles adds them):"
-                )
-                for title in report.unknown_articles:
-                    click.echo(f"    {title}")
+            for line in report.lines(add_articles):
+                click.echo(line)
     if failed:
         raise click.ClickException("Some files were not merged (see above).")
 

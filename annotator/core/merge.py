@@ -61,6 +61,25 @@ class MergeReport:
     labels_added: tuple[str, ...] = ()
     unknown_articles: tuple[str, ...] = field(default=())  # titles of articles not merged
 
+    def lines(self, add_articles: bool) -> list[str]:
+        """The report in the user's words, one line each (the CLI and the window show these)."""
+        lines = [
+            f"{self.source}: added {self.spans_added} spans and {self.relations_added} relations, "
+            f"skipped {self.spans_skipped} spans and {self.relations_skipped} relations already here; "
+            f"{self.statuses_changed} statuses updated"
+            + (f"; {self.articles_added} articles added" if add_articles else "")
+            + "."
+        ]
+        if self.labels_added:
+            lines.append(f"  new labels: {', '.join(self.labels_added)}")
+        if self.unknown_articles:
+            lines.append(
+                f"  {len(self.unknown_articles)} articles unknown here (not merged; "
+                "--add-articles adds them):"
+            )
+            lines += [f"    {title}" for title in self.unknown_articles]
+        return lines
+
 
 def merge_project(store: Store, path: str | Path, add_articles: bool = False) -> MergeReport:
     """Bring the spans, relations, labels and per-annotator statuses of the project at `path`

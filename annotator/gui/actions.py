@@ -45,6 +45,7 @@ class ActionId(StrEnum):
     FOCUS_ARTICLES = "annotator:view:focus_articles"
     FOCUS_TEXT = "annotator:view:focus_text"
     FOCUS_DETAILS = "annotator:view:focus_details"
+    MERGE = "annotator:team:merge"
     ADJUDICATE = "annotator:team:adjudicate"
     AGREEMENT = "annotator:team:agreement"
     SHORTCUTS = "annotator:help:shortcuts"
@@ -111,6 +112,11 @@ ACTIONS = (
     ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
     ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
     ActionSpec(
+        ActionId.MERGE,
+        "&Merge Colleagues' Projects…",
+        tip="Bring other analysts' spans into this project (articles matched by their text)",
+    ),
+    ActionSpec(
         ActionId.ADJUDICATE,
         "&Adjudicate…",
         tip="Compare two annotators and accept or reject their spans into gold",
@@ -172,7 +178,7 @@ MENUS = (
     ),
     ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", ActionId.FOCUS_ARTICLES, ActionId.FOCUS_TEXT,
                ActionId.FOCUS_DETAILS, "-", "docks")),
-    ("&Team", (ActionId.ADJUDICATE, ActionId.AGREEMENT)),
+    ("&Team", (ActionId.MERGE, "-", ActionId.ADJUDICATE, ActionId.AGREEMENT)),
     ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
 )
 

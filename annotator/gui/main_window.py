@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.backup import backup_if_due
+from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX
 from annotator.core.scheme import QUOTE_RELATION
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
             ActionId.FOCUS_DETAILS: lambda: self._focus(self.docks[2], self.details.label),
             ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
             ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
+            ActionId.MERGE: self.choose_merge,
             ActionId.ADJUDICATE: self.adjudicate,
             ActionId.AGREEMENT: lambda: show_agreement(self, self.store),
         }
@@ -310,6 +312,26 @@ class MainWindow(QMainWindow):
 
     def export(self) -> None:
         dialogs.run_export(self, self.store)
+
+    def choose_merge(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Merge colleagues' projects", str(self.store.path.parent), PROJECT_FILTER
+        )
+        if names:
+            self.merge_projects([Path(name) for name in names])
+
+    def merge_projects(self, paths: list[Path]) -> None:
+        """Merge each project whole or not at all (not undoable, like an import), then one refresh
+        and the report."""
+        lines: list[str] = []
+        for path in paths:
+            try:
+                lines += merge_project(self.store, path).lines(add_articles=False)
+            except MergeError as error:
+                lines.append(f"refused: {error}")
+        self.undo_stack.clear()
+        self.on_changes(Changes("merge", article_list=True, labels=True), None)
+        QMessageBox.information(self, "Merge", dialogs.as_plain("\n".join(lines)))
 
     def adjudicate(self) -> None:
         """Open the adjudication window on the current article; it shares the undo stack."""

@@ -389,3 +389,22 @@ def test_cancelling_an_import_keeps_nothing_of_the_file_being_read(qtbot, window
     window.import_paths([big])
     assert store.article_count() == before
     assert any("cancelled" in message and "nothing of it is stored" in message for message in errors)
+
+
+def test_merging_a_colleagues_project_from_the_team_menu(qtbot, window, store, errors, tmp_path):
+    colleague = tmp_path / "bob.annotator"
+    with Store.open(colleague, annotator="bob") as bob:
+        bob.add_articles([NewArticle("One", TEXT), NewArticle("Elsewhere", "Not in the lead's project.")])
+        start = TEXT.index("Zelensky")
+        bob.add_span(bob.article_ids()[0], start, start + 8, "actor")
+    junk = tmp_path / "junk.annotator"
+    junk.write_bytes(b"not a project" * 10)
+    window.merge_projects([colleague, junk])
+    assert [(s.annotator, TEXT[s.start : s.end]) for s in store.spans(window.article.id)] == [
+        ("bob", "Zelensky")
+    ]
+    assert [s.label for s in window.text_view.spans] == ["actor"]
+    (report,) = errors
+    assert "added 1 spans" in report and "1 articles unknown here" in report and "refused: " in report
+    window.merge_projects([colleague])
+    assert len(store.spans(window.article.id)) == 1  # merging twice changes nothing
