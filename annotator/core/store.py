@@ -520,25 +520,11 @@ class Store(StoreReads):
         """Create a span; its id is the only member of the returned `Changes.spans`."""
         length = self._text_length(article_id)
         _check_range(start, end, length)
-        label_id = self._label_id(label)
         now = _now()
+        span = Span(0, article_id, start, end, label, attributes or {}, note, self.annotator, now, now)
         with self._write() as conn:
-            cursor = conn.execute(
-                'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, '
-                "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    article_id,
-                    start,
-                    end,
-                    label_id,
-                    json.dumps(attributes or {}, ensure_ascii=False),
-                    note,
-                    self.annotator,
-                    now,
-                    now,
-                ],
-            )
-        return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({cursor.lastrowid}))
+            span_id = self._insert_span(conn, span)
+        return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({span_id}))
 
     def update_span(
         self,
@@ -593,22 +579,8 @@ class Store(StoreReads):
         with self._write() as conn:
             self._ensure_annotator_in(conn, annotator)
             for span in sources:
-                cursor = conn.execute(
-                    'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, '
-                    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        span.article_id,
-                        span.start,
-                        span.end,
-                        self._label_id(span.label),
-                        json.dumps(span.attributes, ensure_ascii=False),
-                        span.note,
-                        annotator,
-                        now,
-                        now,
-                    ],
-                )
-                new_ids.append(cursor.lastrowid)
+                copy = replace(span, id=0, annotator=annotator, created=now, updated=now)
+                new_ids.append(self._insert_span(conn, copy))
             copies = dict(zip(new_ids, sources, strict=True))
             relation_ids = self._copy_relations(conn, copies, annotator, now)
         return Changes(
@@ -668,22 +640,7 @@ class Store(StoreReads):
         with self._write() as conn:
             for span in spans:
                 self._ensure_annotator_in(conn, span.annotator)
-                conn.execute(
-                    'INSERT INTO spans (id, article_id, start, "end", label_id, attributes, note, '
-                    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        span.id,
-                        span.article_id,
-                        span.start,
-                        span.end,
-                        self._label_id(span.label),
-                        json.dumps(span.attributes, ensure_ascii=False),
-                        span.note,
-                        span.annotator,
-                        span.created,
-                        span.updated,
-                    ],
-                )
+                self._insert_span(conn, span)
             for relation in relations:
                 self._ensure_annotator_in(conn, relation.annotator)
                 conn.execute(
@@ -779,6 +736,26 @@ class Store(StoreReads):
                 raise KeyError(article_id)
             length = self._lengths[article_id] = row[0]
         return length
+
+    def _insert_span(self, conn: sqlite3.Connection, span: Span) -> int:
+        """Write one span row as given (id 0: a new id) and return its id."""
+        cursor = conn.execute(
+            'INSERT INTO spans (id, article_id, start, "end", label_id, attributes, note, annotator, '
+            "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                span.id or None,
+                span.article_id,
+                span.start,
+                span.end,
+                self._label_id(span.label),
+                json.dumps(span.attributes, ensure_ascii=False),
+                span.note,
+                span.annotator,
+                span.created,
+                span.updated,
+            ],
+        )
+        return cursor.lastrowid
 
     def _ensure_annotator_in(self, conn: sqlite3.Connection, name: str) -> None:
         conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, _now()])
