@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 
 import pytest
 
@@ -15,3 +17,29 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("ANNOTATOR_NAME", "tester")
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+
+
+@contextlib.contextmanager
+def _read_only(path):
+    """Make a file or folder unwritable. Permission bits do not bind root, so as root the
+    immutable attribute is used (the test is skipped where the file system has none)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("cannot make a file read-only for root here (no chattr +i)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+@pytest.fixture
+def read_only():
+    """`with read_only(path):` the file or folder cannot be written."""
+    return _read_only

@@ -3,9 +3,7 @@ projects, hostile search strings, backups. Always an exit code and one clear lin
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -168,28 +166,8 @@ def test_a_project_damaged_inside_gives_a_message_not_a_traceback(db, tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
-@contextlib.contextmanager
-def read_only(path: Path):
-    """Make a file or folder unwritable. Permission bits do not bind root, so as root the
-    immutable attribute is used (skipped where the file system has none)."""
-    if os.geteuid() != 0:
-        mode = path.stat().st_mode
-        path.chmod(0o555 if path.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            path.chmod(mode)
-        return
-    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
-        pytest.skip("cannot make a file read-only for root here (no chattr +i)")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(path)], check=True)
-
-
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_a_read_only_project_is_refused_clearly(db, what):
+def test_a_read_only_project_is_refused_clearly(db, what, read_only):
     before = snapshot(db)
     part = "the file" if what == "file" else "its folder"
     with read_only(db if what == "file" else db.parent):

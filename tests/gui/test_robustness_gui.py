@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 
 import pytest
@@ -177,25 +176,7 @@ def test_disk_full_during_an_edit_shows_a_dialog_and_keeps_the_file(qtbot, windo
     assert window.undo_stack.count() == 0
 
 
-@contextlib.contextmanager
-def read_only(path):
-    if os.geteuid() != 0:
-        mode = path.stat().st_mode
-        path.chmod(0o444)
-        try:
-            yield
-        finally:
-            path.chmod(mode)
-        return
-    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
-        pytest.skip("cannot make a file read-only for root here (no chattr +i)")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(path)], check=True)
-
-
-def test_opening_a_read_only_project_shows_a_dialog(window, errors, tmp_path):
+def test_opening_a_read_only_project_shows_a_dialog(window, errors, tmp_path, read_only):
     other = tmp_path / "other.annotator"
     Store.open(other).close()
     with read_only(other):
@@ -244,7 +225,7 @@ def test_a_command_line_import_while_the_window_edits(qtbot, window, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["read-only", "truncated"])
-def test_starting_on_a_broken_project_shows_a_dialog(qapp, monkeypatch, tmp_path, damage):
+def test_starting_on_a_broken_project_shows_a_dialog(qapp, monkeypatch, tmp_path, damage, read_only):
     from annotator.gui import app
 
     shown = []
