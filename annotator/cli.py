@@ -17,7 +17,7 @@ from annotator import __version__
 from annotator.core.agreement import ALL, AgreementError, compute_agreement, write_csv
 from annotator.core.backup import BackupError, backup_folder, list_backups, make_backup, restore_backup
 from annotator.core.exporters import EXPORT_FORMATS, export
-from annotator.core.formats import FORMATS, export_to_path, import_format
+from annotator.core.formats import FORMATS, export_to_path, import_format, output_format
 from annotator.core.importers import find_files, import_paths
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Status
@@ -137,8 +137,30 @@ def open_(context: Context, project: Path | None) -> None:
     is_flag=True,
     help="Move spans whose quoted text sits elsewhere onto it (reported) instead of refusing the file.",
 )
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="JSONL/doccano: import a file's good records and list the bad lines (default: refuse the file).",
+)
+@click.option(
+    "--text-field", default="text", show_default=True, help="JSONL/doccano: the key holding the text."
+)
+@click.option(
+    "--label-field",
+    default="label",
+    show_default=True,
+    help="JSONL/doccano: the key holding [start, end, label] spans.",
+)
 @pass_context
-def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign: bool) -> None:
+def import_(
+    context: Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    realign: bool,
+    skip_bad: bool,
+    text_field: str,
+    label_field: str,
+) -> None:
     """Import articles from .txt, .html, .csv or .jsonl files or folders (recursively), or from
     a peer tool's export with --format (label-studio, brat, webanno, conll, spacy, qdpx, …).
 
@@ -150,6 +172,9 @@ def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign:
 
         annotator import --format brat brat_corpus/
     """
+    record_options = skip_bad or text_field != "text" or label_field != "label"
+    if record_options and fmt not in ("jsonl", "doccano", "doccano-relations"):
+        raise click.UsageError("--skip-bad, --text-field and --label-field need --format jsonl or doccano.")
     with context.open() as store:
         files, _ = find_files(paths)
         with progress_bar(len(files), "Importing") as advance:
@@ -157,7 +182,10 @@ def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign:
                 if fmt is None:
                     summary = import_paths(store, paths, progress=lambda path: advance(1))
                 else:
-                    summary = import_format(store, fmt, paths, realign=realign, progress=lambda p: advance(1))
+                    summary = import_format(
+                        store, fmt, paths, realign=realign, skip_bad=skip_bad, text_field=text_field,
+                        label_field=label_field, progress=lambda p: advance(1),
+                    )  # fmt: skip
             except StoreError as error:
                 raise click.ClickException(str(error)) from None
         for line in getattr(summary, "notes", ()):
@@ -175,7 +203,12 @@ def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign:
 
 
 @cli.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Format to write; default: the one the output's suffix names (.csv, .json, …), else jsonl.",
+)
 @click.option(
     "-o",
     "--output",
@@ -211,7 +244,7 @@ def import_(context: Context, paths: tuple[Path, ...], fmt: str | None, realign:
 @pass_context
 def export_(
     context: Context,
-    fmt: str,
+    fmt: str | None,
     output: Path,
     labels: tuple[str, ...],
     statuses: tuple[str, ...],
@@ -230,6 +263,10 @@ def export_(
 
         annotator export --format brat -o brat_corpus
     """
+    try:
+        fmt = output_format(fmt, output)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     with context.open() as store:
         unknown = [name for name in labels if name not in {label.name for label in store.labels()}]
         if unknown:

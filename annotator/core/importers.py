@@ -172,11 +172,14 @@ def read_file(path: Path) -> list[NewArticle]:
     return list(iter_file(path))
 
 
-def iter_file(path: Path) -> Iterator[NewArticle]:
+def iter_file(
+    path: Path, reader: Callable[[Path], Iterable[NewArticle]] | None = None
+) -> Iterator[NewArticle]:
     """Articles of one file, one at a time (a corpus file may be larger than memory); raises
-    `ImportRefused` at the first problem, so a caller storing them in one transaction rolls back."""
+    `ImportRefused` at the first problem, so a caller storing them in one transaction rolls back.
+    The suffix chooses the reader unless `reader` is given (`import --format` decides)."""
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
+    reader = reader or _READERS.get(path.suffix.lower())
     if reader is None:
         raise ImportRefused(path, _unsupported(path))
     if path.is_dir():
@@ -499,18 +502,44 @@ def _csv_article(path: Path, line: int, columns: list[str], keys: list[str], row
 _RESERVED = frozenset({"text", "label", "id", "entities", "spans", "relations", "status", "meta", *FIELDS})
 
 
-def _read_jsonl(path: Path) -> Iterator[NewArticle]:
+def read_jsonl(
+    path: Path,
+    text_field: str = "text",
+    label_field: str = "label",
+    bad: list[str] | None = None,
+    hint: str = "",
+) -> Iterator[NewArticle]:
+    """Records of a JSONL file (ours or doccano's). The text and `[start, end, label]` spans sit
+    under `text_field` and `label_field`. A bad record refuses the file (its message ends with
+    `hint`), unless `bad` is given: then it is skipped and described there."""
     count = 0
     with _open_lines(path, split_cr=False) as lines:
         for number, line in enumerate(lines, 1):
-            if line.strip():
-                yield _jsonl_article(path, number, line)
-                count += 1
-    if not count:
+            if not line.strip():
+                continue
+            try:
+                article = _jsonl_article(path, number, line, text_field, label_field)
+            except ImportRefused as error:
+                if bad is None:
+                    raise ImportRefused(path, error.reason + hint, number) from None
+                bad.append(f"{error} (skipped)")
+                continue
+            yield article
+            count += 1
+    if not count and not bad:
         raise ImportRefused(path, "empty file")
 
 
-def _jsonl_article(path: Path, line: int, raw: str) -> NewArticle:
+def _read_jsonl(path: Path) -> Iterator[NewArticle]:
+    return read_jsonl(path)
+
+
+def read_csv(path: Path) -> Iterator[NewArticle]:
+    """An article table with a `text` column (whatever the file's suffix)."""
+    return _read_csv(path)
+
+
+def _jsonl_article(path: Path, line: int, raw: str, text_field: str, label_field: str) -> NewArticle:
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -519,11 +548,18 @@ def _jsonl_article(path: Path, line: int, raw: str) -> NewArticle:
         raise ImportRefused(path, "not valid JSON (nested too deeply)", line) from None
     if not isinstance(record, dict):
         raise ImportRefused(path, f"not a JSON object but {type(record).__name__}", line)
-    given = record.get("text")
+    given = record.get(text_field)
     if not isinstance(given, str):
-        raise ImportRefused(path, "no string 'text' field", line)
+        raise ImportRefused(path, f"no string {text_field!r} field", line)
     if not given.strip():
-        raise ImportRefused(path, "the 'text' field is empty", line)
+        raise ImportRefused(path, f"the {text_field!r} field is empty", line)
+    reserved = _RESERVED | {text_field, label_field}
+    displaced: dict[str, Any] = {}
+    if text_field != "text" or label_field != "label":
+        labelled = record.get(label_field)
+        displaced = {key: record[key] for key in ("text", "label") if key in record}
+        record = {key: value for key, value in record.items() if key not in displaced}
+        record |= {"text": given, "label": labelled}
     text, to_canonical = normalise_newlines(given)
 
     fields: dict[str, str] = {}
@@ -540,7 +576,8 @@ def _jsonl_article(path: Path, line: int, raw: str) -> NewArticle:
     meta: dict[str, Any] = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
     if "meta" in record and not isinstance(record["meta"], dict):
         meta["meta"] = record["meta"]
-    meta.update((key, value) for key, value in record.items() if key not in _RESERVED)
+    meta.update((key, value) for key, value in record.items() if key not in reserved)
+    meta.update((key, value) for key, value in displaced.items() if key not in (text_field, label_field))
     if "id" in record:
         meta["source_id"] = record["id"]
     status = Status.NEW

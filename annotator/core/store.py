@@ -320,6 +320,11 @@ class Store(StoreReads):
                     )
                     article_id = cursor.lastrowid
                     ids.append(article_id)
+                    if article.status != Status.NEW:  # the importing analyst's status (agreement)
+                        conn.execute(
+                            "INSERT INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
+                            [article_id, self.annotator, str(article.status)],
+                        )
                     for span in article.spans:
                         _check_range(span.start, span.end, len(article.text))
                         annotator = span.annotator or self.annotator
@@ -602,7 +607,7 @@ class Store(StoreReads):
                 outgoing = relation.from_span == original.id
                 other = self.span(relation.to_span if outgoing else relation.from_span)
                 match = conn.execute(
-                    'SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.article_id = ? '
+                    "SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.article_id = ? "
                     'AND s.start = ? AND s."end" = ? AND l.name = ? AND s.annotator = ? LIMIT 1',
                     [other.article_id, other.start, other.end, other.label, annotator],
                 ).fetchone()

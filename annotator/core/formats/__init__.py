@@ -22,7 +22,7 @@ from annotator.core import exporters
 from annotator.core.exporters import ExportSummary, Rows
 from annotator.core.formats import brat, conll, doccano, label_studio, refi_qda, spacy_docbin, webanno
 from annotator.core.formats.common import ReadOptions, WriteOptions
-from annotator.core.importers import ImportRefused, ImportSummary, iter_file
+from annotator.core.importers import ImportRefused, ImportSummary, iter_file, read_csv, read_jsonl
 from annotator.core.model import NewArticle, Status
 from annotator.core.scheme import Label
 
@@ -62,8 +62,14 @@ def _csv_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary
     return ExportSummary(summary.articles, summary.spans, left)
 
 
-def _suffix_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
-    return iter_file(path)
+def _jsonl_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
+    bad = options.notes if options.skip_bad else None
+    hint = " (--skip-bad imports the other records)"
+    return iter_file(path, lambda p: read_jsonl(p, options.text_field, options.label_field, bad, hint))
+
+
+def _csv_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
+    return iter_file(path, read_csv)
 
 
 _ALL = frozenset({"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"})
@@ -72,14 +78,14 @@ FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
         Format("jsonl", "annotator JSONL: one article per line (loads in pandas and datasets)", _ALL,
-               _suffix_reader, _jsonl_writer, suffix=".jsonl", inputs=(".jsonl",)),
+               _jsonl_reader, _jsonl_writer, suffix=".jsonl", inputs=(".jsonl",)),
         Format("csv", "CSV: one span per row (import reads article tables with a text column)",
                _ALL - {"relations"},
-               _suffix_reader, _csv_writer, suffix=".csv", inputs=(".csv",)),
+               _csv_reader, _csv_writer, suffix=".csv", inputs=(".csv",)),
         Format("doccano", "doccano JSONL for sequence labelling ([start, end, label])",
-               doccano.CARRIES, _suffix_reader, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
+               doccano.CARRIES, _jsonl_reader, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
         Format("doccano-relations", "doccano JSONL with entities and relations",
-               doccano.CARRIES_RELATIONS, _suffix_reader, doccano.write_relations,
+               doccano.CARRIES_RELATIONS, _jsonl_reader, doccano.write_relations,
                suffix=".jsonl", inputs=(".jsonl",)),
         Format("label-studio", "Label Studio JSON tasks (plus the labeling config as .xml beside it)",
                label_studio.CARRIES, label_studio.read, label_studio.write, suffix=".json",
@@ -105,6 +111,30 @@ def get(name: str) -> Format:
         return FORMATS[name]
     except KeyError:
         raise ValueError(f"Unknown format {name!r}; choose one of {', '.join(FORMATS)}.") from None
+
+
+# The format an output's suffix stands for when none is named (the first format having it).
+_BY_SUFFIX = {".jsonl": "jsonl", ".csv": "csv", ".json": "label-studio", ".conll": "conll",
+              ".iob": "conll", ".bio": "conll", ".spacy": "spacy", ".qdpx": "qdpx"}  # fmt: skip
+
+
+def output_format(name: str | None, path: Path | str) -> str:
+    """The format to write to `path`: `name` if given, else the one its suffix stands for (JSONL
+    without a suffix or for standard output). ValueError for an unknown suffix without a name,
+    or a suffix that stands for another format than `name`."""
+    suffix = Path(str(path)).suffix.lower() if str(path) != "-" else ""
+    implied = _BY_SUFFIX.get(suffix)
+    if name is None:
+        if suffix and implied is None:
+            raise ValueError(f"Which format is {path}? Name it with --format ({suffix} is not one of ours).")
+        return implied or "jsonl"
+    fmt = get(name)
+    if implied is not None and suffix != fmt.suffix and suffix not in fmt.inputs:
+        raise ValueError(
+            f"{path} looks like {implied} ({suffix}) but --format is {name}; "
+            f"name the output {'*' + fmt.suffix if fmt.suffix else 'without a suffix'} or drop --format."
+        )
+    return name
 
 
 # ----------------------------------------------------------------------------- export
@@ -150,6 +180,7 @@ def export_to_path(
         if path.exists() and not path.is_dir():
             raise OSError(f"{path} exists and is not a folder")
         temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+        _usual_mode(temp, folder=True)
         try:
             summary = fmt.writer(rows, temp, options)
             _replace_folder(temp, path)
@@ -158,6 +189,7 @@ def export_to_path(
     else:
         handle, name_ = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
         temp = Path(name_)
+        _usual_mode(temp)
         try:
             if fmt.output == "text":
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -183,8 +215,21 @@ def _writable(name: str) -> Format:
     return fmt
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(path: Path | str, folder: bool = False) -> None:
+    """mkstemp/mkdtemp make private files (0600/0700); an export is for colleagues and servers
+    too, so it gets the mode a plain `open` would give (0644/0755 under the usual umask)."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
+
+
 def _write_atomically(path: Path, content: str) -> None:
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    _usual_mode(temp)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
@@ -239,9 +284,13 @@ def import_format(
     paths: Iterable[Path],
     *,
     realign: bool = False,
+    skip_bad: bool = False,
+    text_field: str = "text",
+    label_field: str = "label",
     progress: Callable[[Path], None] | None = None,
 ) -> FormatImportSummary:
-    """Import files of format `name`, one transaction per file: all of a file or none of it."""
+    """Import files of format `name`, one transaction per file: all of a file or none of it.
+    Each file's notes and its counts of what was kept in another shape or left out follow."""
     fmt = get(name)
     if fmt.reader is None:
         raise ValueError(f"{name} can be exported but not imported.")
@@ -249,7 +298,7 @@ def import_format(
     files, problems = find_inputs(fmt, paths)
     summary.refused.extend(problems)
     for path in files:
-        options = ReadOptions(realign=realign)
+        options = ReadOptions(realign, skip_bad, text_field, label_field)
         try:
             outcome = store.add_articles(fmt.reader(path, options))
         except ImportRefused as error:
@@ -261,7 +310,7 @@ def import_format(
             summary.articles += len(outcome.article_ids)
             summary.spans += outcome.span_count
             summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
-            summary.notes.extend(options.notes)
+            summary.notes.extend(options.summary(path.name))
         if progress is not None:
             progress(path)
     return summary

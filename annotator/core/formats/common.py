@@ -37,10 +37,27 @@ class WriteOptions:
 @dataclass
 class ReadOptions:
     """`realign`: move a span whose quoted text sits elsewhere onto it (else refuse the file).
-    Readers append one line per realigned span or ignored record to `notes`."""
+    `skip_bad`: import a file's good records and list its bad ones (else refuse the file).
+    `text_field`/`label_field`: where JSONL records keep their text and spans (doccano's names).
+    Readers append one line per realigned span or ignored record to `notes`, and count what they
+    kept in another shape or left out by kind with `report` (one line per file in the summary)."""
 
     realign: bool = False
+    skip_bad: bool = False
+    text_field: str = "text"
+    label_field: str = "label"
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def report(self, what: str, count: int = 1) -> None:
+        """Count `what` ("event annotations kept as spans of their trigger") for this file."""
+        if count > 0:
+            self.counts[what] = self.counts.get(what, 0) + count
+
+    def summary(self, name: str) -> list[str]:
+        """The file's notes, then one line with its counts ("f.ann: 3 x; 1 y")."""
+        counted = "; ".join(f"{count} {what}" for what, count in self.counts.items())
+        return [*self.notes, *([f"{name}: {counted}"] if counted else [])]
 
 
 class LeftOut:

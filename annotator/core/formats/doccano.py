@@ -3,7 +3,8 @@
 
 Offsets: code points of `text` (doccano's default; its optional grapheme mode is not emitted).
 Reading is the JSONL importer's (`annotator.core.importers`), which accepts both shapes and
-relations. Title, status and metadata travel as top-level keys, which doccano keeps as metadata;
+relations. Title, status and metadata travel as top-level keys (the same on every line), which doccano keeps
+as metadata;
 attributes, notes and annotator names have no place and are reported as left out.
 """
 
@@ -55,11 +56,10 @@ def _write(rows: Rows, out: TextIO, options: WriteOptions, relations: bool) -> E
 
 
 def _head(article: Article) -> dict[str, Any]:
+    """The same keys on every line: doccano reads a file in pandas batches, where a key missing
+    from some lines becomes NaN and fails its check that metadata is JSON."""
     record: dict[str, Any] = {"id": article.id, "text": article.text, "title": article.title}
-    for key in ("outlet", "author", "published", "url"):
-        if getattr(article, key):
-            record[key] = getattr(article, key)
+    record.update((key, getattr(article, key)) for key in ("outlet", "author", "published", "url"))
     record["status"] = str(article.status)
-    if article.meta:
-        record["meta"] = article.meta
+    record["meta"] = article.meta
     return record
