@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -14,8 +13,9 @@ from pathlib import Path
 import click
 
 from annotator import __version__
-from annotator.core.agreement import ALL, AgreementError, compute_agreement, write_csv
-from annotator.core.backup import BackupError, backup_folder, list_backups, make_backup, restore_backup
+from annotator.core.agreement import ALL, compute_agreement, write_csv
+from annotator.core.backup import backup_folder, list_backups, make_backup, restore_backup
+from annotator.core.errors import AnnotatorError
 from annotator.core.exporters import EXPORT_FORMATS, export
 from annotator.core.formats import FORMATS, export_to_path, import_format, output_format
 from annotator.core.importers import find_files, import_paths
@@ -23,7 +23,7 @@ from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Status
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
-from annotator.core.store import Store, StoreError, describe_error
+from annotator.core.store import Store
 
 STATUSES = [str(s) for s in Status]
 
@@ -36,25 +36,21 @@ class Context:
         self.annotator = annotator
 
     def open(self) -> Store:
-        try:
-            return open_project(self.db, self.annotator)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
+        return open_project(self.db, self.annotator)
 
 
 pass_context = click.make_pass_decorator(Context)
 
 
 class Group(click.Group):
-    """Turns an SQLite error met while reading (a damaged file, a lock held too long) into one
-    clear line instead of a traceback; writes already get theirs from the store."""
+    """The one place a refusal (`AnnotatorError`: a damaged or busy file, a bad backup, …) becomes
+    one clear line and exit code 1 instead of a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except sqlite3.DatabaseError as error:
-            path = ctx.obj.db if isinstance(ctx.obj, Context) and ctx.obj.db else default_project_path()
-            raise click.ClickException(describe_error(error, path)) from None
+        except AnnotatorError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @contextlib.contextmanager
@@ -178,16 +174,13 @@ def import_(
     with context.open() as store:
         files, _ = find_files(paths)
         with progress_bar(len(files), "Importing") as advance:
-            try:
-                if fmt is None:
-                    summary = import_paths(store, paths, progress=lambda path: advance(1))
-                else:
-                    summary = import_format(
-                        store, fmt, paths, realign=realign, skip_bad=skip_bad, text_field=text_field,
-                        label_field=label_field, progress=lambda p: advance(1),
-                    )  # fmt: skip
-            except StoreError as error:
-                raise click.ClickException(str(error)) from None
+            if fmt is None:
+                summary = import_paths(store, paths, progress=lambda path: advance(1))
+            else:
+                summary = import_format(
+                    store, fmt, paths, realign=realign, skip_bad=skip_bad, text_field=text_field,
+                    label_field=label_field, progress=lambda p: advance(1),
+                )  # fmt: skip
         for line in getattr(summary, "notes", ()):
             click.echo(f"  note: {line}", err=True)
     click.echo(
@@ -409,11 +402,8 @@ def backup(context: Context, list_only: bool) -> None:
         return
     if not path.is_file():
         raise click.ClickException(f"No project at {path}.")
-    try:
-        with Store.open(path, context.annotator) as store:
-            target = make_backup(store.conn, store.path)
-    except (StoreError, BackupError) as error:
-        raise click.ClickException(str(error)) from None
+    with Store.open(path, context.annotator) as store:
+        target = make_backup(store.conn, store.path)
     click.echo(f"Backed up {path} to {target}.")
 
 
@@ -439,10 +429,7 @@ def restore(context: Context, backup_file: Path | None, yes: bool) -> None:
             raise click.ClickException(f"{path} has no backups in {backup_folder(path)}.")
     if not yes:
         click.confirm(f"Replace the content of {path} with {backup_file}?", abort=True)
-    try:
-        saved = restore_backup(path, backup_file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
+    saved = restore_backup(path, backup_file)
     click.echo(f"Restored {path} from {backup_file}. What it held before is kept in {saved}.")
 
 
@@ -542,10 +529,7 @@ def agreement(
     """
     chosen = [name.strip() for name in names.split(",") if name.strip()] if names else None
     with context.open() as store:
-        try:
-            report = compute_agreement(store, chosen, list(labels) or None)
-        except AgreementError as error:
-            raise click.ClickException(str(error)) from None
+        report = compute_agreement(store, chosen, list(labels) or None)
     if csv_path is not None:
         table = io.StringIO()
         write_csv(report, table)

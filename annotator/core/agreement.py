@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import accumulate, combinations
 from typing import TYPE_CHECKING, Any, TextIO
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.exporters import neutralise_formula
 from annotator.core.model import Status
 
@@ -47,7 +48,7 @@ ALL = "ALL"
 Interval = tuple[int, int]
 
 
-class AgreementError(Exception):
+class AgreementError(AnnotatorError):
     """Agreement cannot be computed as asked (e.g. fewer than two annotators)."""
 
 

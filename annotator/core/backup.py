@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ BUSY_TIMEOUT_S = 5.0
 _STAMP = "%Y%m%d-%H%M%S-%f"
 
 
-class BackupError(Exception):
+class BackupError(AnnotatorError):
     """A backup or restore that could not be done; the message says why, in the user's words."""
 
 

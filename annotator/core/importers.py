@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import normalise_newlines
 
@@ -52,7 +53,7 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-class ImportRefused(Exception):
+class ImportRefused(AnnotatorError):
     """A file that cannot be imported; the message names the file (and line) and says why."""
 
     def __init__(self, path: Path, reason: str, line: int | None = None):

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.scheme import AttributeSpec, SchemeError
 from annotator.core.store import Store, StoreError, header_problem
@@ -43,7 +44,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class MergeError(Exception):
+class MergeError(AnnotatorError):
     """The other file cannot be merged; the message names it and says why."""
 
 

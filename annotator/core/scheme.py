@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.errors import SchemeError
+
 FRAME_DIMENSIONS = (
     "Economic",
     "Capacity and resources",
@@ -27,10 +29,6 @@ FRAME_DIMENSIONS = (
 ATTRIBUTE_KINDS = ("choice", "text", "bool")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[^\s\t\r\n][^\t\r\n]*$")
-
-
-class SchemeError(ValueError):
-    """A label or attribute definition that cannot be stored."""
 
 
 @dataclass(frozen=True)

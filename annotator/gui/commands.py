@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Changes, Relation, Span, Status
-from annotator.core.scheme import Label, SchemeError
-from annotator.core.store import Store, StoreError
+from annotator.core.scheme import Label
+from annotator.core.store import Store
 from annotator.gui.events import StoreEvents
 
 
@@ -17,8 +18,8 @@ class StoreCommand(QUndoCommand):
     """Base: holds the store and the event hub; subclasses hold ids and values only and implement
     `apply()` and `revert()`, each one store call returning its `Changes`.
 
-    A store error never escapes into Qt: it is announced through `events.failed`, and a command
-    that failed on its first run is marked obsolete so the undo stack drops it.
+    A refusal (`AnnotatorError`) never escapes into Qt: it is announced through `events.failed`,
+    and a command that failed on its first run is marked obsolete so the undo stack drops it.
     """
 
     def __init__(self, store: Store, events: StoreEvents, text: str):
@@ -42,8 +43,8 @@ class StoreCommand(QUndoCommand):
     def _run(self, step) -> None:
         try:
             changes = step()
-        except (StoreError, SchemeError, ValueError, KeyError) as error:
-            self.error = str(error) if not isinstance(error, KeyError) else "That item no longer exists."
+        except AnnotatorError as error:
+            self.error = str(error)
             self.setObsolete(True)
             self.events.failed.emit(self.error)
             return

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
+from annotator.core.errors import Damaged
 from annotator.core.importers import ImportRefused, import_paths, read_file
 from annotator.core.model import NewArticle
 from annotator.core.store import Store, StoreError
@@ -197,8 +197,8 @@ def test_a_project_damaged_inside_fails_reads_with_a_message(tmp_path):
     for offset in range(len(data) // 3, len(data) // 3 + 20_000, 7):
         data[offset] ^= 0x5A
     path.write_bytes(bytes(data))
-    with Store.open(path) as store, pytest.raises(sqlite3.DatabaseError, match="malformed"):
-        list(store.iter_annotated())  # the CLI and the window turn this into a message
+    with Store.open(path) as store, pytest.raises(Damaged, match="is damaged .*malformed"):
+        list(store.iter_annotated())  # reads are refused with the user's sentence too
     from annotator.core.backup import BackupError, make_backup
 
     with Store.open(path) as store, pytest.raises(BackupError, match="is damaged"):

@@ -53,6 +53,8 @@ def acceptable(expression: ast.expr, text: str) -> bool:
         return True
     if isinstance(expression, ast.Name):
         return expression.id in CHECKED
+    if isinstance(expression, ast.Attribute):  # rows.ARTICLE_COLUMNS
+        return expression.attr in CHECKED
     return isinstance(expression, ast.Subscript) and "ARTICLE_ORDER" in text
 
 

@@ -1,37 +1,25 @@
-"""Read-only queries over a whole project: counts, annotators, and the rows every export streams.
-
-A part of `Store` (it is one of its bases), kept apart so each file stays one readable size.
-"""
+"""Read-only queries over a whole project: counts, annotators, and the rows every export streams."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 
 from annotator.core.model import Article, Relation, Span, Status
+from annotator.core.store import rows
+from annotator.core.store.base import StorePart
 
 
-class StoreReads:
-    """Queries that need only `self.conn` and `self.labels()`."""
-
-    conn: sqlite3.Connection
-
-    def annotator_status(self, annotator: str) -> dict[int, Status]:
-        """The status each article has for one annotator (articles they never marked are absent)."""
-        rows = self.conn.execute(
-            "SELECT article_id, status FROM article_status WHERE annotator = ?", [annotator]
-        )
-        return {article_id: Status(status) for article_id, status in rows}
+class Reads(StorePart):
+    """Whole-project queries."""
 
     def annotators(self) -> dict[str, tuple[int, int]]:
         """Every annotator known to the project with (spans made, articles marked done), by name."""
-        rows = self.conn.execute(
+        found = self.conn.execute(
             "SELECT n.name, (SELECT count(*) FROM spans s WHERE s.annotator = n.name), "
             "(SELECT count(*) FROM article_status t WHERE t.annotator = n.name AND t.status = 'done') "
             "FROM annotators n ORDER BY n.name"
         )
-        return {name: (spans, done) for name, spans, done in rows}
+        return {name: (spans, done) for name, spans, done in found}
 
     def status_counts(self) -> dict[str, int]:
         """Number of articles per status (every status present, zero included)."""
@@ -65,21 +53,17 @@ class StoreReads:
         memory."""
         statuses = [str(Status(s)) for s in status]
         where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
-        articles = self.conn.execute(
-            "SELECT id, title, text, status, outlet, author, published, url, source, "
-            f"content_hash, imported_at, meta FROM articles {where} ORDER BY id",
-            statuses,
-        )
+        articles = self.conn.execute(rows.ARTICLE_SELECT + f" {where} ORDER BY id", statuses)
         span_where, span_args = _span_filter(statuses, labels, annotator)
-        spans = _rows(
+        spans = rows.batches(
             self.conn.execute(
-                _SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
+                rows.SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
                 f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
                 span_args,
             )
         )
         relation_where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
-        relations = _rows(
+        relations = rows.batches(
             self.conn.execute(
                 "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created, s.article_id "
                 "FROM relations r JOIN spans s ON s.id = r.from_span "
@@ -90,17 +74,17 @@ class StoreReads:
         next_span = next(spans, None)
         next_relation = next(relations, None)
         for row in articles:
-            article = _article(row)
+            article = rows.article(row)
             article_spans: list[Span] = []
             while next_span is not None and next_span[1] <= article.id:
                 if next_span[1] == article.id:
-                    article_spans.append(_span(next_span))
+                    article_spans.append(rows.span(next_span))
                 next_span = next(spans, None)
             kept = {span.id for span in article_spans}
             article_relations: list[Relation] = []
             while next_relation is not None and next_relation[6] <= article.id:
                 if next_relation[6] == article.id and next_relation[1] in kept and next_relation[2] in kept:
-                    article_relations.append(Relation(*next_relation[:6]))
+                    article_relations.append(rows.relation(next_relation[:6]))
                 next_relation = next(relations, None)
             yield article, article_spans, article_relations
 
@@ -114,12 +98,6 @@ class StoreReads:
             f"JOIN labels l ON l.id = s.label_id {where}",
             args,
         ).fetchone()[0]
-
-
-_SPAN_SELECT = (
-    'SELECT s.id, s.article_id, s.start, s."end", l.name, s.attributes, s.note, s.annotator, '
-    "s.created, s.updated FROM spans s JOIN labels l ON l.id = s.label_id"
-)
 
 
 def _span_filter(statuses: list[str], labels: Iterable[str], annotator: str | None) -> tuple[str, list]:
@@ -136,41 +114,3 @@ def _span_filter(statuses: list[str], labels: Iterable[str], annotator: str | No
         conditions.append("s.annotator = ?")
         args.append(annotator)
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", args
-
-
-def _rows(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
-    """Iterate a cursor in batches (fewer round trips than fetchone)."""
-    while batch := cursor.fetchmany(size):
-        yield from batch
-
-
-def _article(row: tuple) -> Article:
-    return Article(
-        id=row[0],
-        title=row[1],
-        text=row[2],
-        status=Status(row[3]),
-        outlet=row[4],
-        author=row[5],
-        published=row[6],
-        url=row[7],
-        source=row[8],
-        content_hash=row[9],
-        imported_at=row[10],
-        meta=json.loads(row[11]),
-    )
-
-
-def _span(row: tuple) -> Span:
-    return Span(
-        id=row[0],
-        article_id=row[1],
-        start=row[2],
-        end=row[3],
-        label=row[4],
-        attributes={} if row[5] == "{}" else json.loads(row[5]),
-        note=row[6],
-        annotator=row[7],
-        created=row[8],
-        updated=row[9],
-    )

@@ -1,4 +1,4 @@
-"""What can go wrong with a project file, in the user's words."""
+"""What an SQLite error means for the project file, as one of the `core.errors` refusals."""
 
 from __future__ import annotations
 
@@ -6,28 +6,28 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from annotator.core.errors import Busy, Damaged, DiskFull, ReadOnly, StoreError
 
-class StoreError(Exception):
-    """A problem with the project file the user can act on; the message says what and why."""
+
+def store_error(error: sqlite3.Error, path: Path) -> StoreError:
+    """The refusal an SQLite error met on the project at `path` amounts to."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return Busy(path)
+    if "full" in text:
+        return DiskFull(path)
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        part = _unwritable_part(path)
+        if part or "unable to open" not in text:
+            return ReadOnly(path, part)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return Damaged(path, error)
+    return StoreError(f"The project {path} could not be changed: {error}")
 
 
 def describe_error(error: sqlite3.Error, path: Path) -> str:
     """The user's words for what an SQLite error means for the project at `path`."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return f"The project {path} is busy: another program is writing to it. Try again in a moment."
-    if "full" in text:
-        return f"The disk holding {path} is full; nothing was changed."
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        part = _unwritable_part(path)
-        if part or "unable to open" not in text:
-            return (
-                f"The project {path} is read-only{f' ({part} cannot be written)' if part else ''}; "
-                "nothing was changed. Copy it to a folder you can write to, or make it writable."
-            )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return f"The project {path} is damaged ({error}). Restore it from a backup."
-    return f"The project {path} could not be changed: {error}"
+    return str(store_error(error, path))
 
 
 def describe_unexpected(error: BaseException, path: Path) -> str:

@@ -1,0 +1,208 @@
+"""The project store: one SQLite file, the single source of truth, and the only code that runs SQL.
+
+`Store` is a façade made of one part per table group (`labels`, `articles`, `spans`, `relations`,
+and the whole-project `reads`); `rows` holds the shared statements and row mappers. Every mutation
+is one method and one transaction (`Store._write`) and returns a `Changes` saying what changed.
+Every SQLite error, read or write, reaches callers as one of the `core.errors` refusals.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.backup import BackupError, make_backup
+from annotator.core.errors import NewerFile, NotAProject, StoreError
+from annotator.core.identity import default_annotator
+from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.articles import Articles, ImportOutcome
+from annotator.core.store.labels import EXTRA_COLORS, Labels
+from annotator.core.store.reads import Reads
+from annotator.core.store.relations import Relations
+from annotator.core.store.rows import ANNOTATOR_INSERT, content_hash, now
+from annotator.core.store.spans import Spans
+from annotator.core.store.sqlite_errors import describe_error, describe_unexpected, store_error
+
+__all__ = [
+    "EXTRA_COLORS",
+    "ImportOutcome",
+    "Store",
+    "StoreError",
+    "content_hash",
+    "describe_error",
+    "describe_unexpected",
+    "header_problem",
+]
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def header_problem(path: Path) -> str | None:
+    """Why `path` cannot be an annotator project judging by its first bytes, or None."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return f"Cannot read {path}: {error.strerror}."
+    if header != SQLITE_HEADER:
+        return f"{path} is not an annotator project (not an SQLite file)."
+    return None
+
+
+class Store(Labels, Articles, Spans, Relations, Reads):
+    """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
+        self.conn = conn
+        self.db = Database(conn)
+        self.path = path
+        self.annotator = annotator
+        self._labels = None
+        self._lengths = {}
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path, annotator: str | None = None) -> Store:
+        """Open or create the project at `path`, upgrading its schema if it is older."""
+        path = Path(path).expanduser()
+        if path.exists() and not path.is_file():
+            raise NotAProject(f"{path} is a folder, not a project file.")
+        if path.is_file() and path.stat().st_size > 0:
+            problem = header_problem(path)
+            if problem:
+                raise NotAProject(problem)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"Cannot create the folder {path.parent}: {error.strerror}.") from None
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as error:
+            raise store_error(error, path) from None
+        store = cls(conn, path, annotator or default_annotator())
+        try:
+            store._prepare()
+        except sqlite3.Error as error:
+            conn.close()
+            raise store_error(error, path) from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if has_tables and app_id != APPLICATION_ID:
+            raise NotAProject(f"{self.path} is an SQLite file but not an annotator project.")
+        if version > SCHEMA_VERSION:
+            raise NewerFile(self.path, version, SCHEMA_VERSION)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION:
+            log.info("migrating %s from schema %s to %s", self.path, version, SCHEMA_VERSION)
+            if has_tables:
+                try:
+                    make_backup(conn, self.path, reason="before-upgrade", keep=None)
+                except BackupError as error:
+                    log.warning("upgrading without a backup: %s", error)
+            migrations.apply(self.db)
+        self._ensure_annotator(self.annotator)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; sqlite errors become the StoreError the user can read.
+
+        It takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
+        first cannot wait for another process's write and fails with "busy" at once."""
+        conn = self.conn
+        try:
+            if conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint
+                    yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise store_error(error, self.path) from None
+
+    # -------------------------------------------------------------- annotators
+    def _ensure_annotator(self, name: str) -> None:
+        with self._write() as conn:
+            conn.execute(ANNOTATOR_INSERT, [name, now()])
+
+    def set_annotator(self, name: str) -> None:
+        """Record spans and relations made from now on under `name` (the analyst renamed
+        themselves in Preferences); what is already stored keeps its author."""
+        name = name.strip()
+        if not name:
+            raise StoreError("The annotator name cannot be empty.")
+        self._ensure_annotator(name)
+        self.annotator = name
+
+    def forget_cache(self) -> None:
+        """Drop the cached scheme after a bulk write made outside this class (merge)."""
+        self._labels = None
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another program) commits to the project."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _translating(method):
+    """`method` with any SQLite error it meets (reading included) raised as a StoreError."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generator(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.Error as error:
+                raise store_error(error, self.path) from None
+
+        return generator
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise store_error(error, self.path) from None
+
+    return call
+
+
+# Store reads are wrapped once, here: every public method of every part.
+for _name in dir(Store):
+    _method = inspect.getattr_static(Store, _name)
+    if not _name.startswith("_") and inspect.isfunction(_method):
+        setattr(Store, _name, _translating(_method))

@@ -1,0 +1,225 @@
+"""The articles table: imports (articles with their spans and relations), reads, and status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from annotator.core.errors import InvalidSpan, NotFound
+from annotator.core.model import Article, ArticleRow, Changes, NewArticle, Status
+from annotator.core.store import rows
+from annotator.core.store.base import StorePart
+from annotator.core.store.spans import check_range
+
+ARTICLE_INSERT = f"INSERT INTO articles ({rows.ARTICLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+NEW_SPAN_INSERT = (
+    'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, '
+    "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What storing one file's articles did."""
+
+    article_ids: tuple[int, ...] = ()
+    span_count: int = 0
+    duplicates: tuple[str, ...] = field(default=())  # titles of articles already stored
+
+
+class Articles(StorePart):
+    """The `articles` and `article_status` tables."""
+
+    ARTICLE_ORDER = {
+        "id": "id",
+        "title": "title COLLATE NOCASE",
+        "outlet": "outlet COLLATE NOCASE",
+        "published": "published",
+        "status": "status",
+        "spans": "(SELECT count(*) FROM spans s WHERE s.article_id = articles.id)",
+    }
+
+    def add_articles(self, articles: Iterable[NewArticle]) -> ImportOutcome:
+        """Store articles with their spans in one transaction: all of them or none.
+
+        Articles whose text is already stored are skipped and reported as duplicates.
+        """
+        now = rows.now()
+        ids: list[int] = []
+        duplicates: list[str] = []
+        span_rows: list[tuple] = []
+        span_total = 0
+        try:
+            with self._write() as conn:
+                seen: set[str] = set()
+                for article in articles:
+                    digest = rows.content_hash(article.text)
+                    exists = (
+                        digest in seen
+                        or conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", [digest]).fetchone()
+                    )
+                    if exists:
+                        duplicates.append(article.title)
+                        continue
+                    seen.add(digest)
+                    cursor = conn.execute(
+                        ARTICLE_INSERT,
+                        [
+                            article.title,
+                            article.text,
+                            str(article.status),
+                            article.outlet,
+                            article.author,
+                            article.published,
+                            article.url,
+                            article.source,
+                            digest,
+                            now,
+                            rows.to_json(article.meta),
+                        ],
+                    )
+                    article_id = cursor.lastrowid
+                    ids.append(article_id)
+                    if article.status != Status.NEW:  # the importing analyst's status (agreement)
+                        conn.execute(
+                            "INSERT INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
+                            [article_id, self.annotator, str(article.status)],
+                        )
+                    for span in article.spans:
+                        check_range(span.start, span.end, len(article.text))
+                        annotator = span.annotator or self.annotator
+                        if annotator != self.annotator:
+                            conn.execute(rows.ANNOTATOR_INSERT, [annotator, now])
+                        span_rows.append(
+                            (
+                                article_id,
+                                span.start,
+                                span.end,
+                                self._label_id(span.label, create=True),
+                                rows.to_json(span.attributes),
+                                span.note,
+                                annotator,
+                                now,
+                                now,
+                            )
+                        )
+                    if article.relations:
+                        conn.executemany(NEW_SPAN_INSERT, span_rows)
+                        span_total += len(span_rows)
+                        span_rows.clear()
+                        self._insert_new_relations(article_id, article, now)
+                    if len(span_rows) >= 10_000:
+                        conn.executemany(NEW_SPAN_INSERT, span_rows)
+                        span_total += len(span_rows)
+                        span_rows.clear()
+                conn.executemany(NEW_SPAN_INSERT, span_rows)
+                span_total += len(span_rows)
+        except BaseException:
+            self._labels = None
+            raise
+        return ImportOutcome(tuple(ids), span_total, tuple(duplicates))
+
+    def _insert_new_relations(self, article_id: int, article: NewArticle, now: str) -> None:
+        """Relations of an article whose spans were just inserted (in order, so the n-th id is
+        `spans[n]`); InvalidSpan for an index out of range, a self-link or a repeated relation."""
+        found = self.conn.execute("SELECT id FROM spans WHERE article_id = ? ORDER BY id", [article_id])
+        span_ids = [row[0] for row in found]
+        seen: set[tuple[int, int, str]] = set()
+        for relation in article.relations:
+            ends = (relation.from_index, relation.to_index)
+            if not all(0 <= index < len(span_ids) for index in ends):
+                raise InvalidSpan(f"A relation refers to spans {ends}; the article has {len(span_ids)}.")
+            if relation.from_index == relation.to_index:
+                raise InvalidSpan(f"A relation links span {relation.from_index} to itself.")
+            if not relation.type.strip():
+                raise InvalidSpan("A relation needs a type.")
+            key = (span_ids[relation.from_index], span_ids[relation.to_index], relation.type)
+            if key in seen:
+                raise InvalidSpan(f"The relation {relation.type!r} between two spans appears twice.")
+            seen.add(key)
+            self.conn.execute(rows.RELATION_INSERT, [*key, self.annotator, now])
+
+    def article(self, article_id: int) -> Article:
+        """The article with this id; NotFound (a KeyError) if there is none."""
+        row = self.conn.execute(rows.ARTICLE_SELECT + " WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise NotFound(f"Article {article_id}")
+        return rows.article(row)
+
+    def article_ids(
+        self, status: Status | None = None, order_by: str = "id", descending: bool = False
+    ) -> list[int]:
+        """Ids of all articles (or those with `status`), ordered by one of ARTICLE_ORDER's keys."""
+        order = f"{self.ARTICLE_ORDER[order_by]} {'DESC' if descending else 'ASC'}, id"
+        where, args = ("WHERE status = ?", [str(Status(status))]) if status else ("", [])
+        return [
+            row[0] for row in self.conn.execute(f"SELECT id FROM articles {where} ORDER BY {order}", args)
+        ]
+
+    def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
+        """List rows (no text) for these ids, keyed by id."""
+        ids = list(ids)
+        result: dict[int, ArticleRow] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT a.id, a.title, a.outlet, a.published, a.status, "
+                "(SELECT count(*) FROM spans s WHERE s.article_id = a.id) "
+                f"FROM articles a WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                result[row[0]] = ArticleRow(row[0], row[1], row[2], row[3], Status(row[4]), row[5])
+        return result
+
+    def article_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    @property
+    def is_new(self) -> bool:
+        """True while the project holds no article."""
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+
+    def next_article_id(self, after: int, *, not_done: bool = False) -> int | None:
+        """The id after `after` (wrapping around), optionally skipping done/skipped articles."""
+        condition = "AND status NOT IN ('done', 'skipped')" if not_done else ""
+        for sql, args in (
+            (f"SELECT id FROM articles WHERE id > ? {condition} ORDER BY id LIMIT 1", [after]),
+            (f"SELECT id FROM articles WHERE id < ? {condition} ORDER BY id LIMIT 1", [after]),
+        ):
+            row = self.conn.execute(sql, args).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def set_status(self, article_id: int, status: Status) -> Changes:
+        """Mark an article new, in progress, done or skipped, for the project and for the
+        store's annotator (agreement compares annotators on the articles each marked done)."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE articles SET status = ? WHERE id = ?", [str(Status(status)), article_id]
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"Article {article_id}")
+            conn.execute(
+                "INSERT OR REPLACE INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
+                [article_id, self.annotator, str(Status(status))],
+            )
+        return Changes("set_status", articles=frozenset({article_id}))
+
+    def annotator_status(self, annotator: str) -> dict[int, Status]:
+        """The status each article has for one annotator (articles they never marked are absent)."""
+        found = self.conn.execute(
+            "SELECT article_id, status FROM article_status WHERE annotator = ?", [annotator]
+        )
+        return {article_id: Status(status) for article_id, status in found}
+
+    def _text_length(self, article_id: int) -> int:
+        """Length in code points; texts never change, so it is remembered (counting is O(n))."""
+        length = self._lengths.get(article_id)
+        if length is None:
+            row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
+            if row is None:
+                raise NotFound(f"Article {article_id}")
+            length = self._lengths[article_id] = row[0]
+        return length

@@ -1,0 +1,86 @@
+"""The label scheme's table: the palette, read once and cached, and its edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from annotator.core.errors import NotFound, SchemeError
+from annotator.core.model import Changes
+from annotator.core.scheme import AttributeSpec, Label, validate_label
+from annotator.core.store import rows
+from annotator.core.store.base import StorePart
+
+# Colours given to labels that first appear in an imported file.
+EXTRA_COLORS = ("#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000")
+LABEL_INSERT = (
+    "INSERT INTO labels (name, color, shortcut, position, attributes) "
+    "VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM labels), ?)"
+)
+
+
+class Labels(StorePart):
+    """The `labels` table."""
+
+    def labels(self) -> list[Label]:
+        """The scheme, in palette order."""
+        if self._labels is None:
+            self._labels = [rows.label(row) for row in self.conn.execute(rows.LABEL_SELECT)]
+        return list(self._labels)
+
+    def label(self, name: str) -> Label:
+        """The label called `name`; NotFound (a KeyError) if the scheme has none."""
+        for label in self.labels():
+            if label.name == name:
+                return label
+        raise NotFound(f"The label {name!r}")
+
+    def add_label(
+        self, name: str, color: str, shortcut: str = "", attributes: Iterable[AttributeSpec] = ()
+    ) -> Changes:
+        """Add a label at the end of the palette."""
+        labels = self.labels()
+        label = Label(0, name, color, shortcut, tuple(attributes), len(labels))
+        validate_label(label, labels)
+        with self._write() as conn:
+            conn.execute(LABEL_INSERT, [name, color, shortcut, rows.attributes_json(label.attributes)])
+        self._labels = None
+        return Changes("add_label", labels=True)
+
+    def update_label(self, label: Label) -> Changes:
+        """Rename, recolour, re-key or change the attributes of the label with `label.id`."""
+        labels = self.labels()
+        if not any(other.id == label.id for other in labels):
+            raise SchemeError(f"No label with id {label.id}")
+        validate_label(label, labels)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE labels SET name = ?, color = ?, shortcut = ?, attributes = ? WHERE id = ?",
+                [label.name, label.color, label.shortcut, rows.attributes_json(label.attributes), label.id],
+            )
+        self._labels = None
+        return Changes("update_label", labels=True)
+
+    def delete_label(self, name: str) -> Changes:
+        """Remove an unused label; a label still used by spans is refused."""
+        label = self.label(name)
+        used = self.conn.execute("SELECT count(*) FROM spans WHERE label_id = ?", [label.id]).fetchone()[0]
+        if used:
+            raise SchemeError(f"Label {name!r} is used by {used} spans; delete or relabel them first.")
+        with self._write() as conn:
+            conn.execute("DELETE FROM labels WHERE id = ?", [label.id])
+        self._labels = None
+        return Changes("delete_label", labels=True)
+
+    def _label_id(self, name: str, create: bool = False) -> int:
+        """The id of the label `name`; with `create`, a label first met in an import is added
+        (inside the caller's transaction) with the next spare colour."""
+        try:
+            return self.label(name).id
+        except NotFound:
+            if not create:
+                raise SchemeError(f"The scheme has no label {name!r}") from None
+        color = EXTRA_COLORS[len(self.labels()) % len(EXTRA_COLORS)]
+        validate_label(Label(0, name, color), self.labels())
+        self.conn.execute(LABEL_INSERT, [name, color, "", "[]"])
+        self._labels = None
+        return self.label(name).id

@@ -1,0 +1,82 @@
+"""The relations table: directed links between two spans of one article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from annotator.core.errors import InvalidSpan, NotFound
+from annotator.core.model import Changes, Relation
+from annotator.core.store import rows
+from annotator.core.store.base import StorePart
+
+
+class Relations(StorePart):
+    """The `relations` table."""
+
+    def relations(self, article_id: int) -> list[Relation]:
+        """Relations whose source span lies in this article."""
+        found = self.conn.execute(
+            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created FROM relations r "
+            "JOIN spans s ON s.id = r.from_span WHERE s.article_id = ? ORDER BY r.id",
+            [article_id],
+        )
+        return [rows.relation(row) for row in found]
+
+    def span_relations(self, span_id: int) -> list[Relation]:
+        """Relations from or to one span."""
+        found = self.conn.execute(
+            rows.RELATION_SELECT + " WHERE from_span = ? UNION "
+            + rows.RELATION_SELECT + " WHERE to_span = ? ORDER BY id",
+            [span_id, span_id],
+        )
+        return [rows.relation(row) for row in found]
+
+    def relation(self, relation_id: int) -> Relation:
+        """The relation with this id; NotFound (a KeyError) if there is none."""
+        row = self.conn.execute(rows.RELATION_SELECT + " WHERE id = ?", [relation_id]).fetchone()
+        if row is None:
+            raise NotFound(f"Relation {relation_id}")
+        return rows.relation(row)
+
+    def add_relation(self, from_span: int, to_span: int, type: str) -> Changes:
+        """Link two spans of the same article (e.g. quote said_by actor)."""
+        source, target = self.span(from_span), self.span(to_span)
+        if source.article_id != target.article_id:
+            raise InvalidSpan("A relation links two spans of the same article.")
+        if from_span == to_span:
+            raise InvalidSpan("A span cannot be related to itself.")
+        with self._write() as conn:
+            exists = conn.execute(
+                "SELECT id FROM relations WHERE from_span = ? AND to_span = ? AND type = ?",
+                [from_span, to_span, type],
+            ).fetchone()
+            if exists:
+                raise InvalidSpan("These spans are already related that way.")
+            cursor = conn.execute(
+                rows.RELATION_INSERT, [from_span, to_span, type, self.annotator, rows.now()]
+            )
+        return Changes(
+            "add_relation",
+            articles=frozenset({source.article_id}),
+            relations=frozenset({cursor.lastrowid}),
+        )
+
+    def delete_relation(self, relation_id: int) -> Changes:
+        """Remove one relation."""
+        relation = self.relation(relation_id)
+        with self._write() as conn:
+            conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+        return Changes(
+            "delete_relation",
+            articles=self._relation_articles([relation]),
+            relations=frozenset({relation_id}),
+        )
+
+    def _relation_articles(self, relations: Iterable[Relation]) -> frozenset[int]:
+        ids = [r.from_span for r in relations]
+        if not ids:
+            return frozenset()
+        found = self.conn.execute(
+            f"SELECT DISTINCT article_id FROM spans WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+        return frozenset(row[0] for row in found)

@@ -1,0 +1,102 @@
+"""The statements every part of the store shares, and the mappers from rows to model records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from annotator.core.model import Article, Relation, Span, Status
+from annotator.core.scheme import AttributeSpec, Label
+
+ARTICLE_COLUMNS = (
+    "title, text, status, outlet, author, published, url, source, content_hash, imported_at, meta"
+)
+ARTICLE_SELECT = f"SELECT id, {ARTICLE_COLUMNS} FROM articles"
+SPAN_SELECT = (
+    'SELECT s.id, s.article_id, s.start, s."end", l.name, s.attributes, s.note, s.annotator, '
+    "s.created, s.updated FROM spans s JOIN labels l ON l.id = s.label_id"
+)
+SPAN_INSERT = (
+    'INSERT INTO spans (id, article_id, start, "end", label_id, attributes, note, annotator, '
+    "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+RELATION_SELECT = "SELECT id, from_span, to_span, type, annotator, created FROM relations"
+RELATION_INSERT = (
+    "INSERT INTO relations (from_span, to_span, type, annotator, created) VALUES (?, ?, ?, ?, ?)"
+)
+LABEL_SELECT = "SELECT id, name, color, shortcut, attributes, position FROM labels ORDER BY position, id"
+ANNOTATOR_INSERT = "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)"
+
+
+def now() -> str:
+    """The timestamp stored on new rows: UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article across projects: SHA-256 of its canonical text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def attributes_json(attributes: Iterable[AttributeSpec]) -> str:
+    return to_json([a.to_dict() for a in attributes])
+
+
+def batches(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
+    """Iterate a cursor in batches (fewer round trips than fetchone)."""
+    while batch := cursor.fetchmany(size):
+        yield from batch
+
+
+def article(row: tuple) -> Article:
+    return Article(
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        status=Status(row[3]),
+        outlet=row[4],
+        author=row[5],
+        published=row[6],
+        url=row[7],
+        source=row[8],
+        content_hash=row[9],
+        imported_at=row[10],
+        meta=json.loads(row[11]),
+    )
+
+
+def span(row: tuple) -> Span:
+    return Span(
+        id=row[0],
+        article_id=row[1],
+        start=row[2],
+        end=row[3],
+        label=row[4],
+        attributes={} if row[5] == "{}" else json.loads(row[5]),
+        note=row[6],
+        annotator=row[7],
+        created=row[8],
+        updated=row[9],
+    )
+
+
+def relation(row: tuple) -> Relation:
+    return Relation(*row)
+
+
+def label(row: tuple) -> Label:
+    return Label(
+        id=row[0],
+        name=row[1],
+        color=row[2],
+        shortcut=row[3],
+        attributes=tuple(AttributeSpec.from_dict(a) for a in json.loads(row[4])),
+        position=row[5],
+    )

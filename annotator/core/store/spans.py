@@ -1,0 +1,229 @@
+"""The spans table: create, change, copy (adjudication), delete and restore (undo), and reads."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from annotator.core.errors import InvalidSpan, NotFound
+from annotator.core.model import Changes, Relation, Span, SpanExtent
+from annotator.core.store import rows
+from annotator.core.store.base import StorePart
+
+
+def check_range(start: int, end: int, length: int) -> None:
+    """InvalidSpan unless [start, end) is a non-empty range inside a text of `length`."""
+    if not (0 <= start < end <= length):
+        raise InvalidSpan(f"Span [{start}, {end}) is outside the text (length {length}) or empty.")
+
+
+class Spans(StorePart):
+    """The `spans` table."""
+
+    def spans(self, article_id: int, annotator: str | None = None) -> list[Span]:
+        """The article's spans (all, or one annotator's) ordered by start, then longest first."""
+        who, args = (" AND s.annotator = ?", [annotator]) if annotator is not None else ("", [])
+        found = self.conn.execute(
+            rows.SPAN_SELECT + f' WHERE s.article_id = ?{who} ORDER BY s.start, s."end" DESC, s.id',
+            [article_id, *args],
+        )
+        return [rows.span(row) for row in found]
+
+    def span_extents(
+        self, article_id: int, ids: Iterable[int] | None = None, annotator: str | None = None
+    ) -> list[SpanExtent]:
+        """Id, range and label of the article's spans (or of those among `ids`, or one
+        annotator's), unordered."""
+        names = {label.id: label.name for label in self.labels()}
+        sql = 'SELECT id, start, "end", label_id FROM spans WHERE article_id = ?'
+        args: list[int | str] = [article_id]
+        if ids is not None:
+            ids = list(ids)
+            args += ids
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+        if annotator is not None:
+            args.append(annotator)
+            sql += " AND annotator = ?"
+        found = self.conn.execute(sql, args)
+        return [SpanExtent(i, start, end, names[label]) for i, start, end, label in found]
+
+    def span(self, span_id: int) -> Span:
+        """The span with this id; NotFound (a KeyError) if there is none."""
+        row = self.conn.execute(rows.SPAN_SELECT + " WHERE s.id = ?", [span_id]).fetchone()
+        if row is None:
+            raise NotFound(f"Span {span_id}")
+        return rows.span(row)
+
+    def add_span(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        label: str,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> Changes:
+        """Create a span; its id is the only member of the returned `Changes.spans`."""
+        check_range(start, end, self._text_length(article_id))
+        now = rows.now()
+        span = Span(0, article_id, start, end, label, attributes or {}, note, self.annotator, now, now)
+        with self._write() as conn:
+            span_id = self._insert_span(conn, span)
+        return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({span_id}))
+
+    def update_span(
+        self,
+        span_id: int,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        label: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+        updated: str | None = None,
+    ) -> Changes:
+        """Change any of a span's range, label, attributes or note. `updated` is for undo, which
+        puts back the old timestamp too."""
+        old = self.span(span_id)
+        new = replace(
+            old,
+            start=old.start if start is None else start,
+            end=old.end if end is None else end,
+            label=old.label if label is None else label,
+            attributes=old.attributes if attributes is None else attributes,
+            note=old.note if note is None else note,
+        )
+        check_range(new.start, new.end, self._text_length(old.article_id))
+        label_id = self._label_id(new.label)
+        with self._write() as conn:
+            conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, attributes = ?, note = ?, '
+                "updated = ? WHERE id = ?",
+                [
+                    new.start,
+                    new.end,
+                    label_id,
+                    rows.to_json(new.attributes),
+                    new.note,
+                    updated or rows.now(),
+                    span_id,
+                ],
+            )
+        return Changes("update_span", articles=frozenset({old.article_id}), spans=frozenset({span_id}))
+
+    def delete_span(self, span_id: int) -> Changes:
+        """Delete a span and the relations that touch it."""
+        return self.delete_spans([span_id])
+
+    def copy_spans(self, span_ids: Iterable[int], annotator: str) -> Changes:
+        """Copy spans (range, label, attributes, note) as `annotator`'s own, in one transaction:
+        adjudication accepts a coder's span into the gold annotation this way."""
+        sources = [self.span(span_id) for span_id in span_ids]
+        now = rows.now()
+        new_ids: list[int] = []
+        with self._write() as conn:
+            conn.execute(rows.ANNOTATOR_INSERT, [annotator, now])
+            for span in sources:
+                copy = replace(span, id=0, annotator=annotator, created=now, updated=now)
+                new_ids.append(self._insert_span(conn, copy))
+            copies = dict(zip(new_ids, sources, strict=True))
+            relation_ids = self._copy_relations(conn, copies, annotator, now)
+        return Changes(
+            "copy_spans",
+            articles=frozenset(s.article_id for s in sources),
+            spans=frozenset(new_ids),
+            relations=frozenset(relation_ids),
+        )
+
+    def _copy_relations(
+        self, conn: sqlite3.Connection, copies: dict[int, Span], annotator: str, now: str
+    ) -> list[int]:
+        """Give copied spans the relations their originals had, wherever `annotator` also has a
+        span matching the other end (same article, range and label): an accepted quote keeps its
+        attribution to an accepted actor."""
+        created: list[int] = []
+        for copy_id, original in copies.items():
+            for relation in self.span_relations(original.id):
+                outgoing = relation.from_span == original.id
+                other = self.span(relation.to_span if outgoing else relation.from_span)
+                match = conn.execute(
+                    "SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.article_id = ? "
+                    'AND s.start = ? AND s."end" = ? AND l.name = ? AND s.annotator = ? LIMIT 1',
+                    [other.article_id, other.start, other.end, other.label, annotator],
+                ).fetchone()
+                if match is None:
+                    continue
+                ends = (copy_id, match[0]) if outgoing else (match[0], copy_id)
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO relations (from_span, to_span, type, annotator, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [*ends, relation.type, annotator, now],
+                )
+                if cursor.rowcount:
+                    created.append(cursor.lastrowid)
+        return created
+
+    def delete_spans(self, span_ids: Iterable[int]) -> Changes:
+        """Delete several spans and the relations that touch them, in one transaction."""
+        spans = [self.span(span_id) for span_id in span_ids]
+        ids = [span.id for span in spans]
+        relation_ids: list[int] = []
+        with self._write() as conn:
+            for span_id in ids:
+                relation_ids += [relation.id for relation in self.span_relations(span_id)]
+                conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return Changes(
+            "delete_spans",
+            articles=frozenset(span.article_id for span in spans),
+            spans=frozenset(ids),
+            relations=frozenset(relation_ids),
+        )
+
+    def restore_spans(self, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> Changes:
+        """Put deleted spans and relations back exactly as they were (ids included): undo."""
+        spans, relations = list(spans), list(relations)
+        with self._write() as conn:
+            for span in spans:
+                conn.execute(rows.ANNOTATOR_INSERT, [span.annotator, rows.now()])
+                self._insert_span(conn, span)
+            for relation in relations:
+                conn.execute(rows.ANNOTATOR_INSERT, [relation.annotator, rows.now()])
+                conn.execute(
+                    "INSERT INTO relations (id, from_span, to_span, type, annotator, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        relation.id,
+                        relation.from_span,
+                        relation.to_span,
+                        relation.type,
+                        relation.annotator,
+                        relation.created or rows.now(),
+                    ],
+                )
+        return Changes(
+            "restore_spans",
+            articles=frozenset(s.article_id for s in spans) | self._relation_articles(relations),
+            spans=frozenset(s.id for s in spans),
+            relations=frozenset(r.id for r in relations),
+        )
+
+    def _insert_span(self, conn: sqlite3.Connection, span: Span) -> int:
+        """Write one span row as given (id 0: a new id) and return its id."""
+        cursor = conn.execute(
+            rows.SPAN_INSERT,
+            [
+                span.id or None,
+                span.article_id,
+                span.start,
+                span.end,
+                self._label_id(span.label),
+                rows.to_json(span.attributes),
+                span.note,
+                span.annotator,
+                span.created,
+                span.updated,
+            ],
+        )
+        return cursor.lastrowid
