@@ -21,6 +21,7 @@ from annotator.core.formats import FORMATS, export_to_path, import_format, outpu
 from annotator.core.importers import find_files, import_paths
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Status
+from annotator.core.output import OutputRefused
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
@@ -234,6 +235,12 @@ def import_(
     is_flag=True,
     help="CSV: write cells starting with = + - @ as they are (unsafe in spreadsheets).",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Folder formats: replace files of the same names in a folder that holds some (an earlier "
+    "export); without it such a folder is refused. Other files there are never touched.",
+)
 @pass_context
 def export_(
     context: Context,
@@ -244,11 +251,14 @@ def export_(
     only_annotator: str | None,
     no_formula_guard: bool,
     qdpx_newlines: str,
+    replace: bool,
 ) -> None:
     """Export the labelled dataset as JSONL (one article per line), CSV (one span per row) or a
     peer tool's format; what a format cannot carry is listed after the export.
 
-    Every span carries its text; text[start:end] equals it (offsets are code points).
+    Every span carries its text; text[start:end] equals it (offsets are code points). A folder
+    format writes into a new or empty folder, or adds its files beside those already in a folder;
+    it never deletes anything. The project, its side files and its backups are never overwritten.
 
     Example:
 
@@ -282,7 +292,12 @@ def export_(
                 summary = export(store, fmt, sys.stdout, **options)
             else:
                 try:
-                    summary = export_to_path(store, fmt, output, newlines=qdpx_newlines, **options)
+                    summary = export_to_path(
+                        store, fmt, output, newlines=qdpx_newlines, replace=replace, **options
+                    )
+                except OutputRefused as error:
+                    hint = " (--replace)" if error.collisions else ""
+                    raise click.ClickException(f"{error}{hint}") from None
                 except OSError as error:
                     raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
     if str(output) != "-":

@@ -31,6 +31,7 @@ from annotator.core.exporters import EXPORT_FORMATS
 from annotator.core.formats import FORMATS, export_to_path
 from annotator.core.importers import ImportSummary, find_files, import_paths
 from annotator.core.model import Status
+from annotator.core.output import OutputRefused
 from annotator.core.scheme import Label
 from annotator.core.store import Store, StoreError
 from annotator.gui.actions import ACTIONS, key_sequences
@@ -172,7 +173,14 @@ def run_export(parent: QWidget, store: Store) -> None:
     path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{fmt} ({pattern})")
     if not path:
         return
-    summary = write_export(store, Path(path), fmt, statuses, labels, dialog.formula_guard.isChecked())
+    guard = dialog.formula_guard.isChecked()
+    try:
+        summary = write_export(store, Path(path), fmt, statuses, labels, guard)
+    except OutputRefused as refused:
+        if not refused.collisions or not confirm_replace(parent, Path(path), refused.collisions):
+            QMessageBox.warning(parent, "Export", as_plain(str(refused)))
+            return
+        summary = write_export(store, Path(path), fmt, statuses, labels, guard, replace=True)
     if isinstance(summary, str):
         QMessageBox.warning(parent, "Export", as_plain(summary))
     else:
@@ -181,14 +189,44 @@ def run_export(parent: QWidget, store: Store) -> None:
         QMessageBox.information(parent, "Export", "\n".join(lines))
 
 
+def confirm_replace(parent: QWidget, folder: Path, names: tuple[str, ...]) -> bool:
+    """Ask before replacing files an earlier export left in `folder` (nothing else is touched)."""
+    shown = "\n".join(names[:10]) + (f"\n… and {len(names) - 10} more" if len(names) > 10 else "")
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Export",
+        f"{folder} already holds {len(names)} files of the same names as this export's:\n{shown}\n\n"
+        "Replace them? Other files in the folder are left as they are.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("confirm_replace")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def write_export(
-    store: Store, path: Path, fmt: str, statuses: list[Status], labels: list[str], formula_guard: bool = True
+    store: Store,
+    path: Path,
+    fmt: str,
+    statuses: list[Status],
+    labels: list[str],
+    formula_guard: bool = True,
+    replace: bool = False,
 ):
     """Write to a temporary file (or folder) moved into place when complete: a failed export
-    leaves no half output. Returns the summary, or a message saying why it failed."""
+    leaves no half output. Returns the summary, or a message saying why it failed; OutputRefused
+    (the project, or names already taken in the folder) passes."""
     try:
         return export_to_path(
-            store, fmt, path, status=statuses, labels=labels, neutralise_formulas=formula_guard
+            store,
+            fmt,
+            path,
+            status=statuses,
+            labels=labels,
+            neutralise_formulas=formula_guard,
+            replace=replace,
         )
     except OSError as error:
         return f"Cannot write {path}: {error.strerror or error}."

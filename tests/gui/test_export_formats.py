@@ -2,10 +2,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
+
 from annotator.core.formats import FORMATS
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
+from annotator.gui.actions import ActionId
 from annotator.gui.dialogs import ExportDialog, write_export
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "p.annotator", annotator="tester")
+    store.add_articles([NewArticle("One", "Lavrov 😀 spoke", spans=(NewSpan(0, 6, "actor"),))])
+    yield store
+    store.close()
 
 
 def test_export_dialog_offers_every_writable_format_and_writes_a_folder(qtbot, tmp_path: Path):
@@ -21,3 +33,53 @@ def test_export_dialog_offers_every_writable_format_and_writes_a_folder(qtbot, t
     assert summary.spans == 1
     assert (tmp_path / "brat" / "000001.ann").read_text(encoding="utf-8") == "T1\tactor 0 6\tLavrov\n"
     store.close()
+
+
+def _export_from_window(qtbot, window, monkeypatch, fmt: str, path: Path, answer=None) -> None:
+    """File → Export… choosing `fmt` and `path`; `answer(box)` handles the replace question."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+
+    def accept_dialog(self):
+        self.format.setCurrentText(fmt)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExportDialog, "exec", accept_dialog)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    if answer is not None:
+        QTimer.singleShot(0, lambda: answer(QApplication.activeModalWidget()))
+    window.actions[ActionId.EXPORT].trigger()
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_window_export_asks_before_replacing_and_never_touches_other_files(
+    qtbot, window, store, errors, monkeypatch, tmp_path, replace
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    out = tmp_path / "study #1"
+    out.mkdir()
+    (out / "000001.ann").write_text("an earlier export", encoding="utf-8")
+    (out / "notes.odt").write_text("mine", encoding="utf-8")
+    asked = []
+
+    def answer(box):
+        asked.append(box.objectName())
+        button = QMessageBox.StandardButton.Yes if replace else QMessageBox.StandardButton.Cancel
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    _export_from_window(qtbot, window, monkeypatch, "brat", out, answer)
+    assert asked == ["confirm_replace"]
+    assert (out / "notes.odt").read_text(encoding="utf-8") == "mine"
+    replaced = (out / "000001.ann").read_text(encoding="utf-8") != "an earlier export"
+    assert replaced == replace
+    assert (out / "annotation.conf").exists() == replace
+    assert ("already holds" in errors[0]) != replace
+
+
+def test_window_export_onto_the_project_is_refused(qtbot, window, store, errors, monkeypatch):
+    spans = store.count_spans()
+    _export_from_window(qtbot, window, monkeypatch, "jsonl", store.path)
+    assert "project file itself" in errors[0]
+    with Store.open(store.path) as again:
+        assert again.count_spans() == spans

@@ -24,6 +24,7 @@ from annotator.core.formats import brat, conll, doccano, label_studio, refi_qda,
 from annotator.core.formats.common import ReadOptions, WriteOptions
 from annotator.core.importers import ImportRefused, ImportSummary, iter_file, read_csv, read_jsonl
 from annotator.core.model import NewArticle, Status
+from annotator.core.output import check_target, place_folder
 from annotator.core.scheme import Label
 
 if TYPE_CHECKING:
@@ -168,13 +169,20 @@ def export_to_path(
     neutralise_formulas: bool = True,
     newlines: str = "lf",
     annotator: str | None = None,
+    replace: bool = False,
 ) -> ExportSummary:
     """Write format `name` to `path` (a file, or a folder for brat) through a temporary sibling
-    moved into place only when complete: a failed export leaves no half output. OSError passes."""
+    moved into place only when complete: a failed export leaves no half output. A folder export
+    into a folder that holds files adds its own beside them (`output.place_folder`; `replace`
+    lets it replace same-named ones). OSError passes; OutputRefused when the path would harm the
+    project or what the folder holds."""
     fmt = _writable(name)
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
     options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines)
+    companion = fmt.companion(options.labels) if fmt.companion is not None else None
+    for target in (path, *([path.with_suffix(companion[0])] if companion else [])):
+        check_target(store.path, target)
+    parent = path.parent if str(path.parent) else Path(".")
     rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
     if fmt.output == "folder":
         if path.exists() and not path.is_dir():
@@ -183,7 +191,7 @@ def export_to_path(
         _usual_mode(temp, folder=True)
         try:
             summary = fmt.writer(rows, temp, options)
-            _replace_folder(temp, path)
+            place_folder(temp, path, store.path, replace)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
     else:
@@ -197,9 +205,8 @@ def export_to_path(
             else:
                 os.close(handle)
                 summary = fmt.writer(rows, temp, options)
-            if fmt.companion is not None:
-                suffix, content = fmt.companion(options.labels)
-                _write_atomically(path.with_suffix(suffix), content)
+            if companion is not None:
+                _write_atomically(path.with_suffix(companion[0]), companion[1])
             os.replace(temp, path)
         finally:
             if temp.exists():
@@ -237,17 +244,6 @@ def _write_atomically(path: Path, content: str) -> None:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-
-
-def _replace_folder(new: Path, path: Path) -> None:
-    """Move the finished folder onto `path`; an existing folder there is swapped out, then removed."""
-    if path.is_dir() and any(path.iterdir()):
-        old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-        os.replace(path, old / "previous")
-        os.replace(new, path)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, path)
 
 
 # ----------------------------------------------------------------------------- import
