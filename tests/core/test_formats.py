@@ -11,6 +11,7 @@ from annotator.core.exporters import EXPORT_FORMATS
 from annotator.core.formats import FORMATS, export_stream, export_to_path, import_format
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import normalise_newlines
+from annotator.core.output import OutputRefused
 from annotator.core.store import Store
 
 CRLF_TEXT = normalise_newlines("Lavrov said:\r\n\u201cThe talks failed.\u201d\r\nThe end.")[0]
@@ -240,7 +241,9 @@ def test_brat_folder_has_pairs_conf_and_lf_text(project, tmp_path):
     quote = next(line for line in ann.splitlines() if line.startswith("T") and "quote" in line)
     assert ";" in quote.split("\t")[1]  # the line break is left out of a discontinuous span
     assert any("annotator" in line for line in summary.left_out)
-    export_to_path(project, "brat", folder)  # an existing export is replaced whole
+    with pytest.raises(OutputRefused):  # names taken by an earlier export: asked, never silent
+        export_to_path(project, "brat", folder)
+    export_to_path(project, "brat", folder, replace=True)
     assert sorted(p.name for p in folder.iterdir()) == names
 
 
