@@ -115,7 +115,7 @@ def test_folder_export_into_an_empty_folder_and_a_new_one(tmp_path):
 @pytest.mark.parametrize(
     "target",
     ["s2/p.annotator", "s2/./p.annotator", "s2/p.annotator-wal", "s2/p.annotator-shm", "s2/backups",
-     "s2/backups/x.jsonl", "link.annotator", "s2/../s2/p.annotator"],
+     "s2/backups/x", "link.annotator", "s2/../s2/p.annotator"],
 )  # fmt: skip
 def test_export_onto_the_project_its_side_files_or_backups_is_refused(tmp_path, monkeypatch, fmt, target):
     if fmt == "spacy":
