@@ -1,0 +1,280 @@
+"""Tokens, sentences and names in news text: the shared ground of the recommenders.
+
+Offsets are code points into the article text, like everywhere in the core.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from annotator.core.suggest.lexicon import ORG_WORDS, PLACE_PREPOSITIONS, STOP, TITLES
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_ELISION = re.compile(r"(?i)^(?:[ldjnsctm]|qu)['’](?=\w)")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+PARTICLES = frozenset("von van der den de del della di da du la le al bin ibn zu ten ter dos das".split())
+RU_ENDINGS = (
+    "ого",
+    "ому",
+    "ыми",
+    "ами",
+    "ой",
+    "ом",
+    "ым",
+    "ей",
+    "ем",
+    "ую",
+    "ая",
+    "а",
+    "у",
+    "е",
+    "ы",
+    "ю",
+    "я",
+)
+SENTENCE_END = re.compile(r"[.!?…](?=[\s\"“”«»„‘’'」』]|$)|[。\n]")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def lower(self) -> str:
+        return self.text.casefold()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words of `text[start:end]`; a French elision (l', d', qu') is left out of the word, and an
+    apostrophe possessive ('s, ’s, a bare trailing ’) is cut off so the token is the name itself."""
+    found: list[Token] = []
+    for match in _WORD.finditer(text, start, len(text) if end is None else end):
+        begin, stop, word = match.start(), match.end(), match.group()
+        elision = _ELISION.match(word)
+        if elision:
+            begin += elision.end()
+            word = word[elision.end() :]
+        possessive = _POSSESSIVE.search(word)
+        if possessive and possessive.start() > 0:
+            stop -= len(possessive.group())
+            word = word[: possessive.start()]
+        found.append(Token(begin, stop, word))
+    return found
+
+
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> list[int]:
+    return [match.end() for match in SENTENCE_END.finditer(text)]
+
+
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """The sentence around `position`: from after the previous sentence end to the next one."""
+    ends = _sentence_ends(text)
+    index = bisect_right(ends, position)
+    start = ends[index - 1] if index else 0
+    if start > position:  # the end mark itself lies at `position`
+        index -= 1
+        start = ends[index - 1] if index else 0
+    return start, ends[index] if index < len(ends) else len(text)
+
+
+def paragraph_bounds(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
+
+
+@dataclass(frozen=True)
+class Name:
+    """A run of capitalised words (with particles such as "von der") that reads as a name."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _name_word(token: Token) -> bool:
+    if not token.capitalised or token.lower in STOP:
+        return False
+    return not token.text.isdigit()
+
+
+def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
+    """Name runs in `text[start:end]`: capitalised words joined by single spaces, leading titles
+    ("Foreign Minister", "GDL-Chef") dropped, an acronym before a name split off ("ЦИК Элла
+    Памфилова"), a word after a place preposition skipped ("in Ankara")."""
+    words = tokens(text, start, end)
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    previous: Token | None = None
+    for token in words:
+        joined = previous is not None and text[previous.end : token.start] in (" ", "\u00a0")
+        if not (current and joined):
+            if current:
+                runs.append(current)
+            current = []
+        if (
+            _name_word(token)
+            or (token.lower in PARTICLES and current)
+            or (token.lower in PARTICLES and _next_is_name(words, token))
+        ):
+            if not current and previous is not None and previous.lower in PLACE_PREPOSITIONS and joined:
+                previous = token
+                continue
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+        previous = token
+    if current:
+        runs.append(current)
+    result: list[Name] = []
+    for run in runs:
+        for piece in _split_acronym(_strip_titles(run)):
+            while piece and piece[-1].lower in PARTICLES:
+                piece = piece[:-1]
+            if piece:
+                result.append(Name(piece[0].start, piece[-1].end, tuple(t.text for t in piece)))
+    return result
+
+
+def _next_is_name(words: list[Token], token: Token) -> bool:
+    index = words.index(token)
+    for following in words[index + 1 : index + 4]:
+        if following.lower in PARTICLES:
+            continue
+        return _name_word(following)
+    return False
+
+
+def _strip_titles(run: list[Token]) -> list[Token]:
+    index = 0
+    while index < len(run) - 1 and _is_title(run[index]):
+        index += 1
+    if len(run) == 1 and _is_title(run[0]):
+        return []
+    return run[index:]
+
+
+def _is_title(token: Token) -> bool:
+    last = re.split(r"[-]", token.lower)[-1]
+    return token.lower in TITLES or last in TITLES
+
+
+def _split_acronym(run: list[Token]) -> list[list[Token]]:
+    if len(run) >= 2 and _is_acronym(run[0].text) and not _is_acronym(run[1].text):
+        return [run[:1], run[1:]]
+    return [run]
+
+
+def same_word(a: str, b: str) -> bool:
+    """`a` and `b` are one name word, allowing a German genitive s and Russian case endings."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if not long.startswith(short):
+        return False
+    rest = long[len(short) :]
+    if rest == "s":
+        return len(short) >= 3
+    cyrillic = "\u0400" <= short[-1:] <= "\u04ff"
+    if cyrillic and rest in RU_ENDINGS:
+        return len(short) >= 3
+    return False
+
+
+def ru_stem_equal(a: str, b: str) -> bool:
+    """Two Russian word forms with one stem: "Лавров" / "Лаврова", "Памфилова" / "Памфиловой"."""
+    a, b = a.casefold(), b.casefold()
+    for ending in RU_ENDINGS:
+        if a.endswith(ending) and len(a) - len(ending) >= 3:
+            stem = a[: -len(ending)]
+            if b.startswith(stem) and (b == stem or b[len(stem) :] in RU_ENDINGS):
+                return True
+    return False
+
+
+def word_match(a: str, b: str) -> bool:
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in a)
+    return same_word(a, b) or (cyrillic and ru_stem_equal(a, b))
+
+
+def is_person_like(words: tuple[str, ...]) -> bool:
+    """A name whose last word alone may stand for it ("Lavrov" for "Sergey Lavrov")."""
+    if sum(word[:1].isupper() for word in words) < 2 or len(words) > 5:
+        return False
+    return not any(word.casefold() in ORG_WORDS for word in words)
+
+
+def surname(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The last word with the particles before it: "von der Leyen", "Lavrov"."""
+    index = len(words) - 1
+    while index > 0 and words[index - 1].casefold() in PARTICLES:
+        index -= 1
+    return words[index:]
+
+
+def acronym(words: tuple[str, ...]) -> str:
+    """Initials of the capitalised words: "Institute for Fiscal Studies" → "IFS"."""
+    capitals = [w[0] for w in words if w[:1].isupper()]
+    return "".join(capitals) if len(capitals) >= 2 else ""
+
+
+def canonical(mention: tuple[str, ...], candidates: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The longest candidate name that ends with `mention` (word by word, inflection allowed);
+    the mention itself when none does."""
+    best = mention
+    for candidate in candidates:
+        if len(candidate) <= len(best) or len(candidate) < len(mention):
+            continue
+        tail = candidate[len(candidate) - len(mention) :]
+        if all(word_match(a, b) for a, b in zip(tail, mention, strict=True)):
+            best = candidate
+    return best
+
+
+class People:
+    """The people named in an article, to tell "Lavrov" (a surname of one of them) from
+    "Assemblée" or "Economía" when looking for a speaker."""
+
+    def __init__(self, article_names: list[tuple[str, ...]]):
+        self.names = article_names
+        self.tails: set[tuple[str, ...]] = set()
+        for words in article_names:
+            if is_person_like(words):
+                folded = tuple(w.casefold() for w in words)
+                self.tails.update(folded[index:] for index in range(len(folded)))
+                self.tails.add((_stem(folded[-1]),))
+
+    def __contains__(self, name: Name) -> bool:
+        folded = tuple(w.casefold() for w in name.words)
+        return is_person_like(name.words) or folded in self.tails or (_stem(folded[-1]),) in self.tails
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection: a Russian case ending or a German genitive s."""
+    if "\u0400" <= word[-1:] <= "\u04ff":
+        for ending in RU_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)]
+    if word.endswith("s") and len(word) > 4:
+        return word[:-1]
+    return word
