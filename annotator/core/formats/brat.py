@@ -3,12 +3,22 @@
 Offsets: code points of the `.txt` read with universal newlines (CRLF counts as one); we write LF.
 A span that crosses a line break is written as a discontinuous span (`label 0 5;6 10`) whose
 fragments leave the line breaks out, as brat requires; reading joins fragments separated only by
-whitespace back into one span. Any other gap is refused (or, with `realign`, bridged and noted).
+whitespace back into one span.
 
-Carried: spans (T), relations (R), attributes (A: `name T1 value`; `true` as a binary attribute),
-notes (`#` AnnotatorNotes). Not carried, and reported: annotator names, article status, title and
-metadata. brat names cannot hold spaces: label, attribute and relation names and attribute values
-with whitespace are written with `_` (reported).
+Written: spans (T), relations (R), choice attributes (A: `name T1 value`; `true` as a binary
+attribute), notes (`#` AnnotatorNotes) and free-text attributes as comments of their own type
+(`#2<TAB>normalised_name T1<TAB>Lavrov`, listed in a comment of annotation.conf, which lists the
+scheme's labels and choice values). Not carried, and reported: annotator names, article status,
+title and metadata. brat names cannot hold spaces: names and values with whitespace get `_`.
+
+Read, whatever wrote it: an event (E) is kept as its trigger's span (`event_type` attribute when
+the types differ) and its arguments as relations from the trigger (role names without brat's
+numbering); relations take any role names (DKPro's Governor/Dependent), first argument first;
+attributes, notes and relations on events land on their trigger's span; other comments (lemmas)
+and normalizations (N) become span notes; equivalences (`*`) relations between members; a
+discontinuous span skipping text becomes its fragments joined by `fragment` relations. What has
+no place (attributes and notes on relations, references to nothing, unknown lines) is left out
+with a note naming the line, and every file's summary counts each kind.
 """
 
 from __future__ import annotations
@@ -36,6 +46,15 @@ def write(rows: Rows, folder: Path, options: WriteOptions) -> ExportSummary:
     colours = {label.name: label.color for label in options.labels}
     relation_types: dict[str, None] = {}
     attribute_values: dict[str, tuple[set[str], set[str]]] = {}  # name -> (labels, values)
+    free_text: dict[str, None] = {}
+    for label in options.labels:
+        for spec in label.attributes:
+            if spec.kind == "choice":
+                labels, values = attribute_values.setdefault(_SPACE.sub("_", spec.name), (set(), set()))
+                labels.add(_SPACE.sub("_", label.name))
+                values.update(_SPACE.sub("_", choice) for choice in spec.choices)
+            else:
+                free_text[_SPACE.sub("_", spec.name)] = None
     articles = spans_written = 0
 
     def name(value: str, what: str, article_id: int) -> str:
@@ -60,25 +79,29 @@ def write(rows: Rows, folder: Path, options: WriteOptions) -> ExportSummary:
             ranges = ";".join(f"{start} {end}" for start, end in fragments)
             quoted = " ".join(text[start:end] for start, end in fragments)
             lines.append(f"T{number}\t{label} {ranges}\t{quoted}")
+            comments = [("AnnotatorNotes", span.note)] if span.note else []
             for key, value in span.attributes.items():
                 attribute = name(key, "attribute names", article.id)
+                if value is not True and not isinstance(value, str):
+                    left.add("non-text attribute values (written as text)", article.id)
+                if attribute in free_text:
+                    comments.append((attribute, value_text(value)))
+                    continue
                 labels, values = attribute_values.setdefault(attribute, (set(), set()))
                 labels.add(label)
                 attribute_count += 1
                 if value is True:
                     lines.append(f"A{attribute_count}\t{attribute} T{number}")
                     continue
-                if not isinstance(value, str):
-                    left.add("non-text attribute values (written as text)", article.id)
                 written = name(value_text(value), "attribute values", article.id)
                 values.add(written)
                 lines.append(f"A{attribute_count}\t{attribute} T{number} {written}")
-            if span.note:
+            for kind, comment in comments:
                 note_count += 1
-                note = _SPACE.sub(" ", span.note)
-                if note != span.note:
+                flat = _SPACE.sub(" ", comment)
+                if flat != comment:
                     left.add("line breaks or tabs in notes (written as spaces)", article.id)
-                lines.append(f"#{note_count}\tAnnotatorNotes T{number}\t{note}")
+                lines.append(f"#{note_count}\t{kind} T{number}\t{flat}")
         for index, relation in enumerate(relations, 1):
             if relation.from_span not in numbers or relation.to_span not in numbers:
                 left.add("relations of unwritten spans", article.id)
@@ -99,7 +122,9 @@ def write(rows: Rows, folder: Path, options: WriteOptions) -> ExportSummary:
         articles += 1
         spans_written += len(numbers)
         ticker.add(len(spans))
-    _write_conf(folder, entities, relation_types, attribute_values)
+    for label in options.labels:
+        entities.setdefault(_SPACE.sub("_", label.name), label.color)
+    _write_conf(folder, entities, relation_types, attribute_values, free_text)
     ticker.close()
     return ExportSummary(articles, spans_written, left.lines())
 
@@ -122,7 +147,10 @@ def _write_conf(
     entities: dict[str, str],
     relations: dict[str, None],
     attributes: dict[str, tuple[set[str], set[str]]],
+    free_text: dict[str, None],
 ) -> None:
+    """The scheme's labels and attribute values (and any others the data has); free-text
+    attributes are not enumerations, so they travel as comments and are listed in a comment."""
     entity_types = "|".join(sorted(entities)) or "<ENTITY>"
     lines = ["[entities]", *entities, "", "[relations]"]
     lines += [f"{kind}\tArg1:{entity_types}, Arg2:{entity_types}" for kind in relations]
@@ -130,6 +158,8 @@ def _write_conf(
     for attribute, (labels, values) in attributes.items():
         value_part = f", Value:{'|'.join(sorted(values))}" if values else ""
         lines.append(f"{attribute}\tArg:{'|'.join(sorted(labels))}{value_part}")
+    if free_text:
+        lines += ["", f"{_FREE_TEXT} {' '.join(free_text)}"]
     (folder / "annotation.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
     drawing = ["[labels]", "", "[drawing]"]
     drawing += [f"{entity}\tbgColor:{colour}" for entity, colour in entities.items() if colour]
@@ -137,6 +167,10 @@ def _write_conf(
 
 
 # ----------------------------------------------------------------------------- import
+_FREE_TEXT = "# free-text attributes, written as comments:"
+_ROLE_NUMBER = re.compile(r"\d+$")
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
     """One document: `path` is its .ann (or .txt); the other file of the pair sits beside it."""
     ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
@@ -149,87 +183,219 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         raise ImportRefused(path, f"not UTF-8 text ({error.reason})") from None
     if not text.strip():
         raise ImportRefused(txt, "empty file")
-    spans: list[NewSpan] = []
-    index_of: dict[str, int] = {}
-    attributes: list[tuple[int, str, str, object]] = []
-    notes: list[tuple[int, str, str]] = []
-    relations: list[tuple[int, str, str, str]] = []
+    document = _Document(ann, text, options, _free_text_attributes(ann.parent))
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r")
-        if not line.strip():
-            continue
+        if line.strip():
+            document.read_line(number, line)
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    spans, relations = document.resolve()
+    yield NewArticle(title=first[:200], text=text, source=str(txt), spans=spans, relations=relations)
+
+
+def _free_text_attributes(folder: Path) -> frozenset[str]:
+    """The attribute names our annotation.conf lists as written as comments (free text)."""
+    conf = folder / "annotation.conf"
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines() if conf.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    found = [line.removeprefix(_FREE_TEXT).split() for line in lines if line.startswith(_FREE_TEXT)]
+    return frozenset(name for names in found for name in names)
+
+
+class _Document:
+    """The lines of one .ann, read first and resolved at the end (lines may point forward)."""
+
+    def __init__(self, ann: Path, text: str, options: ReadOptions, free_text: frozenset[str]):
+        self.ann, self.text, self.options, self.free_text = ann, text, options, free_text
+        self.spans: list[dict] = []  # start, end, label, attributes, notes
+        self.anchor: dict[str, int] = {}  # T id -> span index
+        self.events: dict[str, tuple[int, str, str, list[tuple[str, str]]]] = {}
+        self.links: list[tuple[int, str, str, str]] = []  # line, type, from id, to id
+        self.fragments: list[tuple[int, int]] = []  # (fragment span, first span) pairs
+        self.later: list[tuple[str, int, str, object]] = []  # attributes and comments: kind, line, …
+
+    def read_line(self, number: int, line: str) -> None:
         ident, _, rest = line.partition("\t")
         kind = ident[:1]
         if kind == "T":
-            body, _, quoted = rest.partition("\t")
-            label, _, ranges = body.partition(" ")
-            start, end = _span_range(ann, number, text, ranges, options)
-            start, end = place(
-                ann, f"line {number}", text, start, end, _joined(text, start, end, quoted), options
-            )
-            index_of[ident] = len(spans)
-            spans.append(NewSpan(start, end, label))
+            self._text_bound(number, ident, rest)
+        elif kind == "E":
+            parts = rest.split()
+            if not parts or ":" not in parts[0]:
+                self._skip(number, "events without a trigger")
+                return
+            kind_, _, trigger = parts[0].partition(":")
+            arguments = [tuple(part.split(":", 1)) for part in parts[1:] if ":" in part]
+            self.events[ident] = (number, kind_, trigger, arguments)
         elif kind == "R":
             parts = rest.split()
-            args = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
-            if len(parts) != 3 or not {"Arg1", "Arg2"} <= args.keys():
-                raise ImportRefused(ann, f"a relation must be 'type Arg1:T1 Arg2:T2', not {rest!r}", number)
-            relations.append((number, parts[0], args["Arg1"], args["Arg2"]))
+            arguments = [part.split(":", 1)[1] for part in parts[1:] if ":" in part]
+            if len(arguments) != 2:
+                self._skip(number, "relations without exactly two arguments")
+                return
+            self.links.append((number, parts[0], arguments[0], arguments[1]))
+        elif kind == "*":
+            parts = rest.split()
+            for source, target in zip(parts[1:], parts[2:], strict=False):
+                self.links.append((number, parts[0] if parts else "Equiv", source, target))
+            self.options.report("equivalence groups kept as relations between their members")
         elif kind in ("A", "M"):
             parts = rest.split(" ", 2)
             if len(parts) < 2:
-                raise ImportRefused(ann, f"an attribute must be 'name T1 [value]', not {rest!r}", number)
-            attributes.append((number, parts[1], parts[0], parts[2] if len(parts) == 3 else True))
+                self._skip(number, "attributes without a target")
+                return
+            self.later.append(
+                ("attribute", number, parts[1], (parts[0], parts[2] if len(parts) == 3 else True))
+            )
         elif kind == "#":
             body, _, note = rest.partition("\t")
             parts = body.split()
-            if len(parts) == 2 and parts[0] == "AnnotatorNotes":
-                notes.append((number, parts[1], note))
-        elif kind in ("E", "N", "*"):
-            options.notes.append(f"{ann.name} line {number}: {kind} lines are not imported")
+            if len(parts) != 2:
+                self._skip(number, "comments without a target")
+                return
+            self.later.append(("comment", number, parts[1], (parts[0], note)))
+        elif kind == "N":
+            body, _, name = rest.partition("\t")
+            parts = body.split()
+            if len(parts) != 3:
+                self._skip(number, "normalizations not of the form 'type target db:id'")
+                return
+            shown = f"{parts[0]} {parts[2]}" + (f" ({name})" if name else "")
+            self.later.append(("comment", number, parts[1], ("normalization", shown)))
         else:
-            raise ImportRefused(ann, f"not a brat annotation line: {line[:60]!r}", number)
-    for number, target, key, value in attributes:
-        index = _target(ann, number, index_of, target)
-        span = spans[index]
-        spans[index] = NewSpan(span.start, span.end, span.label, {**span.attributes, key: value}, span.note)
-    for number, target, note in notes:
-        index = _target(ann, number, index_of, target)
-        span = spans[index]
-        spans[index] = NewSpan(span.start, span.end, span.label, span.attributes, note)
-    links = tuple(
-        NewRelation(_target(ann, number, index_of, source), _target(ann, number, index_of, target), kind)
-        for number, kind, source, target in relations
-    )
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    yield NewArticle(title=first[:200], text=text, source=str(txt), spans=tuple(spans), relations=links)
+            self.options.notes.append(f"{self.ann.name} line {number}: not a brat annotation line, left out")
+            self.options.report("unreadable lines left out")
+
+    def _skip(self, number: int, what: str) -> None:
+        self.options.notes.append(f"{self.ann.name} line {number}: left out ({what})")
+        self.options.report(f"{what} left out")
+
+    def _text_bound(self, number: int, ident: str, rest: str) -> None:
+        body, _, quoted = rest.partition("\t")
+        label, _, ranges = body.partition(" ")
+        pieces = _pieces(self.ann, number, self.text, ranges)
+        fragments = _merge_whitespace_gaps(self.text, pieces)
+        if len(fragments) == 1:
+            start, end = fragments[0]
+            if start == end:
+                self._skip(number, "empty spans")
+                return
+            start, end = place(
+                self.ann, f"line {number}", self.text, start, end, _joined(self.text, start, end, quoted),
+                self.options,
+            )  # fmt: skip
+            fragments = [(start, end)]
+        elif quoted and quoted != " ".join(self.text[a:b] for a, b in pieces):
+            if not self.options.realign:
+                raise ImportRefused(
+                    self.ann, f"the discontinuous span {ranges!r} quotes {quoted!r}, not its text", number
+                )
+            self._skip(number, "discontinuous spans whose text differs from their quote (not realigned)")
+            return
+        else:
+            self.options.report("discontinuous spans kept as their fragments joined by 'fragment' relations")
+        self.anchor[ident] = len(self.spans)
+        for start, end in fragments:
+            if len(self.spans) > self.anchor[ident]:
+                self.fragments.append((len(self.spans), self.anchor[ident]))
+            self.spans.append({"start": start, "end": end, "label": label, "attributes": {}, "notes": []})
+
+    def _span_of(self, ident: str, seen: frozenset[str] = frozenset()) -> int | None:
+        """The span standing for an annotation: a text-bound one's, or an event's trigger's."""
+        if ident in self.anchor:
+            return self.anchor[ident]
+        if ident in self.events and ident not in seen:
+            return self._span_of(self.events[ident][2], seen | {ident})
+        return None
+
+    def resolve(self) -> tuple[tuple[NewSpan, ...], tuple[NewRelation, ...]]:
+        report = self.options.report
+        links: dict[tuple[int, int, str], None] = {}
+
+        def link(number: int, kind: str, source: str, target: str, what: str) -> int:
+            ends = self._span_of(source), self._span_of(target)
+            if None in ends:
+                self._skip(number, f"{what} referring to annotations that were not kept")
+            elif ends[0] == ends[1]:
+                self._skip(number, f"{what} from a span to itself")
+            elif (ends[0], ends[1], kind) in links:
+                report(f"repeated {what} kept once")
+            else:
+                links[(ends[0], ends[1], kind)] = None
+                return 1
+            return 0
+
+        for ident, (number, kind, _trigger, arguments) in self.events.items():
+            index = self._span_of(ident)
+            if index is None:
+                self._skip(number, "events whose trigger was not kept")
+                continue
+            report("event annotations kept as spans of their trigger")
+            if self.spans[index]["label"] != kind:
+                self.spans[index]["attributes"]["event_type"] = kind
+            kept = sum(
+                link(number, _ROLE_NUMBER.sub("", role) or role, ident, target, "event arguments")
+                for role, target in arguments
+            )
+            report("event arguments kept as relations from the trigger", kept)
+        for number, kind, source, target in self.links:
+            if {source, target} & self.events.keys():
+                report("relations of events kept on the events' trigger spans")
+            link(number, kind, source, target, "relations")
+        for what, number, target, (key, value) in self.later:
+            index = self._span_of(target)
+            if index is None:
+                on = (
+                    "annotations that were not kept"
+                    if target[:1] in "TE"
+                    else "relations or other annotations"
+                )
+                self._skip(number, f"{what}s on {on}")
+                continue
+            span = self.spans[index]
+            if target in self.events:
+                report(f"{what}s of events kept on their trigger spans")
+            if what == "attribute":
+                span["attributes"][key] = value
+            elif key in self.free_text:
+                span["attributes"][key] = value
+            else:
+                plain = key in ("AnnotatorNotes", "normalization")
+                span["notes"].append(value if plain else f"{key}: {value}")
+                if key == "normalization":
+                    report("normalizations kept as span notes")
+                elif key != "AnnotatorNotes":
+                    report(f"{key} comments kept as span notes")
+        for fragment, first in self.fragments:
+            links[(fragment, first, "fragment")] = None
+        spans = tuple(
+            NewSpan(s["start"], s["end"], s["label"], s["attributes"], "\n".join(s["notes"]))
+            for s in self.spans
+        )
+        return spans, tuple(NewRelation(a, b, kind) for a, b, kind in links)
 
 
-def _target(ann: Path, number: int, index_of: dict[str, int], ident: str) -> int:
-    if ident not in index_of:
-        raise ImportRefused(ann, f"refers to {ident!r}, which is not a text-bound annotation", number)
-    return index_of[ident]
-
-
-def _span_range(ann: Path, number: int, text: str, ranges: str, options: ReadOptions) -> tuple[int, int]:
+def _pieces(ann: Path, number: int, text: str, ranges: str) -> list[tuple[int, int]]:
     try:
         pieces = [tuple(int(x) for x in piece.split()) for piece in ranges.split(";")]
     except ValueError:
         raise ImportRefused(ann, f"offsets must be 'start end[;start end]', not {ranges!r}", number) from None
     if not pieces or any(len(p) != 2 or not 0 <= p[0] <= p[1] <= len(text) for p in pieces):
         raise ImportRefused(ann, f"offsets {ranges!r} are outside the text (length {len(text)})", number)
-    start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
-    if start >= end:
-        raise ImportRefused(ann, f"the span {ranges!r} is empty", number)
-    ordered = sorted(pieces)
-    gaps = [text[a[1] : b[0]] for a, b in zip(ordered, ordered[1:], strict=False)]
-    if any(gap.strip() for gap in gaps):
-        if not options.realign:
-            raise ImportRefused(
-                ann, f"the discontinuous span {ranges!r} skips text (use --realign to bridge it)", number
-            )
-        options.notes.append(f"{ann.name} line {number}: discontinuous span {ranges!r} bridged")
-    return start, end
+    return pieces
+
+
+def _merge_whitespace_gaps(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments in order, those separated only by whitespace (line breaks) joined into one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(pieces):
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _joined(text: str, start: int, end: int, quoted: str) -> str:
