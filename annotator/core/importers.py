@@ -75,33 +75,40 @@ class ImportSummary:
 
 
 # ----------------------------------------------------------------------------- finding files
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Expand folders (recursively, sorted, hidden entries skipped) into importable files.
+def find_files(
+    paths: Iterable[Path], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES, any_named: bool = False
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders (recursively, sorted, hidden entries skipped) into files with `suffixes`;
+    a file named directly needs one of them too unless `any_named`.
 
-    Paths that cannot be imported come back as problems with a reason, so nothing is skipped silently.
+    Paths that cannot be imported come back as problems with a reason, so nothing is skipped
+    silently. Only regular files are ever returned: a pipe or device would block the reader.
     """
     files: list[Path] = []
     problems: list[tuple[Path, str]] = []
     for given in paths:
         path = Path(given).expanduser()
         if path.is_dir():
-            found = _walk(path, problems)
-            if not found:
-                problems.append((path, f"the folder holds no {', '.join(SUPPORTED_SUFFIXES)} files"))
+            found = _walk(path, suffixes, problems)
+            if not found and not any(problem[0].is_relative_to(path) for problem in problems):
+                problems.append((path, f"the folder holds no {', '.join(suffixes)} files"))
             files += found
         elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            if any_named or path.suffix.lower() in suffixes:
                 files.append(path)
             else:
-                problems.append((path, _unsupported(path)))
+                problems.append((path, _unsupported(path, suffixes)))
         elif path.exists():
-            problems.append((path, "not a regular file"))
+            problems.append((path, NOT_REGULAR))
         else:
             problems.append((path, "no such file or folder"))
     return list(dict.fromkeys(files)), problems
 
 
-def _walk(top: Path, problems: list[tuple[Path, str]]) -> list[Path]:
+NOT_REGULAR = "not a regular file"
+
+
+def _walk(top: Path, suffixes: tuple[str, ...], problems: list[tuple[Path, str]]) -> list[Path]:
     def unreadable(error: OSError) -> None:
         problems.append((Path(error.filename or top), f"cannot read the folder ({error.strerror})"))
 
@@ -109,14 +116,18 @@ def _walk(top: Path, problems: list[tuple[Path, str]]) -> list[Path]:
     for folder, dirs, names in os.walk(top, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES:
-                found.append(Path(folder) / name)
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes:
+                path = Path(folder) / name
+                if path.is_file():
+                    found.append(path)
+                else:
+                    problems.append((path, NOT_REGULAR if path.exists() else "no such file"))
     return sorted(found)
 
 
-def _unsupported(path: Path) -> str:
+def _unsupported(path: Path, suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> str:
     kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
-    return f"unsupported file type {kind} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+    return f"unsupported file type {kind} (supported: {', '.join(suffixes)})"
 
 
 # ----------------------------------------------------------------------------- storing
@@ -140,22 +151,39 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         articles = iter_file(path) if tick is None else _ticking(iter_file(path), path, tick)
-        try:
-            outcome = store.add_articles(articles)
-        except ImportRefused as error:
-            summary.refused.append(str(error))
-            log.warning("refused %s", error)
-        except ValueError as error:  # a span or label the store rejects (SchemeError included)
-            summary.refused.append(f"{path.name}: not stored ({error})")
-            log.warning("could not store %s: %s", path, error)
-        else:
-            summary.articles += len(outcome.article_ids)
-            summary.spans += outcome.span_count
-            summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
-            log.info("imported %s: %d articles", path, len(outcome.article_ids))
+        store_file(store, path, articles, summary)
         if progress is not None:
             progress(path)
     return summary
+
+
+# What a reader may raise on a file shaped in a way none of its checks foresaw (a list where a
+# name belongs, nesting deeper than the stack): that file is refused, the import goes on.
+READER_FAULTS = (RecursionError, TypeError, AttributeError, LookupError, OSError, MemoryError)
+
+
+def store_file(store: Store, path: Path, articles: Iterable[NewArticle], summary: ImportSummary) -> bool:
+    """Store one file's articles in one transaction and count them in `summary`; a refused file
+    is one line in `summary.refused` and nothing stored. A `StoreError` (the project fails) and
+    whatever `progress`/`tick` raise to cancel pass through."""
+    try:
+        outcome = store.add_articles(articles)
+    except ImportRefused as error:
+        summary.refused.append(str(error))
+        log.warning("refused %s", error)
+    except ValueError as error:  # a span or label the store rejects (SchemeError included)
+        summary.refused.append(f"{path.name}: not stored ({error})")
+        log.warning("could not store %s: %s", path, error)
+    except READER_FAULTS as error:
+        summary.refused.append(f"{path.name}: could not be read ({type(error).__name__}: {error})"[:500])
+        log.exception("reading %s failed", path)
+    else:
+        summary.articles += len(outcome.article_ids)
+        summary.spans += outcome.span_count
+        summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
+        log.info("imported %s: %d articles", path, len(outcome.article_ids))
+        return True
+    return False
 
 
 def _ticking(
@@ -665,12 +693,14 @@ def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
         raise ImportRefused(path, "'relations' must be a list", line)
     index_of: dict[Any, int] = {}
     position = 0
-    for key, _noun, _start, _end in _SPAN_SHAPES:
+    for key, noun, _start, _end in _SPAN_SHAPES:
         spans = record.get(key)
         if spans is None or (key == "label" and _categories(spans)):
             continue
-        for item in spans:
+        for number, item in enumerate(spans, 1):
             if isinstance(item, dict) and "id" in item:
+                if not _is_id(item["id"]):
+                    raise ImportRefused(path, f"{noun} {number} {_short(item)}: {_ID_KINDS}", line)
                 if item["id"] in index_of:
                     raise ImportRefused(path, f"two spans have the id {_short(item['id'])}", line)
                 index_of[item["id"]] = position
@@ -681,6 +711,8 @@ def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
         if not isinstance(item, dict):
             raise ImportRefused(path, f"{name} is not an object", line)
         ends = [item.get("from_id", item.get("from")), item.get("to_id", item.get("to"))]
+        if not all(end is None or _is_id(end) for end in ends):
+            raise ImportRefused(path, f"{name}: the ends it links are span ids, {_ID_KINDS}", line)
         missing = [end for end in ends if end not in index_of]
         if missing:
             raise ImportRefused(path, f"{name} refers to no span with the id {_short(missing[0])}", line)
@@ -691,6 +723,13 @@ def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
             raise ImportRefused(path, f"{name} links a span to itself", line)
         relations.append(NewRelation(index_of[ends[0]], index_of[ends[1]], kind))
     return tuple(relations)
+
+
+_ID_KINDS = "an id is text or a whole number"
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def _categories(label: Any) -> bool:

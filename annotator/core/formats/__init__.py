@@ -22,7 +22,7 @@ from annotator.core import exporters
 from annotator.core.exporters import ExportSummary, Rows
 from annotator.core.formats import brat, conll, doccano, label_studio, refi_qda, spacy_docbin, webanno
 from annotator.core.formats.common import ReadOptions, WriteOptions
-from annotator.core.importers import ImportRefused, ImportSummary, iter_file, read_csv, read_jsonl
+from annotator.core.importers import ImportSummary, find_files, iter_file, read_csv, read_jsonl, store_file
 from annotator.core.model import NewArticle, Status
 from annotator.core.output import check_target, place_folder
 from annotator.core.scheme import Label
@@ -256,22 +256,8 @@ class FormatImportSummary(ImportSummary):
 
 def find_inputs(fmt: Format, paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """The files to read: given files as they are, folders searched for the format's suffixes."""
-    files: list[Path] = []
-    problems: list[str] = []
-    for given in paths:
-        path = Path(given).expanduser()
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in fmt.inputs and not p.name.startswith(".")
-            )
-            if not found:
-                problems.append(f"{path}: the folder holds no {', '.join(fmt.inputs)} files")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(f"{path}: no such file or folder")
-    return list(dict.fromkeys(files)), problems
+    files, problems = find_files(paths, fmt.inputs, any_named=True)
+    return files, [f"{path}: {reason}" for path, reason in problems]
 
 
 def import_format(
@@ -295,17 +281,7 @@ def import_format(
     summary.refused.extend(problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field)
-        try:
-            outcome = store.add_articles(fmt.reader(path, options))
-        except ImportRefused as error:
-            summary.refused.append(str(error))
-            log.warning("refused %s", error)
-        except ValueError as error:
-            summary.refused.append(f"{path.name}: not stored ({error})")
-        else:
-            summary.articles += len(outcome.article_ids)
-            summary.spans += outcome.span_count
-            summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
+        if store_file(store, path, fmt.reader(path, options), summary):
             summary.notes.extend(options.summary(path.name))
         if progress is not None:
             progress(path)

@@ -148,6 +148,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         raise ImportRefused(path, f"not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError as error:
         raise ImportRefused(path, f"not valid JSON ({error.msg})", error.lineno) from None
+    except RecursionError:
+        raise ImportRefused(path, "not valid JSON (nested too deeply)") from None
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list) or not tasks:
@@ -188,6 +190,8 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
             kind = result.get("type")
             if kind == "relation":
                 labels = result.get("labels") or ["related"]
+                if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                    raise ImportRefused(path, f"{spot}: a relation's labels must be a list of names")
                 for label in labels:
                     relations.append((a_number, result.get("from_id"), result.get("to_id"), str(label)))
                 continue
@@ -200,7 +204,11 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
                     utf16 = Utf16Map(given)
                 start, end = _range(path, spot, given, value, utf16, options)
                 meta = result.get("meta") if isinstance(result.get("meta"), dict) else {}
-                note = "\n".join(str(line) for line in meta.get("text", []))
+                note = meta.get("text", [])
+                note = [note] if isinstance(note, str) else note
+                if not isinstance(note, list) or not all(isinstance(line, str) for line in note):
+                    raise ImportRefused(path, f"{spot}: meta.text must be text or a list of texts")
+                note = "\n".join(note)
                 who = meta.get("annotator") if isinstance(meta.get("annotator"), str) else annotator
                 labels = value.get("labels")
                 if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
@@ -234,6 +242,9 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
     meta.update({k: v for k, v in data.items() if k not in {TEXT_NAME, "title", "status", "meta", *_FIELDS}})
     if "id" in task:
         meta["source_id"] = task["id"]
+    known = isinstance(status, str) and status in set(Status)
+    if status is not None and not known:
+        meta["status"] = status  # kept, as the JSONL import does
     return NewArticle(
         title=str(data.get("title") or text.strip().split("\n")[0][:200]),
         text=text,
@@ -241,7 +252,7 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
         meta=meta,
         spans=tuple(spans),
         relations=tuple(links),
-        status=Status(status) if status in {str(s) for s in Status} else Status.NEW,
+        status=Status(status) if known else Status.NEW,
         **{key: str(data.get(key) or "") for key in _FIELDS},
     )
 

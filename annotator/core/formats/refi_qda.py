@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from annotator.core.exporters import ExportSummary, Rows, Ticker
@@ -167,6 +168,14 @@ def _shifter(text: str):
 ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError)
 
 
+# A ZIP member is unpacked only if its declared size is within a cap and it expands at most
+# MAX_RATIO times (above a megabyte): a small archive cannot unpack into gigabytes (a zip bomb).
+# zipfile never returns more than the declared size, so checking it up front is enough.
+MAX_SOURCE_BYTES = 200 * 2**20  # one source is one article (the limit of a .txt import)
+MAX_PROJECT_BYTES = 2 * 2**30
+MAX_RATIO = 100
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
     try:
         archive = zipfile.ZipFile(path)
@@ -174,7 +183,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         raise ImportRefused(path, f"not a .qdpx archive ({error})") from None
     with archive:
         try:
-            root = ET.fromstring(archive.read("project.qde"))
+            with _member(path, archive, "project.qde", MAX_PROJECT_BYTES) as member:
+                root = ET.parse(member).getroot()  # streamed: the packed XML is never held whole
         except KeyError:
             raise ImportRefused(path, "the archive holds no project.qde") from None
         except ZIP_DAMAGE as error:
@@ -186,18 +196,16 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         q = f"{{{NS}}}"
         users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{q}User")}
         codes: dict[str, tuple[str, str | None]] = {}  # guid -> (label, attribute) of a coding
-
-        def walk(code: ET.Element, parents: list[ET.Element]) -> None:
+        # Depth first without recursion (a codebook may nest deeper than Python's stack).
+        pending = [(code, None, None) for code in root.findall(f"{q}CodeBook/{q}Codes/{q}Code")]
+        while pending:
+            code, parent, grandparent = pending.pop()
             name = code.get("name", "")
-            if len(parents) >= 2 and parents[-1].get("isCodable") == "false":
-                codes[code.get("guid")] = (parents[-2].get("name", ""), f"{parents[-1].get('name')}={name}")
+            if grandparent is not None and parent.get("isCodable") == "false":
+                codes[code.get("guid")] = (grandparent.get("name", ""), f"{parent.get('name')}={name}")
             else:
                 codes[code.get("guid")] = (name, None)
-            for child in code.findall(f"{q}Code"):
-                walk(child, [*parents, code])
-
-        for code in root.findall(f"{q}CodeBook/{q}Codes/{q}Code"):
-            walk(code, [])
+            pending += [(child, code, parent) for child in reversed(code.findall(f"{q}Code"))]
         spans_of: dict[str, int] = {}
         documents = []
         for source in root.iter(f"{q}TextSource"):
@@ -232,7 +240,9 @@ def _source(path, archive, source, number, users, codes, spans_of, options) -> N
             path, f"{where}: only internal:// plain-text sources can be read, not {location!r}"
         )
     try:
-        given = archive.read(f"sources/{location.removeprefix('internal://')}").decode("utf-8-sig")
+        name = f"sources/{location.removeprefix('internal://')}"
+        with _member(path, archive, name, MAX_SOURCE_BYTES) as member:
+            given = member.read().decode("utf-8-sig")
     except KeyError:
         raise ImportRefused(path, f"{where}: sources/{location[11:]} is missing from the archive") from None
     except UnicodeDecodeError as error:
@@ -274,3 +284,20 @@ def _source(path, archive, source, number, users, codes, spans_of, options) -> N
         title=source.get("name") or text.strip()[:200], text=text, source=f"{path}#{source.get('name')}",
         spans=tuple(spans),
     )  # fmt: skip
+
+
+def _member(path: Path, archive: zipfile.ZipFile, name: str, limit: int) -> IO[bytes]:
+    """The member `name` opened for reading, after checking it cannot unpack into more than
+    `limit` bytes nor expand more than MAX_RATIO times; KeyError if it is missing."""
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise ImportRefused(
+            path, f"{name} unpacks to {info.file_size / 2**20:,.0f} MB (the limit is {limit // 2**20:,} MB)"
+        )
+    if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ImportRefused(
+            path,
+            f"{name} would expand {info.file_size // max(info.compress_size, 1):,} times when unpacked "
+            f"(at most {MAX_RATIO} is accepted): the archive looks like a zip bomb",
+        )
+    return archive.open(info)

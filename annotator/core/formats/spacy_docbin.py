@@ -124,7 +124,10 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
     """Docs of a DocBin: spans from `doc.spans["sc"]` (else `doc.ents`), and what we wrote into
     `doc.user_data` when present."""
-    spacy = _spacy()
+    try:
+        spacy = _spacy()
+    except OSError as error:
+        raise ImportRefused(path, str(error)) from None
     from spacy.tokens import DocBin
 
     try:
@@ -153,6 +156,6 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
             meta={**ours.get("meta", {}), **({"source_id": ours["id"]} if "id" in ours else {})},
             spans=tuple(spans),
             relations=tuple(NewRelation(a, b, kind) for a, b, kind in ours.get("relations", [])),
-            status=Status(status) if status in {str(s) for s in Status} else Status.NEW,
+            status=Status(status) if isinstance(status, str) and status in set(Status) else Status.NEW,
             **{key: str(ours.get(key) or "") for key in ("outlet", "author", "published", "url")},
         )
