@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -490,11 +491,13 @@ def _read_csv(path: Path) -> Iterator[NewArticle]:
                 raise ImportRefused(path, "empty file")
             columns = [name.strip() for name in header]
             keys = [name.lower() for name in columns]
-            repeated = sorted({key for key in keys if key and keys.count(key) > 1})
+            repeated = sorted(key for key, count in Counter(keys).items() if key and count > 1)
             if repeated:
                 raise ImportRefused(path, f"column {repeated[0]!r} appears more than once", reader.line_num)
             if "text" not in keys:
-                raise ImportRefused(path, f"no 'text' column (columns: {', '.join(columns)})")
+                more = f" and {len(columns) - 20} more" if len(columns) > 20 else ""
+                named = ", ".join(columns[:20]) + more
+                raise ImportRefused(path, f"no 'text' column (columns: {named})")
             start = reader.line_num + 1
             for row in reader:
                 line, start = start, reader.line_num + 1

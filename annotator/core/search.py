@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 TITLE_WEIGHT = 5.0
 TEXT_WEIGHT = 1.0
 SNIPPET_TOKENS = 12
+# A query is bounded (see `fts_query`): enough for any real search, never unbounded work.
+MAX_QUERY_WORDS = 16
+MAX_QUERY_CHARS = 1000
 
 _SEARCH_SQL = (
     "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
@@ -65,11 +68,17 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
 
 
 def fts_query(text: str) -> str:
-    """A safe FTS5 MATCH expression for raw input: its words quoted and ANDed, '' if it has none."""
-    terms = []
-    for match in _query_pattern().finditer(text):
+    """A safe FTS5 MATCH expression for raw input: its words quoted and ANDed, '' if it has none.
+
+    FTS5 works once per term even when a term repeats, so a pasted paragraph or a word typed
+    1,500 times would run for minutes: each word counts once, and only the first MAX_QUERY_WORDS
+    distinct words (in the first MAX_QUERY_CHARS characters) are searched."""
+    terms: dict[str, None] = {}
+    for match in _query_pattern().finditer(text[:MAX_QUERY_CHARS]):
         word, star = match.group(1), match.group(2)
-        terms.append('"' + word.replace('"', '""') + '"' + star)
+        terms['"' + word.replace('"', '""') + '"' + star] = None
+        if len(terms) == MAX_QUERY_WORDS:
+            break
     return " ".join(terms)
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import Status
+from annotator.core.search import MAX_QUERY_CHARS
 from annotator.gui.models import STATUS_TEXT, ArticleTableModel
 
 
@@ -23,6 +24,7 @@ class ArticleList(QWidget):
         self.search.setObjectName("corpus_search")
         self.search.setPlaceholderText("Search all articles…")
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(MAX_QUERY_CHARS)  # the search reads no further
         self.search.returnPressed.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda text: text or self.search_changed.emit(""))
         self.status = QComboBox()

@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
 import sys
 import zipfile
 
 import pytest
 
 from annotator.core.formats import FORMATS, import_format
-from annotator.core.importers import import_paths
+from annotator.core.importers import ImportRefused, import_paths, read_file
+from annotator.core.search import fts_query
 from annotator.core.store import Store
 
 DEEP = 100_000
@@ -174,3 +176,37 @@ def test_a_qdpx_source_over_the_size_cap_is_refused_before_unpacking(store, tmp_
     path = qdpx(tmp_path / "big.qdpx", PROJECT.format(source), {"sources/big.txt": text})
     (line,) = import_format(store, "qdpx", [path]).refused
     assert line == "big.qdpx: sources/big.txt unpacks to 2 MB (the limit is 1 MB)"
+
+
+# ----------------------------------------------------------------------------- work bounds
+def test_a_csv_with_100000_columns_imports_in_linear_time(tmp_path):
+    """Run in a child with a deadline: the duplicate-column check was quadratic (> 120 s here)."""
+    columns = [f"c{n}" for n in range(100_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join([*columns, "text"]) + "\n" + "x," * 100_000 + "the text\n", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from annotator.core.importers import read_file\n"
+        "(article,) = read_file(Path(sys.argv[1])); print(article.text, len(article.meta))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["the", "text", "100000"]
+
+
+def test_a_csv_with_a_repeated_column_among_100000_names_it(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{n % 50_000}" for n in range(100_000)) + ",text\nx\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match=r"wide.csv line 1: column 'c0' appears more than once"):
+        read_file(path)
+
+
+def test_a_word_repeated_1500_times_is_searched_once():
+    assert fts_query("said " * 1500) == '"said"'
+    assert fts_query("Said said SAID* said*") == '"Said" "said" "SAID"* "said"*'
+
+
+def test_a_query_searches_at_most_16_distinct_words():
+    words = [f"w{n}" for n in range(100)]
+    assert fts_query(" ".join(words)) == " ".join(f'"{word}"' for word in words[:16])
+    assert fts_query("a" * 10_000 + " b") == '"' + "a" * 1000 + '"'  # only the first 1,000 characters
