@@ -11,12 +11,60 @@ import json
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from annotator.core.scheme import DEFAULT_SCHEME
-
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
 SCHEMA_VERSION = 2
 
 migrations = Migrations("annotator")
+
+# The scheme m001 gives a new project, frozen as it shipped (name, colour, key, attributes as
+# (name, choices)): editing `scheme.DEFAULT_SCHEME` later must not change what this migration does.
+M001_LABELS = (
+    (
+        "claim",
+        "#e6194b",
+        "c",
+        [("check_worthy", ["yes", "no"]), ("stance", ["supports", "opposes", "neutral"])],
+    ),
+    ("quote", "#3c8dde", "q", [("kind", ["direct", "indirect"])]),
+    (
+        "actor",
+        "#2ca25f",
+        "a",
+        [("type", ["person", "organisation", "state", "group"]), ("normalised_name", None)],
+    ),
+    (
+        "framing",
+        "#f0a30a",
+        "f",
+        [
+            (
+                "frame",
+                [
+                    "Economic",
+                    "Capacity and resources",
+                    "Morality",
+                    "Fairness and equality",
+                    "Legality, constitutionality and jurisprudence",
+                    "Policy prescription and evaluation",
+                    "Crime and punishment",
+                    "Security and defense",
+                    "Health and safety",
+                    "Quality of life",
+                    "Cultural identity",
+                    "Public opinion",
+                    "Political",
+                    "External regulation and reputation",
+                    "Other",
+                ],
+            )
+        ],
+    ),
+)
+
+
+def _choice(name: str, choices: list[str] | None) -> dict:
+    """An attribute as m001 stored it: a choice among `choices`, or free text with None."""
+    return {"name": name, "kind": "choice" if choices else "text", "choices": choices or []}
 
 
 def _set_version(db: Database, version: int) -> None:
@@ -95,16 +143,10 @@ def m001_initial(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
-    for position, label in enumerate(DEFAULT_SCHEME):
+    for position, (name, color, shortcut, attributes) in enumerate(M001_LABELS):
         db.execute(
             "INSERT INTO labels (name, color, shortcut, position, attributes) VALUES (?, ?, ?, ?, ?)",
-            [
-                label.name,
-                label.color,
-                label.shortcut,
-                position,
-                json.dumps([a.to_dict() for a in label.attributes]),
-            ],
+            [name, color, shortcut, position, json.dumps([_choice(*a) for a in attributes])],
         )
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     _set_version(db, 1)

@@ -43,6 +43,17 @@ def test_new_project_has_schema_wal_and_default_scheme(store):
     assert store.is_new
 
 
+def test_the_first_migration_keeps_its_own_copy_of_the_default_scheme(tmp_path, monkeypatch):
+    from annotator.core import migrations, scheme
+
+    shipped = [(label.name, label.color, label.shortcut, label.attributes) for label in scheme.DEFAULT_SCHEME]
+    monkeypatch.setattr(scheme, "DEFAULT_SCHEME", ())  # a later edit of the live default scheme
+    monkeypatch.setattr(migrations, "DEFAULT_SCHEME", (), raising=False)
+    with Store.open(tmp_path / "new.annotator") as store:
+        made = [(label.name, label.color, label.shortcut, label.attributes) for label in store.labels()]
+    assert made == shipped
+
+
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
     path = tmp_path / "p.annotator"
     with Store.open(path) as store:
