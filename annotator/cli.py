@@ -14,7 +14,7 @@ import click
 
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
-from annotator.core.backup import backup_folder, list_backups, make_backup, restore_backup
+from annotator.core.backup import backup_folder, list_backups, restore_backup
 from annotator.core.errors import AnnotatorError
 from annotator.core.exporters import EXPORT_FORMATS, export
 from annotator.core.formats import FORMATS, export_to_path, import_format, output_format
@@ -418,7 +418,7 @@ def backup(context: Context, list_only: bool) -> None:
     if not path.is_file():
         raise click.ClickException(f"No project at {path}.")
     with Store.open(path, context.annotator) as store:
-        target = make_backup(store.conn, store.path)
+        target = store.backup()
     click.echo(f"Backed up {path} to {target}.")
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import appdirs
 
-from annotator.core.backup import backup_if_due
 from annotator.core.identity import APP_NAME
 from annotator.core.store import Store
 
@@ -27,7 +26,7 @@ def open_project(path: str | Path | None = None, annotator: str | None = None) -
     first_run = not path.exists()
     store = Store.open(path, annotator)
     if not first_run:
-        backup_if_due(store.conn, path)
+        store.backup_if_due()
     if is_default and first_run and store.is_new and SEEDS_DIR.is_dir():
         from annotator.core.importers import import_paths
 

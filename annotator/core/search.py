@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+from annotator.core.errors import StoreError
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -33,12 +34,6 @@ SNIPPET_TOKENS = 12
 # A query is bounded (see `fts_query`): enough for any real search, never unbounded work.
 MAX_QUERY_WORDS = 16
 MAX_QUERY_CHARS = 1000
-
-_SEARCH_SQL = (
-    "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
-    "WHERE articles_fts MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?"
-)
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -56,11 +51,8 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
     if not expression or limit <= 0:
         return []
     try:
-        rows = store.conn.execute(
-            _SEARCH_SQL,
-            [SNIPPET_TOKENS, expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit],
-        ).fetchall()
-    except sqlite3.OperationalError as error:
+        rows = store.search_rows(expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit, SNIPPET_TOKENS)
+    except StoreError as error:
         # fts_query makes this unreachable for known input; a search box must still never crash.
         log.warning("search for %r (%s) failed: %s", query, expression, error)
         return []

@@ -15,9 +15,7 @@ from annotator.core.backup import (
     INTERVAL,
     BackupError,
     backup_folder,
-    backup_if_due,
     list_backups,
-    make_backup,
     restore_backup,
 )
 from annotator.core.store import Store
@@ -38,12 +36,12 @@ class EditBackups:
         if self.interval is None or time.monotonic() - self.checked < self.interval:
             return
         self.checked = time.monotonic()
-        backup_if_due(store.conn, store.path, self.interval)
+        store.backup_if_due(self.interval)
 
 
 def back_up_now(window: MainWindow) -> None:
     try:
-        target = make_backup(window.store.conn, window.store.path)
+        target = window.store.backup()
     except BackupError as error:
         window.show_error(str(error))
         return

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.backup import backup_if_due
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX
@@ -260,7 +259,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(error))
             return False
         if existed:
-            backup_if_due(store.conn, store.path)
+            store.backup_if_due()
         self.store.close()
         self.store = store
         self.seen_version = store.data_version()

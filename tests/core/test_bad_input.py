@@ -199,6 +199,10 @@ def test_a_project_damaged_inside_fails_reads_with_a_message(tmp_path):
     path.write_bytes(bytes(data))
     with Store.open(path) as store, pytest.raises(Damaged, match="is damaged .*malformed"):
         list(store.iter_annotated())  # reads are refused with the user's sentence too
+    with Store.open(path) as store:
+        assert store.check() != "ok"
+    with Store.open(tmp_path / "fresh.annotator") as store:
+        assert store.check() == "ok"
     from annotator.core.backup import BackupError, make_backup
 
     with Store.open(path) as store, pytest.raises(BackupError, match="is damaged"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -308,3 +310,34 @@ def test_upgrade_credits_existing_progress_to_its_annotators(tmp_path):
     with Store.open(old, annotator="solo") as store:
         assert store.annotator_status("solo") == {1: Status.DONE}
         assert store.annotators() == {"solo": (0, 1)}
+
+
+def test_a_merge_waits_for_another_programs_write_and_succeeds(ana, bob):
+    """Another program holds the write lock for a second: the merge waits (like every store write)
+    instead of failing at once with "database is locked"."""
+    with Store.open(ana) as store:
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys, time\n"
+                "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                "conn.execute('BEGIN IMMEDIATE')\n"
+                "print('locked', flush=True)\n"
+                "time.sleep(1)\n"
+                "conn.execute('COMMIT')\n",
+                str(ana),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline() == "locked\n"
+            report = merge_project(store, bob)
+        finally:
+            holder.wait(timeout=30)
+        assert report.spans_added == 3
+        assert "Stoltenberg" in {
+            store.article(i).text[s.start : s.end] for i in store.article_ids() for s in store.spans(i)
+        }
+    assert holder.returncode == 0

@@ -70,6 +70,47 @@ def test_sql_is_built_only_from_placeholders_and_checked_fragments():
     assert problems == []
 
 
+# The modules that may hold SQL and a connection: the store, the schema's migrations, and the backup
+# file copier (it works on files the store is not holding open, e.g. during a restore).
+STORE_MODULES = ("annotator/core/store/", "annotator/core/migrations.py", "annotator/core/backup.py")
+SQL_TEXT = re.compile(
+    r"\b(SELECT .* FROM|INSERT (OR \w+ )?INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA \w+|CREATE (TABLE|INDEX)"
+    r"|BEGIN IMMEDIATE|COMMIT|ROLLBACK)\b"
+)
+
+
+def outside_the_store():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE.parent).as_posix()
+        if not name.startswith(STORE_MODULES):
+            yield name, path.read_text(encoding="utf-8")
+
+
+def test_no_sql_and_no_connection_outside_the_store():
+    """Reads and writes alike go through the store: no SQL text, no `sqlite3`, no `.conn`, no
+    `.execute(` anywhere else (merge, search, backups, GUI and CLI included)."""
+    problems = []
+    for name, source in outside_the_store():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value):
+                problems.append(f"{name}:{node.lineno}: SQL text {node.value[:40]!r}")
+            elif isinstance(node, ast.Attribute) and node.attr in ("conn", "execute", "executemany"):
+                problems.append(f"{name}:{node.lineno}: .{node.attr}")
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [alias.name for alias in node.names]
+                modules = names if isinstance(node, ast.Import) else [node.module or ""]
+                if any(module.split(".")[0] in ("sqlite3", "sqlite_utils") for module in modules):
+                    problems.append(f"{name}:{node.lineno}: imports {modules}")
+    assert problems == []
+
+
+def test_the_audit_sees_what_it_forbids():
+    source = 'import sqlite3\nstore.conn.execute("UPDATE spans SET note = ? WHERE id = ?")\n'
+    found = [type(node).__name__ for node in ast.walk(ast.parse(source))]
+    assert "Import" in found and SQL_TEXT.search("UPDATE spans SET note = ?")
+    assert SQL_TEXT.search('INSERT OR IGNORE INTO relations') and not SQL_TEXT.search("Select a label")
+
+
 def test_the_gui_has_no_sql():
     for path in sorted((PACKAGE / "gui").rglob("*.py")):
         source = path.read_text(encoding="utf-8")

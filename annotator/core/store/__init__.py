@@ -1,9 +1,10 @@
 """The project store: one SQLite file, the single source of truth, and the only code that runs SQL.
 
 `Store` is a façade made of one part per table group (`labels`, `articles`, `spans`, `relations`,
-and the whole-project `reads`); `rows` holds the shared statements and row mappers. Every mutation
-is one method and one transaction (`Store._write`) and returns a `Changes` saying what changed.
-Every SQLite error, read or write, reaches callers as one of the `core.errors` refusals.
+the whole-project `reads`, `merging`, which reads another project through `other`, and `files`:
+backups, check and search); `rows` holds the shared statements and row mappers. Every mutation is
+one method and one transaction (`Store._write`) and returns a `Changes` saying what changed. Every
+SQLite error, read or write, reaches callers as one of the `core.errors` refusals.
 """
 
 from __future__ import annotations
@@ -23,12 +24,19 @@ from annotator.core.errors import NewerFile, NotAProject, StoreError
 from annotator.core.identity import default_annotator
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.store.articles import Articles, ImportOutcome
+from annotator.core.store.files import Files
 from annotator.core.store.labels import EXTRA_COLORS, Labels
+from annotator.core.store.merging import Merging
 from annotator.core.store.reads import Reads
 from annotator.core.store.relations import Relations
 from annotator.core.store.rows import ANNOTATOR_INSERT, content_hash, now
 from annotator.core.store.spans import Spans
-from annotator.core.store.sqlite_errors import describe_error, describe_unexpected, store_error
+from annotator.core.store.sqlite_errors import (
+    describe_error,
+    describe_unexpected,
+    header_problem,
+    store_error,
+)
 
 __all__ = [
     "EXTRA_COLORS",
@@ -43,28 +51,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-def header_problem(path: Path) -> str | None:
-    """Why `path` cannot be an annotator project judging by its first bytes, or None."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        return f"Cannot read {path}: {error.strerror}."
-    if header != SQLITE_HEADER:
-        return f"{path} is not an annotator project (not an SQLite file)."
-    return None
-
-
-class Store(Labels, Articles, Spans, Relations, Reads):
+class Store(Labels, Articles, Spans, Relations, Reads, Merging, Files):
     """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
         self.conn = conn
-        self.db = Database(conn)
+        self._db = Database(conn)
         self.path = path
         self.annotator = annotator
         self._labels = None
@@ -120,7 +115,7 @@ class Store(Labels, Articles, Spans, Relations, Reads):
                     make_backup(conn, self.path, reason="before-upgrade", keep=None)
                 except BackupError as error:
                     log.warning("upgrading without a backup: %s", error)
-            migrations.apply(self.db)
+            migrations.apply(self._db)
         self._ensure_annotator(self.annotator)
 
     def close(self) -> None:
@@ -141,7 +136,7 @@ class Store(Labels, Articles, Spans, Relations, Reads):
         conn = self.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():  # nested: a savepoint
+                with self._db.atomic():  # nested: a savepoint
                     yield conn
                 return
             conn.execute("BEGIN IMMEDIATE")

@@ -1,4 +1,5 @@
-"""What an SQLite error means for the project file, as one of the `core.errors` refusals."""
+"""What is wrong with a project file: its first bytes, and what an SQLite error met on it means
+(as one of the `core.errors` refusals)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,20 @@ import tempfile
 from pathlib import Path
 
 from annotator.core.errors import Busy, Damaged, DiskFull, ReadOnly, StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def header_problem(path: Path) -> str | None:
+    """Why `path` cannot be an annotator project judging by its first bytes, or None."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return f"Cannot read {path}: {error.strerror}."
+    if header != SQLITE_HEADER:
+        return f"{path} is not an annotator project (not an SQLite file)."
+    return None
 
 
 def store_error(error: sqlite3.Error, path: Path) -> StoreError:

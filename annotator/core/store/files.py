@@ -1,0 +1,37 @@
+"""What callers need of the project file as a whole: backups, an integrity check, full-text search.
+They go through the store so nothing outside it touches the connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core import backup as backups
+from annotator.core.store.base import StorePart
+
+SEARCH_SQL = (
+    "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
+    "WHERE articles_fts MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?"
+)
+
+
+class Files(StorePart):
+    """Backups, checks and search over the open project."""
+
+    def backup(self, reason: str = "", keep: int | None = backups.KEEP) -> Path:
+        """A consistent copy in the backups folder next to the project (BackupError if not)."""
+        return backups.make_backup(self.conn, self.path, reason=reason, keep=keep)
+
+    def backup_if_due(self, interval: float = backups.INTERVAL) -> Path | None:
+        """A backup unless the newest is younger than `interval` seconds; failures are logged."""
+        return backups.backup_if_due(self.conn, self.path, interval)
+
+    def check(self) -> str:
+        """SQLite's quick integrity check of the file: "ok", or what is damaged."""
+        return "\n".join(row[0] for row in self.conn.execute("PRAGMA quick_check"))
+
+    def search_rows(
+        self, expression: str, rank: str, limit: int, snippet_tokens: int
+    ) -> list[tuple[int, str, str, float]]:
+        """(article id, title, snippet, rank) of the best `limit` matches of an FTS5 `expression`
+        (already made safe by `search.fts_query`), ranked by the FTS5 `rank` function call."""
+        return self.conn.execute(SEARCH_SQL, [snippet_tokens, expression, rank, limit]).fetchall()
