@@ -57,8 +57,11 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
     """Copy the open project into a new backup file and drop all but the newest `keep`.
 
     The copy is written to a temporary name and renamed, so a backup file is always complete.
+    Refused inside an open transaction (an import under way): the copy would wait for it forever.
     """
     project = Path(project)
+    if conn.in_transaction:
+        raise BackupError(f"{project.name} is being written (an import is under way); no backup now.")
     folder = backup_folder(project)
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = folder / f"{project.stem}-{stamp}{'-' + reason if reason else ''}{_suffix(project)}"
@@ -71,7 +74,7 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
     try:
         copy = sqlite3.connect(temp)
         try:
-            conn.backup(copy)
+            copy_database(conn, copy, project)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             check = copy.execute("PRAGMA quick_check").fetchone()[0]
         finally:
@@ -88,6 +91,24 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
     if keep is not None:
         prune(project, keep)
     return target
+
+
+def copy_database(source: sqlite3.Connection, target: sqlite3.Connection, project: Path) -> None:
+    """`source.backup(target)`, giving up with a BackupError after BUSY_TIMEOUT_S seconds of being
+    locked out (sqlite3 alone retries a busy database forever)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+
+    def give_up_when_late(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise TimeoutError
+
+    try:
+        source.backup(target, progress=give_up_when_late, sleep=0.05)
+    except TimeoutError:
+        raise BackupError(
+            f"{project.name} stayed busy for {BUSY_TIMEOUT_S:.0f} s (another program is writing); "
+            "nothing was copied. Try again in a moment."
+        ) from None
 
 
 def prune(project: Path, keep: int = KEEP) -> None:
@@ -124,7 +145,7 @@ def restore_backup(project: Path, backup: Path) -> Path:
         saved = make_backup(conn, project, reason="before-restore", keep=None)
         source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
-            source.backup(conn)
+            copy_database(source, conn, project)
         finally:
             source.close()
         conn.execute("PRAGMA journal_mode = WAL")

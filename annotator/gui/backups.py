@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 
 class EditBackups:
     """Backs the project up at most every `interval` seconds while it is being edited (None: never);
-    told of every change, it looks at the backups folder only once the interval has passed."""
+    told of every change, it looks at the backups folder only once the interval has passed, and
+    never inside an open transaction (an import's progress dialog lets timers run)."""
 
     def __init__(self, interval: float | None = INTERVAL):
         self.interval = interval
         self.checked = time.monotonic()
 
     def changed(self, store: Store) -> None:
-        if self.interval is None or time.monotonic() - self.checked < self.interval:
+        if self.interval is None or store.writing or time.monotonic() - self.checked < self.interval:
             return
         self.checked = time.monotonic()
         store.backup_if_due(self.interval)

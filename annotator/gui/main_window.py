@@ -468,7 +468,11 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- changes
     def check_external_changes(self) -> None:
-        """Another program (a CLI import, a merge) committed to this project: show its work."""
+        """Another program (a CLI import, a merge) committed to this project: show its work.
+        Never while this window's own transaction is open (an import's progress dialog runs the
+        timer): the refresh and the backup it triggers would run inside it."""
+        if self.store.writing:
+            return
         try:
             version = self.store.data_version()
         except StoreError:

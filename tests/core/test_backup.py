@@ -159,3 +159,45 @@ def test_an_upgrade_is_preceded_by_a_backup(project):
         assert store.article_count() == 1
     (made,) = list_backups(project)
     assert "before-upgrade" in made.name and titles(made) == ["First"]
+
+
+HANG_SCRIPT = """
+import sqlite3, sys, time
+from pathlib import Path
+from annotator.core import backup
+from annotator.core.backup import BackupError, make_backup
+project = Path(sys.argv[1])
+conn = sqlite3.connect(project, isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE articles SET title = 'half-imported'")
+try:
+    make_backup(conn, project)
+except BackupError as error:
+    print("refused:", error)
+conn.execute("ROLLBACK")
+conn.execute("PRAGMA journal_mode = DELETE")
+backup.BUSY_TIMEOUT_S = 0.5
+writer = sqlite3.connect(project, isolation_level=None)
+writer.execute("BEGIN EXCLUSIVE")
+started = time.monotonic()
+try:
+    make_backup(conn, project)
+except BackupError as error:
+    print("busy:", error, round(time.monotonic() - started))
+"""
+
+
+def test_a_backup_inside_a_transaction_or_of_a_locked_project_never_waits_forever(project):
+    """The window's timed backup fired inside an import's transaction and waited forever."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", HANG_SCRIPT, str(project)], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    refused, busy = done.stdout.splitlines()
+    assert refused.startswith("refused:") and "import is under way" in refused
+    assert busy.startswith("busy:") and "stayed busy" in busy
+    assert int(busy.rsplit(" ", 1)[1]) < 15  # SQLite's busy timeout (5 s), then ours
+    assert list_backups(project) == []

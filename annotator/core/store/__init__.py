@@ -121,6 +121,12 @@ class Store(Labels, Articles, Spans, Relations, Reads, Merging, Files):
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def writing(self) -> bool:
+        """True while a transaction is open (an import under way): backups, polls and timers
+        must wait, since they would run inside it, or wait for it forever."""
+        return self.conn.in_transaction
+
     def __enter__(self) -> Store:
         return self
 
