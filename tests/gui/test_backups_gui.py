@@ -10,7 +10,7 @@ import pytest
 from annotator.core.backup import list_backups
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
-from annotator.gui import backups, dialogs
+from annotator.gui import dialogs
 
 
 @pytest.fixture
@@ -28,13 +28,13 @@ def test_timed_backup_and_poll_wait_while_a_window_import_holds_its_transaction(
     loop) just after another program committed, with a backup due: nothing may run inside the
     import's transaction (a backup there waited forever and froze the window for good)."""
     attempts = []
-    real = backups.backup_if_due
+    real = Store.backup_if_due
 
-    def spy(conn, project, interval=0):
-        attempts.append(conn.in_transaction)
-        return None if conn.in_transaction else real(conn, project, interval)
+    def spy(self, interval=0):
+        attempts.append(self.conn.in_transaction)
+        return None if self.conn.in_transaction else real(self, interval)
 
-    monkeypatch.setattr(backups, "backup_if_due", spy)
+    monkeypatch.setattr(Store, "backup_if_due", spy)
     monkeypatch.setattr(dialogs, "show_import_summary", lambda parent, summary: None)
     refreshed_inside = []
     on_changes = window.on_changes
