@@ -92,6 +92,8 @@ class ArticleTableModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(filter(None, (row.title, " · ".join(filter(None, (row.outlet, row.published))))))
         column = self.COLUMNS[index.column()][0]
         if column == "status":
             return STATUS_TEXT[row.status]
@@ -100,12 +102,15 @@ class ArticleTableModel(QAbstractTableModel):
         return getattr(row, column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.order = (self.COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        """Sort by a column; column -1 (no sort indicator) is import order."""
+        key = self.COLUMNS[column][0] if 0 <= column < len(self.COLUMNS) else "id"
+        self.order = (key, order == Qt.SortOrder.DescendingOrder)
         if self.search_ids is None:
             self.reload()
 
     def on_changes(self, changes: Changes) -> None:
-        """Refresh only the rows an operation touched; reload on structural change."""
+        """Refresh only the rows an operation touched; reload on structural change. An edit never
+        re-sorts: rows stay where the user sees them until the next sort, filter or import."""
         if changes.article_list:
             self.reload()
             return

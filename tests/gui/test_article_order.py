@@ -1,0 +1,74 @@
+"""The article list keeps import order until the user sorts, and never moves a row under the user."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from annotator.core.model import NewArticle, NewSpan
+from annotator.core.store import Store
+
+TEXTS = ("Alpha said a thing. " * 3, "Beta said more. " * 3, "Gamma was quiet. " * 3)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "p.annotator", annotator="ana")
+    store.add_articles(
+        [
+            NewArticle("Zulu article", TEXTS[0], spans=(NewSpan(0, 5, "actor"), NewSpan(6, 10, "claim"))),
+            NewArticle("Alpha article", TEXTS[1]),
+            NewArticle("Mike article", TEXTS[2], spans=(NewSpan(0, 5, "actor"),)),
+        ]
+    )
+    yield store
+    store.close()
+
+
+def click_header(qtbot, window, column: int) -> None:
+    header = window.article_list.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_default_order_is_import_order_without_a_sort_indicator(window, store):
+    assert window.article_model.ids == store.article_ids()
+    assert window.article_list.table.horizontalHeader().sortIndicatorSection() == -1
+
+
+def test_clicking_a_header_sorts_and_shows_the_indicator_and_a_third_click_restores_import_order(
+    qtbot, window, store
+):
+    header = window.article_list.table.horizontalHeader()
+    first, second, third = store.article_ids()
+    click_header(qtbot, window, 4)  # Spans
+    assert header.sortIndicatorSection() == 4 and header.isSortIndicatorShown()
+    assert window.article_model.ids == [second, third, first]
+    click_header(qtbot, window, 4)
+    assert window.article_model.ids == [first, third, second]
+    click_header(qtbot, window, 4)
+    assert header.sortIndicatorSection() == -1
+    assert window.article_model.ids == [first, second, third]
+
+
+def test_rows_do_not_move_when_the_user_edits_a_sorted_list(qtbot, window, store):
+    second = store.article_ids()[1]
+    click_header(qtbot, window, 4)  # by span count: the second article (no spans) is first
+    window.open_article(second)
+    before = list(window.article_model.ids)
+    view = window.text_view
+    for word in ("Beta", "said", "more"):
+        start = TEXTS[1].index(word)
+        view.select_range(start, start + len(word))
+        qtbot.keyClick(view, Qt.Key.Key_A)
+    assert len(store.spans(second)) == 3
+    assert window.article_model.ids == before
+    table = window.article_list.table
+    assert table.currentIndex().row() == before.index(second)
+
+
+def test_long_titles_are_elided_in_the_middle_with_the_whole_title_outlet_and_date_as_tooltip(window):
+    table = window.article_list.table
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    tip = window.article_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Zulu article")
