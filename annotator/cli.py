@@ -25,6 +25,7 @@ from annotator.core.output import OutputRefused
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
+from annotator.display import display_problem
 
 STATUSES = [str(s) for s in Status]
 
@@ -94,6 +95,9 @@ def cli(ctx: click.Context, db: Path | None, annotator: str | None) -> None:
 
 def open_window(context: Context) -> None:
     """Start the GUI; Qt is imported only here so the CLI works without a display."""
+    problem = display_problem()
+    if problem:
+        raise click.ClickException(problem)
     try:
         from annotator.gui.app import run
     except ImportError as error:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator import __version__
 from annotator.core.project import APP_NAME, open_project
@@ -52,10 +52,20 @@ def install_error_dialog(window) -> None:
     sys.excepthook = show
 
 
+def close_dialog() -> None:
+    """Dismiss the modal dialog in front (a smoke run must never wait for a person)."""
+    dialog = QApplication.activeModalWidget()
+    if isinstance(dialog, QDialog):
+        dialog.reject()
+
+
 def run(db: Path | None = None, annotator: str | None = None) -> int:
     """Open the project (the default one when `db` is None) in a window; returns the exit code."""
     app = create_application()
     settings = QSettings()
+    quit_after = os.environ.get(QUIT_AFTER_ENV, "")
+    if quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), close_dialog)  # the first-start name dialog, if asked
     try:
         store = open_project(db, startup_name(annotator))
     except StoreError as error:
@@ -66,7 +76,6 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     window = MainWindow(store, settings)
     install_error_dialog(window)
     window.show()
-    quit_after = os.environ.get(QUIT_AFTER_ENV, "")
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()
