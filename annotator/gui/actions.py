@@ -32,6 +32,8 @@ class ActionId(StrEnum):
     EDIT_SCHEME = "annotator:edit:scheme"
     PREFERENCES = "annotator:edit:preferences"
     TOGGLE_SNAP = "annotator:edit:snap_to_words"
+    SELECT_SENTENCE = "annotator:edit:select_sentence"
+    SELECT_QUOTATION = "annotator:edit:select_quotation"
     FIND = "annotator:edit:find"
     FIND_NEXT = "annotator:edit:find_next"
     FIND_PREVIOUS = "annotator:edit:find_previous"
@@ -42,6 +44,7 @@ class ActionId(StrEnum):
     PREVIOUS_ARTICLE = "annotator:article:previous"
     ZOOM_IN = "annotator:view:zoom_in"
     ZOOM_OUT = "annotator:view:zoom_out"
+    TOGGLE_TAGS = "annotator:view:label_tags"
     FOCUS_ARTICLES = "annotator:view:focus_articles"
     FOCUS_TEXT = "annotator:view:focus_text"
     FOCUS_DETAILS = "annotator:view:focus_details"
@@ -93,6 +96,18 @@ ACTIONS = (
         (Key.Preferences, "Ctrl+,"),
         "Your name, new projects folder, text size, snapping, backups",
     ),
+    ActionSpec(
+        ActionId.SELECT_SENTENCE,
+        "Select &Sentence",
+        ("Alt+S",),
+        "Grow the selection (or the caret) to the whole sentence",
+    ),
+    ActionSpec(
+        ActionId.SELECT_QUOTATION,
+        "Select &Quotation",
+        ("Alt+Q",),
+        "Grow the selection to the quotation marks around it (“ ” „ « » ‹ › 「 」 \" '); again: further out",
+    ),
     ActionSpec(ActionId.FIND, "&Find in Article…", (Key.Find,)),
     ActionSpec(ActionId.FIND_NEXT, "Find &Next", (Key.FindNext, "F3")),
     ActionSpec(ActionId.FIND_PREVIOUS, "Find &Previous", (Key.FindPrevious, "Shift+F3")),
@@ -108,6 +123,9 @@ ACTIONS = (
     ActionSpec(ActionId.PREVIOUS_ARTICLE, "P&revious Article", ("Alt+Up", "Ctrl+PgUp")),
     ActionSpec(ActionId.ZOOM_IN, "Zoom &In", (Key.ZoomIn, "Ctrl+=")),
     ActionSpec(ActionId.ZOOM_OUT, "Zoom &Out", (Key.ZoomOut,)),
+    ActionSpec(
+        ActionId.TOGGLE_TAGS, "Label &Tags", ("Ctrl+T",), "Show label names where spans start", checkable=True
+    ),
     ActionSpec(ActionId.FOCUS_ARTICLES, "Go to &Article List", ("Ctrl+1",)),
     ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
     ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
@@ -156,6 +174,9 @@ MENUS = (
             ActionId.NEXT_SPAN,
             ActionId.PREVIOUS_SPAN,
             "-",
+            ActionId.SELECT_SENTENCE,
+            ActionId.SELECT_QUOTATION,
+            "-",
             ActionId.FIND,
             ActionId.FIND_NEXT,
             ActionId.FIND_PREVIOUS,
@@ -176,8 +197,20 @@ MENUS = (
             ActionId.PREVIOUS_ARTICLE,
         ),
     ),
-    ("&View", (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, "-", ActionId.FOCUS_ARTICLES, ActionId.FOCUS_TEXT,
-               ActionId.FOCUS_DETAILS, "-", "docks")),
+    (
+        "&View",
+        (
+            ActionId.ZOOM_IN,
+            ActionId.ZOOM_OUT,
+            ActionId.TOGGLE_TAGS,
+            "-",
+            ActionId.FOCUS_ARTICLES,
+            ActionId.FOCUS_TEXT,
+            ActionId.FOCUS_DETAILS,
+            "-",
+            "docks",
+        ),
+    ),
     ("&Team", (ActionId.MERGE, "-", ActionId.ADJUDICATE, ActionId.AGREEMENT)),
     ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
 )

@@ -27,6 +27,7 @@ from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX
 from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.search import match_ranges, search
+from annotator.core.selection import quote_bounds, sentence_bounds
 from annotator.core.store import Store, StoreError
 from annotator.gui import backups, dialogs, preferences
 from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
@@ -126,6 +127,10 @@ class MainWindow(QMainWindow):
         snap = self.settings.value("edit/snap_to_words", True, type=bool)
         self.actions[ActionId.TOGGLE_SNAP].setChecked(snap)
         self.text_view.snap_to_words = snap
+        tags = self.settings.value("view/label_tags", False, type=bool)
+        self.actions[ActionId.TOGGLE_TAGS].setChecked(tags)
+        self.text_view.set_show_tags(tags)
+        self.text_view.describe_span = self._describe_span
         preferences.apply_saved(self)
         self._show_project()
 
@@ -178,6 +183,9 @@ class MainWindow(QMainWindow):
             ActionId.EDIT_SCHEME: self.edit_scheme,
             ActionId.PREFERENCES: lambda: preferences.edit_preferences(self),
             ActionId.TOGGLE_SNAP: self._toggle_snap,
+            ActionId.TOGGLE_TAGS: self._toggle_tags,
+            ActionId.SELECT_SENTENCE: lambda: self.text_view.grow_selection(sentence_bounds),
+            ActionId.SELECT_QUOTATION: self._select_quotation,
             ActionId.FIND: self._open_find,
             ActionId.FIND_NEXT: lambda: self.find_step(1),
             ActionId.FIND_PREVIOUS: lambda: self.find_step(-1),
@@ -395,6 +403,7 @@ class MainWindow(QMainWindow):
         selection = self.text_view.selected_range()
         if selection is not None:
             self._push(AddSpanCommand(self.store, self.events, self.article.id, *selection, name))
+            self.text_view.clear_text_selection()  # the new span shows at once, not under the selection
             return
         span_id = self.text_view.selected_span()
         if span_id is not None:
@@ -599,6 +608,25 @@ class MainWindow(QMainWindow):
         self.article_list.search.selectAll()
 
     # ------------------------------------------------------------------ misc
+    def _toggle_tags(self, checked: bool) -> None:
+        self.text_view.set_show_tags(checked)
+        self.settings.setValue("view/label_tags", checked)
+
+    def _select_quotation(self) -> None:
+        if not self.text_view.grow_selection(quote_bounds):
+            self.statusBar().showMessage("No quotation marks around the selection.", 3000)
+
+    def _describe_span(self, span_id: int) -> str:
+        """The hover tooltip's entry for a span: label, start of its text, attributes, annotator."""
+        span = self.store.span(span_id)
+        excerpt = self.text_view.canonical_text[span.start : span.end]
+        lines = [f"{span.label}: “{excerpt[:60]}{'…' if len(excerpt) > 60 else ''}”"]
+        lines += [f"{name.replace('_', ' ')}: {value}" for name, value in span.attributes.items()]
+        if span.note:
+            lines.append(f"note: {span.note[:80]}")
+        lines.append(f"by {span.annotator}")
+        return "\n".join(lines)
+
     def _toggle_snap(self, checked: bool) -> None:
         self.text_view.snap_to_words = checked
         self.settings.setValue("edit/snap_to_words", checked)

@@ -212,3 +212,28 @@ class SpanSet:
         else:
             i = bisect_left(self.order, (offset,)) - (1 if backwards else 0)
         return self.order[i % len(self.order)][2]
+
+
+def innermost_segments(keys: Sequence[Key]) -> list[tuple[int, int, int]]:
+    """Cut the ranges of `keys` into `(start, end, span id)` pieces, each owned by the shortest span
+    covering it, so overlapping spans get one fill each, never a blend of two."""
+    points = sorted({key[0] for key in keys} | {-key[1] for key in keys})
+    by_start = sorted(keys)
+    active: list[tuple[int, int, int, int]] = []  # (length, -start, id, end): shortest on top
+    pieces: list[tuple[int, int, int]] = []
+    i = 0
+    for low, high in zip(points, points[1:], strict=False):
+        while i < len(by_start) and by_start[i][0] <= low:
+            start, neg_end, span_id = by_start[i]
+            heappush(active, (-neg_end - start, -start, span_id, -neg_end))
+            i += 1
+        while active and active[0][3] <= low:
+            heappop(active)
+        if not active:
+            continue
+        span_id = active[0][2]
+        if pieces and pieces[-1][2] == span_id and pieces[-1][1] == low:
+            pieces[-1] = (pieces[-1][0], high, span_id)
+        else:
+            pieces.append((low, high, span_id))
+    return pieces

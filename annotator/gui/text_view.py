@@ -7,11 +7,12 @@ display copy of that text; `DisplayText` is the only bridge between the two, and
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -31,21 +33,24 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
     QTextLine,
     QTextOption,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
 from annotator.core.offsets import Utf16Map
-from annotator.gui.span_set import Key, SpanIndex, SpanSet
+from annotator.gui.span_set import Key, SpanIndex, SpanSet, innermost_segments
 
 DISPLAY_BLOCK = 2000
 """Display paragraphs longer than this many code points are broken (see `DisplayText`)."""
 MAX_LANES = 4
 """Underline lanes drawn; deeper nesting shares the last lane."""
 TINT_ALPHA = 70
+TAG_SCALE = 0.72
+"""Label tags are drawn at this fraction of the text size."""
 HIGHLIGHT_LINE = QColor(230, 175, 0)
 HIGHLIGHT_FILL = QColor(255, 215, 0, 60)
 _UNKNOWN_COLORS = (QColor(128, 128, 128, TINT_ALPHA), QColor(128, 128, 128))
@@ -184,9 +189,14 @@ class _SpacedLayout(QPlainTextDocumentLayout):
         rect = super().blockBoundingRect(block)
         layout = block.layout()
         count = layout.lineCount()
-        if not self.extra or rect.isNull() or not count:
+        if rect.isNull() or not count:
             return rect
         first = layout.lineAt(0)
+        margin = self.document().documentMargin()
+        if first.x() <= margin and block.textDirection() == Qt.LayoutDirection.RightToLeft:
+            _align_right(layout, count, margin)
+        if not self.extra:
+            return rect
         if count > 1 and abs(layout.lineAt(1).y() - first.y() - first.height() - self.extra) > 0.01:
             y = first.y()
             for i in range(count):
@@ -199,6 +209,14 @@ class _SpacedLayout(QPlainTextDocumentLayout):
             bottom += self.document().documentMargin()
         rect.setHeight(bottom)
         return rect
+
+
+def _align_right(layout: QTextLayout, count: int, margin: float) -> None:
+    """Right-to-left paragraphs start at the right edge (QPlainTextDocumentLayout aligns every
+    paragraph left): each line is moved right by its free width."""
+    for i in range(count):
+        line = layout.lineAt(i)
+        line.setPosition(QPointF(margin + max(0.0, line.width() - line.naturalTextWidth()), line.y()))
 
 
 class _Line(NamedTuple):
@@ -234,6 +252,9 @@ class TextView(QPlainTextEdit):
         self._layout = _SpacedLayout(document)
         document.setDocumentLayout(self._layout)
         document.setUndoRedoEnabled(False)
+        option = document.defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)  # each paragraph by its own script
+        document.setDefaultTextOption(option)
         self.setDocument(document)
         self.setReadOnly(True)
         self.setTextInteractionFlags(
@@ -242,6 +263,9 @@ class TextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.snap_to_words = True
+        self.show_tags = False
+        self.describe_span: Callable[[int], str] = self._describe
+        """What the hover tooltip says about a span; the window adds attributes and annotator."""
         self.painted_span_count = 0
         self._block_limit = block_limit
         self._base_font = QFont(self.font())
@@ -296,6 +320,12 @@ class TextView(QPlainTextEdit):
         if self._selected is not None and self._selected not in self._spans.by_id:
             self._select(None, scroll=False)
         self.viewport().update()
+
+    def set_show_tags(self, on: bool) -> None:
+        """Draw label names at span starts (room is made for them below the underline lanes)."""
+        self.show_tags = on
+        self._update_metrics()
+        self.document().markContentsDirty(0, self.document().characterCount())
 
     def span(self, span_id: int) -> Span | None:
         return self._spans.by_id.get(span_id)
@@ -370,6 +400,23 @@ class TextView(QPlainTextEdit):
         cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def grow_selection(self, helper: Callable[[str, int, int], tuple[int, int] | None]) -> bool:
+        """Select what `helper` (e.g. `sentence_bounds`) makes of the selection or caret."""
+        cursor = self.textCursor()
+        start = self.to_code_point(cursor.selectionStart())
+        end = self.to_code_point(cursor.selectionEnd(), round_up=True)
+        found = helper(self._text, start, end)
+        if found is None:
+            return False
+        self.select_range(*found)
+        return True
+
+    def clear_text_selection(self) -> None:
+        """Drop the text selection (keep the caret) so a span just made shows its colours."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
     def selected_span(self) -> int | None:
         return self._selected
 
@@ -436,7 +483,13 @@ class TextView(QPlainTextEdit):
         self._stroke = max(1.5, round(metrics.height() / 10))
         self._gap = self._stroke + 1
         self._underline = max(1.0, metrics.descent() / 2) + self._stroke / 2
-        lanes_bottom = metrics.ascent() + self._underline + (MAX_LANES - 1) * self._gap + self._stroke / 2
+        self._lanes_depth = self._underline + (MAX_LANES - 1) * self._gap + self._stroke / 2
+        lanes_bottom = metrics.ascent() + self._lanes_depth
+        self._tag_font = QFont(self.font())
+        if self._tag_font.pointSizeF() > 0:
+            self._tag_font.setPointSizeF(max(5.0, self._tag_font.pointSizeF() * TAG_SCALE))
+        if self.show_tags:
+            lanes_bottom += QFontMetricsF(self._tag_font).height() + 2
         self._layout.extra = float(max(2, math.ceil(lanes_bottom + 1 - metrics.height())))
         self.viewport().update()
 
@@ -483,7 +536,11 @@ class TextView(QPlainTextEdit):
         moved = (event.position() - press).manhattanLength() >= QApplication.startDragDistance()
         if moved or self.textCursor().hasSelection():
             return
-        span_id = self._span_at(event.position())
+        ids, by_lane = self._spans_under(event.position())
+        if not by_lane and self._selected in ids and len(ids) > 1:  # a stack clicked again: the next
+            span_id = ids[(ids.index(self._selected) + 1) % len(ids)]
+        else:
+            span_id = ids[0] if ids else None
         self._select(span_id, scroll=False)
         if span_id is not None:
             self.span_clicked.emit(span_id)
@@ -507,22 +564,42 @@ class TextView(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
-    def _span_at(self, point: QPointF) -> int | None:
-        """The span under `point` (viewport coordinates): below the glyphs, the one whose underline
-        lane is there; otherwise the innermost span under the glyph."""
+    def _spans_under(self, point: QPointF) -> tuple[list[int], bool]:
+        """Ids of the spans under `point` (viewport coordinates), the one a click means first, and
+        whether that one was picked by its underline lane (below the glyphs) rather than being the
+        innermost under the glyph."""
         for line in self._lines_in(QRectF(point.x(), point.y(), 1, 1)):
             if not line.top <= point.y() < line.top + line.height + self._layout.extra:
                 continue
             offset = self._char_in_line(line, point.x())
-            spans = self.spans_at(offset) if offset is not None else []
-            if spans and point.y() >= line.top + line.height:
+            ids = [span.id for span in self.spans_at(offset)] if offset is not None else []
+            if len(ids) > 1 and point.y() >= line.top + line.height:
                 first_lane = line.top + line.ascent + self._underline
                 lane = min(MAX_LANES - 1, max(0, round((point.y() - first_lane) / self._gap)))
-                for span in spans:
-                    if min(self.span_lane(span.id) or 0, MAX_LANES - 1) == lane:
-                        return span.id
-            return spans[0].id if spans else None
-        return None
+                hit = next((i for i in ids if min(self.span_lane(i) or 0, MAX_LANES - 1) == lane), None)
+                if hit is not None:
+                    ids.remove(hit)
+                    return [hit, *ids], True
+            return ids, False
+        return [], False
+
+    def _describe(self, span_id: int) -> str:
+        span = self._spans.by_id[span_id]
+        excerpt = self._text[span.start : span.end]
+        return f"{span.label}: “{excerpt[:60]}{'…' if len(excerpt) > 60 else ''}”"
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A tooltip listing every span under the pointer (the text is escaped: never live HTML)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            ids, _ = self._spans_under(QPointF(event.pos()))
+            if ids:
+                lines = [html.escape(self.describe_span(i)).replace("\n", "<br>") for i in ids]
+                tip = "<p style='white-space:pre'>" + "<hr>".join(lines) + "</p>"
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def _char_in_line(self, line: _Line, x: float) -> int | None:
         near = self.to_code_point(line.block + line.line.xToCursor(x - line.left))
@@ -645,27 +722,62 @@ class TextView(QPlainTextEdit):
     def _paint_spans(
         self, painter: QPainter, lines: list[_Line], starts: list[int], keys: list[Key], lanes: dict[int, int]
     ) -> None:
+        """One fill per stretch of text (the innermost span's, never a blend), then one underline per
+        span in its lane, the selected span's outline and, if asked, label tags at span starts."""
+        by_id = self._spans.by_id
+        for start, end, span_id in innermost_segments(keys):
+            tint = self._colors.get(by_id[span_id].label, _UNKNOWN_COLORS)[0]
+            for rect, _line in self._fragments(lines, starts, start, end):
+                painter.fillRect(rect, tint)
         keys.sort(key=lambda key: lanes[key[2]])
         underlines: list[tuple[QColor, QLineF]] = []
         outline: list[QRectF] = []
-        lanes_depth = self._underline + (MAX_LANES - 1) * self._gap + self._stroke / 2
+        tags: dict[int, tuple[QColor, QRectF, _Line]] = {}
         for start, neg_end, span_id in keys:
-            tint, solid = self._colors.get(self._spans.by_id[span_id].label, _UNKNOWN_COLORS)
+            solid = self._colors.get(by_id[span_id].label, _UNKNOWN_COLORS)[1]
             lane = min(lanes[span_id], MAX_LANES - 1)
             for rect, line in self._fragments(lines, starts, start, -neg_end):
-                painter.fillRect(rect, tint)
                 y = line.top + line.ascent + self._underline + lane * self._gap
                 underlines.append((solid, QLineF(rect.left(), y, rect.right(), y)))
                 if span_id == self._selected:
-                    bottom = line.top + line.ascent + lanes_depth + 1
+                    bottom = line.top + line.ascent + self._lanes_depth + 1
                     outline.append(
                         QRectF(rect.left() - 2, rect.top() - 1, rect.width() + 4, bottom - rect.top())
                     )
+                if self.show_tags and span_id not in tags:
+                    tags[span_id] = (solid, rect, line)
         for color, segment in underlines:
             painter.setPen(QPen(color, self._stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLine(segment)
+        if tags:
+            self._paint_tags(painter, tags)
         if outline:
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in outline:
                 painter.drawRect(rect)
+
+    def _paint_tags(self, painter: QPainter, tags: dict[int, tuple[QColor, QRectF, _Line]]) -> None:
+        """Small label names under the lanes where each span starts (not where it continues)."""
+        metrics = QFontMetricsF(self._tag_font)
+        painter.setFont(self._tag_font)
+        text_color = self.palette().color(QPalette.ColorRole.Text)
+        right_of: dict[float, float] = {}
+        in_order = sorted(tags.items(), key=lambda tag: (tag[1][2].top, tag[1][1].left()))
+        for span_id, (solid, rect, line) in in_order:
+            span = self._spans.by_id[span_id]
+            if self.to_qt(span.start) < line.start:
+                continue  # the span started on an earlier line
+            name = span.label
+            width = metrics.horizontalAdvance(name) + 6
+            left = max(rect.left(), right_of.get(line.top, -1e9) + 2)
+            right_of[line.top] = left + width
+            top = line.top + line.ascent + self._lanes_depth + 1
+            box = QRectF(left, top, width, metrics.height())
+            tint = QColor(solid)
+            tint.setAlpha(40)
+            painter.setPen(QPen(solid, 1))
+            painter.setBrush(tint)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(text_color)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
