@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,7 +25,6 @@ from annotator.core.formats.common import ReadOptions, WriteOptions
 from annotator.core.importers import ImportSummary, find_files, iter_file, read_csv, read_jsonl, store_file
 from annotator.core.model import NewArticle, Status
 from annotator.core.output import check_target, place_folder
-from annotator.core.scheme import Label
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -50,7 +49,7 @@ class Format:
     output: str = "text"
     suffix: str = ""
     inputs: tuple[str, ...] = ()
-    companion: Callable[[Sequence[Label]], tuple[str, str]] | None = None
+    companion: Callable[[WriteOptions], tuple[str, str]] | None = None
 
 
 def _jsonl_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
@@ -178,8 +177,8 @@ def export_to_path(
     project or what the folder holds."""
     fmt = _writable(name)
     path = Path(path)
-    options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines)
-    companion = fmt.companion(options.labels) if fmt.companion is not None else None
+    options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines, store.relation_types())
+    companion = fmt.companion(options) if fmt.companion is not None else None
     for target in (path, *([path.with_suffix(companion[0])] if companion else [])):
         check_target(store.path, target)
     parent = path.parent if str(path.parent) else Path(".")

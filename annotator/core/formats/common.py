@@ -32,6 +32,7 @@ class WriteOptions:
     progress: Callable[[int], None] | None = None
     neutralise_formulas: bool = True
     newlines: str = "lf"  # REFI-QDA sources: "lf" (ATLAS.ti, NVivo) or "crlf" (MAXQDA)
+    relation_types: tuple[str, ...] = ()  # every type the project's relations use
 
 
 @dataclass

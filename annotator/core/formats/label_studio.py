@@ -5,17 +5,23 @@ regressions, so on import every span's `value.text` is checked against the slice
 UTF-16 counting explains is converted; any other mismatch refuses the file (or, with `realign`,
 moves the span onto the nearest occurrence of its quoted text, noted in the summary).
 
-Export: one annotation per task holding a `labels` result per span (id `s<span id>`), one
-per-region result per attribute (`choices` for choice attributes, `textarea` otherwise, from_name
-`<label>_<attribute>`), the note in the region's `meta.text`, the annotator in `meta.annotator`, and
-a `relation` result per relation. Title, status and metadata sit in `data`. The labeling config
-matching the export is written beside it as `<name>.xml` (`companion`).
+Export: one annotation per annotator per task, holding a `labels` result per span (id
+`s<span id>`), one per-region result per attribute (`choices` for choice attributes, `textarea`
+otherwise, from_name `<label>_<attribute>`), the note in the region's `meta.text`, the annotator in
+`meta.annotator`, and a `relation` result per relation (a relation between two annotators' spans
+has no annotation to sit in: reported). Title, status and metadata sit in `data`. The labeling
+config matching the export, with every relation type, is written beside it as `<name>.xml`.
+
+Import: `annotations` and the legacy `completions` (before 1.0) are the analysts' work;
+`predictions` are a model's suggestions and never become anyone's spans (left out and counted
+until the project stores suggestions); skipped (cancelled) annotations are left out; whole-text
+choices, text and ratings become article metadata; other result types are counted as left out.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
@@ -25,7 +31,7 @@ from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, pl
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import Utf16Map, normalise_newlines
-from annotator.core.scheme import Label
+from annotator.core.scheme import QUOTE_RELATION
 
 CARRIES = frozenset(
     {"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"}
@@ -43,8 +49,10 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     out.write("[")
     for article, spans, relations in rows:
         text = article.text
-        result: list[dict[str, Any]] = []
+        results: dict[str, list[dict[str, Any]]] = {}  # one annotation per annotator
+        owner = {span.id: span.annotator for span in spans}
         for span in spans:
+            result = results.setdefault(span.annotator, [])
             region = f"s{span.id}"
             value = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
             labels_result: dict[str, Any] = {
@@ -85,7 +93,12 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
                     }
                 )
         for relation in relations:
-            result.append(
+            if owner.get(relation.from_span) != owner.get(relation.to_span):
+                left.add(
+                    "relations between two annotators' spans (Label Studio keeps them apart)", article.id
+                )
+                continue
+            results[owner[relation.from_span]].append(
                 {
                     "from_id": f"s{relation.from_span}",
                     "to_id": f"s{relation.to_span}",
@@ -103,7 +116,7 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
                 **{key: getattr(article, key) for key in ("outlet", "author", "published", "url")},
                 "meta": article.meta,
             },
-            "annotations": [{"id": article.id, "result": result}],
+            "annotations": [{"result": result} for result in results.values()] or [{"result": []}],
         }
         out.write("\n" if articles == 0 else ",\n")
         out.write(json.dumps(task, ensure_ascii=False))
@@ -115,14 +128,17 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     return ExportSummary(articles, spans_written, left.lines())
 
 
-def companion(labels: Sequence[Label]) -> tuple[str, str]:
-    """The labeling config that shows the export: labels, relations and per-region attributes."""
+def companion(options: WriteOptions) -> tuple[str, str]:
+    """The labeling config that shows the export: labels, every relation type (the scheme's
+    quote attribution and all the project uses) and per-region attributes."""
+    labels = options.labels
     lines = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
     lines += [
         f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>" for label in labels
     ]
     lines += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="$text"/>', "  <Relations>"]
-    lines += ['    <Relation value="said_by"/>', "  </Relations>"]
+    kinds = dict.fromkeys([QUOTE_RELATION, *options.relation_types])
+    lines += [f"    <Relation value={quoteattr(kind)}/>" for kind in kinds] + ["  </Relations>"]
     for label in labels:
         for spec in label.attributes:
             common = (
@@ -175,13 +191,30 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
     regions: dict[tuple[int, str], list[int]] = {}  # (annotation, region id) -> span indexes
     attributes: list[tuple[int, str, str, Any]] = []
     relations: list[tuple[int, Any, Any, str]] = []
-    annotations = task.get("annotations") or task.get("predictions") or []
-    if not isinstance(annotations, list):
-        raise ImportRefused(path, f"{where}: 'annotations' must be a list")
+    annotations = []
+    for key in ("annotations", "completions"):  # "completions": Label Studio before 1.0
+        items = task.get(key) or []
+        if not isinstance(items, list):
+            raise ImportRefused(path, f"{where}: {key!r} must be a list")
+        annotations += items
+        if key == "completions":
+            options.report("legacy completions read as annotations", len(items))
+    predictions = task.get("predictions") or []
+    if isinstance(predictions, list):
+        # Predictions are a model's suggestions, never an analyst's work: until the project has a
+        # suggestion layer to hold them, they are left out and counted.
+        options.report(
+            "prediction results left out (suggestions, not an analyst's spans)",
+            sum(len(p.get("result") or []) for p in predictions if isinstance(p, dict)),
+        )
+    meta_results: dict[str, Any] = {}
     for a_number, annotation in enumerate(annotations):
         results = annotation.get("result", []) if isinstance(annotation, dict) else None
         if not isinstance(results, list):
             raise ImportRefused(path, f"{where} annotation {a_number + 1}: 'result' must be a list")
+        if annotation.get("was_cancelled"):
+            options.report("results of skipped (cancelled) annotations left out", len(results))
+            continue
         annotator = _annotator(annotation.get("completed_by"))
         for r_number, result in enumerate(results, 1):
             spot = f"{where} annotation {a_number + 1} result {r_number}"
@@ -196,8 +229,13 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
                     relations.append((a_number, result.get("from_id"), result.get("to_id"), str(label)))
                 continue
             value = result.get("value")
+            if isinstance(value, dict) and "start" not in value and kind in ("choices", "textarea", "rating"):
+                picked = value.get({"choices": "choices", "textarea": "text"}.get(kind, kind))
+                meta_results[str(result.get("from_name", kind))] = picked
+                options.report("whole-text results (choices, text, rating) kept as article metadata")
+                continue
             if not isinstance(value, dict) or "start" not in value:
-                options.notes.append(f"{path.name}: {spot}: a {kind!r} result without a range was ignored")
+                options.report(f"{kind!r} results without a text range left out")
                 continue
             if kind == "labels":
                 if utf16 is None:
@@ -224,22 +262,24 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
                     (a_number, str(result.get("id")), str(result.get("from_name", kind)), picked)
                 )
             else:
-                options.notes.append(f"{path.name}: {spot}: a {kind!r} result was ignored")
+                options.report(f"{kind!r} results left out (no place in a span)")
     for a_number, region, name, picked in attributes:
         for index in regions.get((a_number, region), []):
             span = spans[index]
             key = name.removeprefix(f"{span.label}_")
             spans[index] = NewSpan(span.start, span.end, span.label, {**span.attributes, key: picked},
                                    span.note, span.annotator)  # fmt: skip
-    links = []
+    links: dict[tuple[int, int, str], None] = {}
     for a_number, source, target, label in relations:
         ends = [regions.get((a_number, str(source))), regions.get((a_number, str(target)))]
-        if not all(ends):
-            raise ImportRefused(path, f"{where}: a relation refers to a region that is not a labelled span")
-        links.append(NewRelation(ends[0][0], ends[1][0], label))
+        if not all(ends) or ends[0][0] == ends[1][0]:
+            options.report("relations not between two labelled spans left out")
+            continue
+        links[(ends[0][0], ends[1][0], label)] = None
     status = data.get("status")
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     meta.update({k: v for k, v in data.items() if k not in {TEXT_NAME, "title", "status", "meta", *_FIELDS}})
+    meta.update(meta_results)
     if "id" in task:
         meta["source_id"] = task["id"]
     known = isinstance(status, str) and status in set(Status)
@@ -251,7 +291,7 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
         source=str(path),
         meta=meta,
         spans=tuple(spans),
-        relations=tuple(links),
+        relations=tuple(NewRelation(a, b, kind) for a, b, kind in links),
         status=Status(status) if known else Status.NEW,
         **{key: str(data.get(key) or "") for key in _FIELDS},
     )

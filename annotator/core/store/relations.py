@@ -22,11 +22,17 @@ class Relations(StorePart):
         )
         return [rows.relation(row) for row in found]
 
+    def relation_types(self) -> tuple[str, ...]:
+        """Every relation type the project uses, sorted."""
+        return tuple(row[0] for row in self.conn.execute("SELECT DISTINCT type FROM relations ORDER BY type"))
+
     def span_relations(self, span_id: int) -> list[Relation]:
         """Relations from or to one span."""
         found = self.conn.execute(
-            rows.RELATION_SELECT + " WHERE from_span = ? UNION "
-            + rows.RELATION_SELECT + " WHERE to_span = ? ORDER BY id",
+            rows.RELATION_SELECT
+            + " WHERE from_span = ? UNION "
+            + rows.RELATION_SELECT
+            + " WHERE to_span = ? ORDER BY id",
             [span_id, span_id],
         )
         return [rows.relation(row) for row in found]
