@@ -48,6 +48,7 @@ class ActionId(StrEnum):
     FOCUS_ARTICLES = "annotator:view:focus_articles"
     FOCUS_TEXT = "annotator:view:focus_text"
     FOCUS_DETAILS = "annotator:view:focus_details"
+    FOCUS_SPANS = "annotator:view:focus_spans"
     MERGE = "annotator:team:merge"
     ADJUDICATE = "annotator:team:adjudicate"
     AGREEMENT = "annotator:team:agreement"
@@ -129,6 +130,7 @@ ACTIONS = (
     ActionSpec(ActionId.FOCUS_ARTICLES, "Go to &Article List", ("Ctrl+1",)),
     ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
     ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
+    ActionSpec(ActionId.FOCUS_SPANS, "Go to Span &List", ("Ctrl+4",)),
     ActionSpec(
         ActionId.MERGE,
         "&Merge Colleagues' Projects…",
@@ -207,6 +209,7 @@ MENUS = (
             ActionId.FOCUS_ARTICLES,
             ActionId.FOCUS_TEXT,
             ActionId.FOCUS_DETAILS,
+            ActionId.FOCUS_SPANS,
             "-",
             "docks",
         ),

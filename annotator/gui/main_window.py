@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -47,6 +47,7 @@ from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
 from annotator.gui.models import ArticleTableModel
 from annotator.gui.palette import LabelPalette
+from annotator.gui.span_list import SpanList, SpanTableModel
 from annotator.gui.text_view import TextView
 
 MAX_RECENT = 8
@@ -103,11 +104,16 @@ class MainWindow(QMainWindow):
         self.details = SpanDetails()
         self.details.update_requested.connect(self._update_span)
         self.details.delete_relation_requested.connect(self._delete_relation)
+        self.span_model = SpanTableModel(store, self)
+        self.span_list = SpanList(self.span_model)
+        self.span_list.span_chosen.connect(self._span_chosen_in_list)
         self.docks = [
             self._dock("Articles", "articles_dock", self.article_list, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Labels", "labels_dock", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Span", "span_dock", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Spans", "span_list_dock", self.span_list, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
+        self.span_dock = self.docks[3]
 
         self.actions = create_actions(self)
         self._connect_actions()
@@ -199,6 +205,7 @@ class MainWindow(QMainWindow):
             ActionId.FOCUS_ARTICLES: lambda: self._focus(self.docks[0], self.article_list.table),
             ActionId.FOCUS_TEXT: self.text_view.setFocus,
             ActionId.FOCUS_DETAILS: lambda: self._focus(self.docks[2], self.details.label),
+            ActionId.FOCUS_SPANS: lambda: self._focus(self.span_dock, self.span_list.table),
             ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
             ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
             ActionId.MERGE: self.choose_merge,
@@ -359,6 +366,7 @@ class MainWindow(QMainWindow):
         self.article = article
         self.relate_from = None
         self.text_view.set_article(article.text, self.store.span_extents(article_id), self._colors())
+        self._list_spans()
         self._show_relations()
         if self.corpus_query:
             self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
@@ -459,6 +467,7 @@ class MainWindow(QMainWindow):
             self._finish_relation(span_id)
 
     def _span_selected(self, span_id: int | None) -> None:
+        self.span_list.show_current(span_id)
         if span_id is None or self.article is None:
             self.details.show_span(None)
             return
@@ -504,6 +513,7 @@ class MainWindow(QMainWindow):
         if changes.labels:
             self.text_view.set_spans(self.store.span_extents(self.article.id), self._colors())
             self._count_labels()
+            self._list_spans()
         elif changes.spans:
             fresh = self.store.span_extents(self.article.id, changes.spans)
             for span_id in changes.spans:
@@ -513,6 +523,11 @@ class MainWindow(QMainWindow):
             self.label_counts.update(span.label for span in fresh)
             self.text_view.update_spans(changes.spans, fresh)
             self.palette.set_counts(self.label_counts)
+            known = self.span_model.known
+            if any((self.text_view.span(i) is None) != (i not in known) for i in changes.spans):
+                self._list_spans()  # spans came or went
+            else:
+                self.span_model.forget(changes.spans)
         if changes.relations or changes.labels:
             self._show_relations()
         if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
@@ -527,6 +542,8 @@ class MainWindow(QMainWindow):
         labels = self.store.labels()
         self.palette.set_labels(labels, self.store.label_counts(self.article.id) if self.article else {})
         self.details.set_labels(labels)
+        self.span_list.set_labels([label.name for label in labels])
+        self.span_model.colors = {label.name: QColor(label.color) for label in labels}
         for action in self.label_actions:
             self.removeAction(action)
             action.deleteLater()
@@ -536,8 +553,17 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
             self.label_actions.append(action)
 
+    def _list_spans(self) -> None:
+        self.span_model.store = self.store
+        self.span_model.set_spans(self.article.text, self.text_view.span_ids_in_order(), self.text_view.span)
+        self.span_list.show_current(self.text_view.selected_span())
+
+    def _span_chosen_in_list(self, span_id: int) -> None:
+        self.text_view.set_selected_span(span_id)
+
     def _show_relations(self) -> None:
         relations = self.store.relations(self.article.id)
+        self.span_model.set_relations(relations)
         self.text_view.set_relations([(relation.from_span, relation.to_span) for relation in relations])
 
     def _count_labels(self) -> None:

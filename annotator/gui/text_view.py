@@ -327,6 +327,10 @@ class TextView(QPlainTextEdit):
         self._update_metrics()
         self.document().markContentsDirty(0, self.document().characterCount())
 
+    def span_ids_in_order(self) -> list[int]:
+        """Ids of the spans in text order (start, then longest first)."""
+        return [key[2] for key in self._spans.order]
+
     def span(self, span_id: int) -> Span | None:
         return self._spans.by_id.get(span_id)
 

@@ -49,6 +49,17 @@ class Spans(StorePart):
         found = self.conn.execute(sql, args)
         return [SpanExtent(i, start, end, names[label]) for i, start, end, label in found]
 
+    def spans_by_id(self, ids: Iterable[int]) -> dict[int, Span]:
+        """The spans with these ids, keyed by id (ids that no longer exist are left out)."""
+        ids = list(ids)
+        found: dict[int, Span] = {}
+        for begin in range(0, len(ids), 500):
+            chunk = ids[begin : begin + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(rows.SPAN_SELECT + f" WHERE s.id IN ({marks})", chunk):
+                found[row[0]] = rows.span(row)
+        return found
+
     def span(self, span_id: int) -> Span:
         """The span with this id; NotFound (a KeyError) if there is none."""
         row = self.conn.execute(rows.SPAN_SELECT + " WHERE s.id = ?", [span_id]).fetchone()

@@ -1,0 +1,248 @@
+"""The span list dock: every span of the open article as a table, filtered by label, sortable.
+
+A model over ids (like the article list): the order comes from the text view's index, rows are
+fetched from the store in windows as they are shown, so 50,000 spans list at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from annotator.core.model import Relation, Span, SpanExtent
+from annotator.core.store import Store
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+EXCERPT = 80
+
+
+class SpanTableModel(QAbstractTableModel):
+    """Spans as rows: label, text, attributes, annotator, relations."""
+
+    COLUMNS = ("Label", "Text", "Attributes", "Annotator", "Relations")
+    FETCH = 200
+
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.text = ""
+        self.ids: list[int] = []
+        self.row_by_id: dict[int, int] = {}
+        self._extent: Callable[[int], SpanExtent | None] = lambda span_id: None
+        self._in_text_order: list[int] = []
+        self.known: set[int] = set()
+        self._rows: dict[int, Span] = {}
+        self._relations: dict[int, list[str]] = {}
+        self.colors: dict[str, QColor] = {}
+        self.label: str | None = None
+        self.order = (-1, False)
+
+    # ------------------------------------------------------------------ content
+    def set_spans(
+        self, text: str, in_text_order: list[int], extent: Callable[[int], SpanExtent | None]
+    ) -> None:
+        """The article's spans (ids in text order, and where to look up each one's extent)."""
+        self.text, self._in_text_order, self._extent = text, in_text_order, extent
+        self.known = set(in_text_order)
+        self._rows.clear()
+        self._arrange()
+
+    def set_relations(self, relations: Sequence[Relation]) -> None:
+        described: dict[int, list[str]] = {}
+        for relation in relations:
+            source, target = self._extent(relation.from_span), self._extent(relation.to_span)
+            if source is None or target is None:
+                continue
+            described.setdefault(source.id, []).append(f"{relation.type} → {target.label}")
+            described.setdefault(target.id, []).append(f"← {relation.type} {source.label}")
+        self._relations = described
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.ids) - 1, 4))
+
+    def set_label_filter(self, label: str | None) -> None:
+        self.label = label
+        self._arrange()
+
+    def forget(self, span_ids: Sequence[int]) -> None:
+        """These spans changed in place (label, attributes, note): fetch them again."""
+        for span_id in span_ids:
+            self._rows.pop(span_id, None)
+            row = self.row_by_id.get(span_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column; column -1 (no sort indicator) is text order."""
+        self.order = (column, order == Qt.SortOrder.DescendingOrder)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        self.beginResetModel()
+        ids = self._in_text_order
+        if self.label is not None:
+            ids = [i for i in ids if self._label(i) == self.label]
+        column, descending = self.order
+        if 0 <= column < len(self.COLUMNS):
+            ids = sorted(ids, key=self._sort_key(column), reverse=descending)
+        elif descending:
+            ids = ids[::-1]
+        self.ids = ids
+        self.row_by_id = {span_id: row for row, span_id in enumerate(ids)}
+        self.endResetModel()
+
+    def _sort_key(self, column: int) -> Callable[[int], object]:
+        if column == 0:
+            return self._label
+        if column == 1:
+            return lambda span_id: self._excerpt(span_id).casefold()
+        if column == 4:
+            return lambda span_id: self._relations.get(span_id, [])
+        self._fetch_all()
+        if column == 2:
+            return lambda span_id: _attributes(self._rows[span_id])
+        return lambda span_id: self._rows[span_id].annotator
+
+    def _label(self, span_id: int) -> str:
+        extent = self._extent(span_id)
+        return extent.label if extent else ""
+
+    def _excerpt(self, span_id: int) -> str:
+        extent = self._extent(span_id)
+        if extent is None:
+            return ""
+        excerpt = self.text[extent.start : min(extent.end, extent.start + EXCERPT)]
+        more = "…" if extent.end - extent.start > EXCERPT else ""
+        return " ".join(excerpt.split()) + more
+
+    def _fetch_all(self) -> None:
+        missing = [i for i in self._in_text_order if i not in self._rows]
+        for start in range(0, len(missing), 2000):
+            self._rows.update(self.store.spans_by_id(missing[start : start + 2000]))
+
+    def _row(self, row: int) -> Span | None:
+        span_id = self.ids[row]
+        if span_id not in self._rows:
+            window = [i for i in self.ids[row : row + self.FETCH] if i not in self._rows]
+            self._rows.update(self.store.spans_by_id(window))
+        return self._rows.get(span_id)
+
+    # ---------------------------------------------------------------- Qt model
+    def span_id(self, row: int) -> int:
+        return self.ids[row]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        span_id, column = self.ids[index.row()], index.column()
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self.colors.get(self._label(span_id))
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return self._label(span_id)
+            if column == 1:
+                return self._excerpt(span_id)
+            if column == 4:
+                return ", ".join(self._relations.get(span_id, []))
+            span = self._row(index.row())
+            if span is None:
+                return None
+            return _attributes(span) if column == 2 else span.annotator
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
+            span = self._row(index.row())
+            if span is None:
+                return None
+            whole = self.text[span.start : span.end]
+            tip = whole[:500] + ("…" if len(whole) > 500 else "")
+            return tip + (f"\n\nNote: {span.note}" if span.note else "")
+        return None
+
+
+def _attributes(span: Span) -> str:
+    return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in span.attributes.items())
+
+
+class SpanList(QWidget):
+    """Emits `span_chosen(id)` when a row is clicked, activated (Enter) or becomes current."""
+
+    span_chosen = Signal(int)
+
+    def __init__(self, model: SpanTableModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("span_list")
+        self.model = model
+        self.filter = QComboBox()
+        self.filter.setObjectName("span_label_filter")
+        self.filter.currentIndexChanged.connect(lambda _: model.set_label_filter(self.filter.currentData()))
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setObjectName("span_table")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((90, 220, 150, 70, 110)):
+            header.resizeSection(column, width)
+        self.table.clicked.connect(self._chosen)
+        self.table.activated.connect(self._chosen)
+        model.modelReset.connect(self._show_count)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Label:"))
+        row.addWidget(self.filter, 1)
+        row.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+
+    def set_labels(self, names: list[str]) -> None:
+        current = self.filter.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem("All labels", None)
+        for name in names:
+            self.filter.addItem(name, name)
+        self.filter.setCurrentIndex(max(0, self.filter.findData(current)))
+        self.filter.blockSignals(False)
+        if self.filter.currentData() != self.model.label:
+            self.model.set_label_filter(self.filter.currentData())
+
+    def _chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.span_chosen.emit(self.model.span_id(index.row()))
+
+    def _show_count(self) -> None:
+        n = len(self.model.ids)
+        self.count.setText(f"{n:,} span" if n == 1 else f"{n:,} spans")
+
+    def show_current(self, span_id: int | None) -> None:
+        """Select the row of the span selected in the text, without emitting `span_chosen`."""
+        row = self.model.row_by_id.get(span_id) if span_id is not None else None
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
