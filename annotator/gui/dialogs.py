@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from annotator.core.store import Store, StoreError
 from annotator.gui.actions import ACTIONS, key_sequences
 from annotator.gui.app import app_icon
 from annotator.gui.events import StoreEvents
+from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.models import STATUS_TEXT
 
 
@@ -114,6 +115,20 @@ def show_import_summary(parent: QWidget, summary: ImportSummary) -> None:
     box.exec()
 
 
+FORMAT_TITLES = {
+    "jsonl": "annotator JSONL",
+    "csv": "CSV spreadsheet (one span per row)",
+    "doccano": "doccano JSONL",
+    "doccano-relations": "doccano JSONL with relations",
+    "label-studio": "Label Studio JSON",
+    "brat": "brat standoff (folder)",
+    "webanno": "WebAnno TSV 3 (INCEpTION, folder)",
+    "conll": "CoNLL IOB2",
+    "spacy": "spaCy DocBin",
+    "qdpx": "REFI-QDA project (.qdpx)",
+}
+
+
 class ExportDialog(QDialog):
     """Choose the format and filters; the path is asked next."""
 
@@ -122,7 +137,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.format = QComboBox()
         self.format.setObjectName("export_format")
-        self.format.addItems(EXPORT_FORMATS)
+        for name in EXPORT_FORMATS:
+            self.format.addItem(format_title(name), name)
         self.statuses = {status: QCheckBox(STATUS_TEXT[status]) for status in Status}
         self.labels = {label.name: QCheckBox(label.name) for label in labels}
         for box in [*self.statuses.values(), *self.labels.values()]:
@@ -145,7 +161,7 @@ class ExportDialog(QDialog):
         statuses = [s for s, box in self.statuses.items() if box.isChecked()]
         labels = [name for name, box in self.labels.items() if box.isChecked()]
         return (
-            self.format.currentText(),
+            self.format.currentData(),
             [] if len(statuses) == len(self.statuses) else statuses,
             [] if len(labels) == len(self.labels) else labels,
         )
@@ -161,18 +177,24 @@ def _row(boxes) -> QWidget:
     return widget
 
 
-def run_export(parent: QWidget, store: Store) -> None:
+def format_title(name: str) -> str:
+    """A format's name as people know it ("Label Studio JSON"), for dialogs."""
+    return FORMAT_TITLES.get(name, name)
+
+
+def run_export(parent: QWidget, store: Store, settings: QSettings) -> None:
     dialog = ExportDialog(parent, store.labels())
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     fmt, statuses, labels = dialog.chosen()
     suffix = FORMATS[fmt].suffix
-    folder = store.path.with_name(f"{store.path.stem}-{fmt}")
-    default = str(store.path.with_suffix(suffix) if suffix else folder)
+    name = f"{store.path.stem}{suffix}" if suffix else f"{store.path.stem}-{fmt}"
+    default = str(start_folder(settings) / name)
     pattern = f"*{suffix}" if suffix else "*"
-    path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{fmt} ({pattern})")
+    path, _ = QFileDialog.getSaveFileName(parent, "Export to", default, f"{format_title(fmt)} ({pattern})")
     if not path:
         return
+    remember_folder(settings, Path(path).parent)
     guard = dialog.formula_guard.isChecked()
     try:
         summary = write_export(store, Path(path), fmt, statuses, labels, guard)
@@ -236,14 +258,15 @@ def show_shortcuts(parent: QWidget, labels: list[Label]) -> None:
     shortcuts_dialog(parent, labels).exec()
 
 
+NATIVE = QtGui.QKeySequence.SequenceFormat.NativeText
+
+
 def shortcuts_dialog(parent: QWidget, labels: list[Label]) -> QDialog:
     """Help → Keyboard Shortcuts: the action table plus the scheme's label keys."""
-    rows = [
-        (
-            spec.title.replace("&", "").rstrip("…"),
-            ", ".join(s.toString(s.SequenceFormat.NativeText) for s in key_sequences(spec)),
-        )
+    rows = [  # each action's main key: "Ctrl+Z", not "Ctrl+Z, F14, Alt+Backspace"
+        (spec.title.replace("&", "").rstrip("…"), keys[0].toString(NATIVE) if keys else "")
         for spec in ACTIONS
+        for keys in [key_sequences(spec)]
     ]
     rows += [(f"Label as {label.name}", label.shortcut.upper()) for label in labels if label.shortcut]
     dialog = QDialog(parent)

@@ -45,6 +45,7 @@ from annotator.gui.commands import (
 from annotator.gui.curation import CurationDialog
 from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
+from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.models import ArticleTableModel
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
@@ -296,22 +297,25 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", str(self.store.path.parent), PROJECT_FILTER
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(self._start_folder()), PROJECT_FILTER)
         if path:
+            remember_folder(self.settings, path)
             self.open_project(Path(path))
 
     def import_files(self, folder: bool) -> None:
         if folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Import folder")
+            chosen = QFileDialog.getExistingDirectory(self, "Import folder", str(self._start_folder()))
             paths = [Path(chosen)] if chosen else []
         else:
             names, _ = QFileDialog.getOpenFileNames(
-                self, "Import files", "", "Articles (*.txt *.html *.htm *.csv *.jsonl);;All files (*)"
+                self,
+                "Import files",
+                str(self._start_folder()),
+                "Articles (*.txt *.html *.htm *.csv *.jsonl);;All files (*)",
             )
             paths = [Path(name) for name in names]
         if paths:
+            remember_folder(self.settings, paths[0])
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> None:
@@ -324,14 +328,18 @@ class MainWindow(QMainWindow):
             if self.article is None and self.article_model.ids:
                 self.open_article(self.article_model.ids[0])
 
+    def _start_folder(self) -> Path:
+        return start_folder(self.settings)
+
     def export(self) -> None:
-        dialogs.run_export(self, self.store)
+        dialogs.run_export(self, self.store, self.settings)
 
     def choose_merge(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Merge colleagues' projects", str(self.store.path.parent), PROJECT_FILTER
+            self, "Merge colleagues' projects", str(self._start_folder()), PROJECT_FILTER
         )
         if names:
+            remember_folder(self.settings, names[0])
             self.merge_projects([Path(name) for name in names])
 
     def merge_projects(self, paths: list[Path]) -> None:

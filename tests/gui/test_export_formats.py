@@ -25,8 +25,11 @@ def test_export_dialog_offers_every_writable_format_and_writes_a_folder(qtbot, t
     store.add_articles([NewArticle("One", "Lavrov 😀 spoke", spans=(NewSpan(0, 6, "actor"),))])
     dialog = ExportDialog(None, store.labels())
     qtbot.addWidget(dialog)
-    offered = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    offered = [dialog.format.itemData(i) for i in range(dialog.format.count())]
     assert offered == [name for name, fmt in FORMATS.items() if fmt.writer]
+    titles = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert "Label Studio JSON" in titles and "REFI-QDA project (.qdpx)" in titles
+    assert any(title.startswith("WebAnno TSV 3") for title in titles)
     dialog.format.setCurrentIndex(offered.index("brat"))
     fmt, statuses, labels = dialog.chosen()
     summary = write_export(store, tmp_path / "brat", fmt, statuses, labels)
@@ -41,7 +44,7 @@ def _export_from_window(qtbot, window, monkeypatch, fmt: str, path: Path, answer
     from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
     def accept_dialog(self):
-        self.format.setCurrentText(fmt)
+        self.format.setCurrentIndex(self.format.findData(fmt))
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportDialog, "exec", accept_dialog)

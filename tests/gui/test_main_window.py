@@ -342,7 +342,8 @@ def test_shortcut_help_lists_every_action_and_label_key(qtbot, window, store):
     assert len(titles) == len(ACTIONS) + 4
     assert "Mark Done and Next" in titles and "Label as quote" in titles
     keys = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
-    assert keys["Label as quote"] == "Q" and "Ctrl+Z" in keys["Undo"]
+    assert keys["Label as quote"] == "Q" and keys["Undo"] == "Ctrl+Z" and keys["Redo"] == "Ctrl+Shift+Z"
+    assert not any(", " in key for key in keys.values()), "one main key per action"
 
 
 def test_work_committed_by_another_program_appears(qtbot, window, store):
