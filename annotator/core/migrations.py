@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 migrations = Migrations("annotator")
 
@@ -177,3 +177,18 @@ def m002_article_status(db: Database) -> None:
         "WHERE a.status != 'new' AND (SELECT count(*) FROM annotators) = 1"
     )
     _set_version(db, 2)
+
+
+@migrations()
+def m003_label_descriptions(db: Database) -> None:
+    """A codebook text per label. Attributes and their values keep theirs in the attributes JSON."""
+    db.execute("ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''")
+    _set_version(db, 3)
+
+
+@migrations()
+def m004_article_facets(db: Database) -> None:
+    """The analysis tables group articles by outlet and month: this index holds those columns, so
+    they are read without the article rows and their text."""
+    db.execute("CREATE INDEX articles_facets ON articles(status, outlet, published)")
+    _set_version(db, 4)

@@ -138,3 +138,34 @@ class Changes:
     @property
     def requires_text_redraw(self) -> bool:
         return bool(self.spans or self.relations or self.labels)
+
+
+@dataclass(frozen=True)
+class AnalysisFilter:
+    """Which spans the analysis tables count. Empty means no restriction; `since` and `until` are
+    inclusive ISO dates or prefixes of one (2024, 2024-03, 2024-03-15) compared with `published`;
+    with either set, articles without such a date are left out."""
+
+    annotators: tuple[str, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    outlets: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpanHit:
+    """A span behind a cell of an analysis table, with a little of the text around it
+    (`context[context_start:context_end]` is the span's text)."""
+
+    span_id: int
+    article_id: int
+    start: int
+    end: int
+    label: str
+    annotator: str
+    title: str
+    context: str
+    context_start: int
+    context_end: int

@@ -33,18 +33,39 @@ _NAME = re.compile(r"^[^\s\t\r\n][^\t\r\n]*$")
 
 @dataclass(frozen=True)
 class AttributeSpec:
-    """One attribute a label's spans can carry; `choices` only for kind "choice"."""
+    """One attribute a label's spans can carry; `choices` only for kind "choice". The codebook
+    texts: `description` of the attribute and `value_descriptions`, (choice, text) pairs."""
 
     name: str
     kind: str = "choice"
     choices: tuple[str, ...] = ()
+    description: str = ""
+    value_descriptions: tuple[tuple[str, str], ...] = ()
+
+    def value_description(self, choice: str) -> str:
+        return dict(self.value_descriptions).get(choice, "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "choices": list(self.choices)}
+        data: dict[str, Any] = {"name": self.name, "kind": self.kind, "choices": list(self.choices)}
+        if self.description:
+            data["description"] = self.description
+        described = {choice: text for choice, text in self.value_descriptions if text}
+        if described:
+            data["value_descriptions"] = described
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AttributeSpec:
-        return cls(data["name"], data.get("kind", "choice"), tuple(data.get("choices", ())))
+        described = data.get("value_descriptions") or {}
+        return cls(
+            data["name"],
+            data.get("kind", "choice"),
+            tuple(data.get("choices", ())),
+            str(data.get("description") or ""),
+            tuple((str(choice), str(text)) for choice, text in described.items())
+            if isinstance(described, dict)
+            else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class Label:
     shortcut: str = ""
     attributes: tuple[AttributeSpec, ...] = field(default=())
     position: int = 0
+    description: str = ""  # what the label marks, for the codebook and the palette's tooltip
 
     def attribute(self, name: str) -> AttributeSpec | None:
         return next((a for a in self.attributes if a.name == name), None)

@@ -35,6 +35,7 @@ SNIPPET_TOKENS = 12
 MAX_QUERY_WORDS = 16
 MAX_QUERY_CHARS = 1000
 
+
 @dataclass(frozen=True)
 class Hit:
     """One search result; `rank` is FTS5's bm25 score, lower (more negative) is better."""

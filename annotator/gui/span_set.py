@@ -19,6 +19,7 @@ Key = tuple[int, int, int]
 _SPAN_ID, _START, _END = attrgetter("id"), attrgetter("start"), attrgetter("end")
 _CODE_BASE = 1 << 40
 
+
 # ----------------------------------------------------------------------------- index and lanes
 def _bucket(key: Key) -> int:
     """Length class: spans of class c are at most 4**c code points long."""

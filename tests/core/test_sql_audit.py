@@ -26,6 +26,22 @@ CHECKED = {
     "marks": "a run of ?, placeholders",
     "ARTICLE_COLUMNS": "a module constant listing column names",
     "APPLICATION_ID": "an int constant",
+    # core/store/analysis.py
+    "dim": "a value of DIMENSIONS (a fixed dict of column expressions)",
+    "article_terms": "'1' AND conditions over fixed article columns with ? placeholders",
+    "span_terms": "'1' AND conditions over fixed span columns with ? placeholders (alias checked)",
+    "x_terms": "span_terms for alias x",
+    "y_terms": "span_terms for alias y",
+    "facets": "the fa CTE: DIMENSIONS value + article_terms",
+    "quotes": "the q CTE: facets + span_terms + fixed SQL",
+    "code_map": "VALUES of (?, ?, ?, ?) rows",
+    "span_codes": "fixed SQL over a CTE name that isidentifier() checked",
+    "source": "a CTE name checked with isidentifier()",
+    "columns": "sum(<fixed column> = ?) AS c<int>, …",
+    "sums": "sum(p.c<int>), sum(p.c<int> > 0), …",
+    "masks": "sum(CASE … <int> …) AS w<int>, …",
+    "groups": "w<int>, …",
+    "lowered": "a run of lower(?) placeholders",
     "BUSY_TIMEOUT_MS": "an int constant",
 }
 

@@ -1,10 +1,11 @@
 """The project store: one SQLite file, the single source of truth, and the only code that runs SQL.
 
 `Store` is a façade made of one part per table group (`labels`, `articles`, `spans`, `relations`,
-the whole-project `reads`, `merging`, which reads another project through `other`, and `files`:
-backups, check and search); `rows` holds the shared statements and row mappers. Every mutation is
-one method and one transaction (`Store._write`) and returns a `Changes` saying what changed. Every
-SQLite error, read or write, reaches callers as one of the `core.errors` refusals.
+the whole-project `reads`, the analysis tables' `analysis`, `merging`, which reads another project
+through `other`, and `files`: backups, check and search); `rows` holds the shared statements and
+row mappers. Every mutation is one method and one transaction (`Store._write`) and returns a
+`Changes` saying what changed. Every SQLite error, read or write, reaches callers as one of the
+`core.errors` refusals.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from annotator.core.backup import BackupError, make_backup
 from annotator.core.errors import NewerFile, NotAProject, StoreError
 from annotator.core.identity import default_annotator
 from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.analysis import AnalysisReads
 from annotator.core.store.articles import Articles, ImportOutcome
 from annotator.core.store.files import Files
 from annotator.core.store.labels import EXTRA_COLORS, Labels
@@ -54,7 +56,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(Labels, Articles, Spans, Relations, Reads, Merging, Files):
+class Store(Labels, Articles, Spans, Relations, Reads, AnalysisReads, Merging, Files):
     """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):

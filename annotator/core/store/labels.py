@@ -13,8 +13,8 @@ from annotator.core.store.base import StorePart
 # Colours given to labels that first appear in an imported file.
 EXTRA_COLORS = ("#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080", "#9a6324", "#800000")
 LABEL_INSERT = (
-    "INSERT INTO labels (name, color, shortcut, position, attributes) "
-    "VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM labels), ?)"
+    "INSERT INTO labels (name, color, shortcut, position, attributes, description) "
+    "VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM labels), ?, ?)"
 )
 
 
@@ -35,27 +35,42 @@ class Labels(StorePart):
         raise NotFound(f"The label {name!r}")
 
     def add_label(
-        self, name: str, color: str, shortcut: str = "", attributes: Iterable[AttributeSpec] = ()
+        self,
+        name: str,
+        color: str,
+        shortcut: str = "",
+        attributes: Iterable[AttributeSpec] = (),
+        description: str = "",
     ) -> Changes:
         """Add a label at the end of the palette."""
         labels = self.labels()
-        label = Label(0, name, color, shortcut, tuple(attributes), len(labels))
+        label = Label(0, name, color, shortcut, tuple(attributes), len(labels), description)
         validate_label(label, labels)
         with self._write() as conn:
-            conn.execute(LABEL_INSERT, [name, color, shortcut, rows.attributes_json(label.attributes)])
+            conn.execute(
+                LABEL_INSERT, [name, color, shortcut, rows.attributes_json(label.attributes), description]
+            )
         self._labels = None
         return Changes("add_label", labels=True)
 
     def update_label(self, label: Label) -> Changes:
-        """Rename, recolour, re-key or change the attributes of the label with `label.id`."""
+        """Rename, recolour, re-key, re-describe or change the attributes of the label with `label.id`."""
         labels = self.labels()
         if not any(other.id == label.id for other in labels):
             raise SchemeError(f"No label with id {label.id}")
         validate_label(label, labels)
         with self._write() as conn:
             conn.execute(
-                "UPDATE labels SET name = ?, color = ?, shortcut = ?, attributes = ? WHERE id = ?",
-                [label.name, label.color, label.shortcut, rows.attributes_json(label.attributes), label.id],
+                "UPDATE labels SET name = ?, color = ?, shortcut = ?, attributes = ?, description = ? "
+                "WHERE id = ?",
+                [
+                    label.name,
+                    label.color,
+                    label.shortcut,
+                    rows.attributes_json(label.attributes),
+                    label.description,
+                    label.id,
+                ],
             )
         self._labels = None
         return Changes("update_label", labels=True)
@@ -81,6 +96,6 @@ class Labels(StorePart):
                 raise SchemeError(f"The scheme has no label {name!r}") from None
         color = EXTRA_COLORS[len(self.labels()) % len(EXTRA_COLORS)]
         validate_label(Label(0, name, color), self.labels())
-        self.conn.execute(LABEL_INSERT, [name, color, "", "[]"])
+        self.conn.execute(LABEL_INSERT, [name, color, "", "[]", ""])
         self._labels = None
         return self.label(name).id

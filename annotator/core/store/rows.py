@@ -27,7 +27,9 @@ RELATION_SELECT = "SELECT id, from_span, to_span, type, annotator, created FROM 
 RELATION_INSERT = (
     "INSERT INTO relations (from_span, to_span, type, annotator, created) VALUES (?, ?, ?, ?, ?)"
 )
-LABEL_SELECT = "SELECT id, name, color, shortcut, attributes, position FROM labels ORDER BY position, id"
+LABEL_SELECT = (
+    "SELECT id, name, color, shortcut, attributes, position, description FROM labels ORDER BY position, id"
+)
 ANNOTATOR_INSERT = "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)"
 
 
@@ -99,4 +101,5 @@ def label(row: tuple) -> Label:
         shortcut=row[3],
         attributes=tuple(AttributeSpec.from_dict(a) for a in json.loads(row[4])),
         position=row[5],
+        description=row[6],
     )
