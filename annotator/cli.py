@@ -14,7 +14,7 @@ import click
 
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
-from annotator.core.backup import backup_folder, list_backups, restore_backup
+from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
 from annotator.core.errors import AnnotatorError
 from annotator.core.exporters import EXPORT_FORMATS, export
 from annotator.core.formats import FORMATS, export_to_path, import_format, output_format
@@ -431,25 +431,27 @@ def backup(context: Context, list_only: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_context
 def restore(context: Context, backup_file: Path | None, yes: bool) -> None:
-    """Replace the project's content with a backup (the newest one if none is given).
+    """Replace the project's content with a backup (the newest good one if none is given).
 
-    The content it replaces is first kept as a backup itself, so a restore can be undone.
-    Refused while the project is open in the window or another command.
+    The content it replaces is first kept as a backup itself, so a restore can be undone. A
+    damaged project is not opened at all: it is set aside as <name>.damaged-<time> and the backup
+    takes its place. A sound project is refused while it is open in the window or another command.
 
     Example:
 
         annotator restore
-        annotator restore --yes backups/study-20250101-120000-000000.annotator
+        annotator restore --yes backups/study.annotator-20250101-120000-000000.annotator
     """
     path = context.db or default_project_path()
     if backup_file is None:
-        backup_file = next(iter(list_backups(path)), None)
+        backup_file = newest_good_backup(path)
         if backup_file is None:
-            raise click.ClickException(f"{path} has no backups in {backup_folder(path)}.")
+            raise click.ClickException(f"{path} has no usable backups in {backup_folder(path)}.")
     if not yes:
         click.confirm(f"Replace the content of {path} with {backup_file}?", abort=True)
     saved = restore_backup(path, backup_file)
-    click.echo(f"Restored {path} from {backup_file}. What it held before is kept in {saved}.")
+    kept = f"What it held before is kept in {saved}." if saved else "There was no project file to keep."
+    click.echo(f"Restored {path} from {backup_file}. {kept}")
 
 
 @cli.command(name="install-desktop")

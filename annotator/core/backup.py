@@ -1,10 +1,14 @@
 """Rolling backups of a project, made with SQLite's online backup API, and restoring one.
 
-Backups live in a `backups` folder next to the project, named `<project>-<UTC time>[-<why>].annotator`,
-and the newest `KEEP` of each project are kept. One is made when a project is opened (at most every
+Backups live in a `backups` folder next to the project, named after the project's whole file name,
+`<name>-<UTC time>[-<why>]<suffix>` (so `study` and `study.annotator` never share one), and the
+newest `KEEP` of each project are kept. One is made when a project is opened (at most every
 `INTERVAL` seconds), while the window is being edited (same spacing), before a schema upgrade and
 before a restore. A backup is a consistent snapshot even while the project is being written: the
 backup API copies pages under SQLite's own locks, which copying the file would not.
+
+A restore never needs to open a damaged project: it is set aside as `<name>.damaged-<UTC time>`
+(with its -wal/-shm) and a copy of the backup takes its place.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -24,6 +29,7 @@ from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 FOLDER = "backups"
+SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a project
 KEEP = 5
 INTERVAL = 10 * 60
 BUSY_TIMEOUT_S = 5.0
@@ -39,18 +45,54 @@ def backup_folder(project: Path) -> Path:
 
 
 def list_backups(project: Path) -> list[Path]:
-    """This project's backups, newest first."""
+    """This project's backups, newest first. Those named after the file name without its suffix
+    (before version 0.x) count too, unless a twin project would claim the same names."""
     project = Path(project)
-    pattern = re.compile(
-        re.escape(project.stem) + r"-(\d{8}-\d{6}-\d{6})(-[a-z-]+)?" + re.escape(_suffix(project))
-    )
+    stamp = r"-(\d{8}-\d{6}-\d{6})(?:-[a-z-]+)?" + re.escape(_suffix(project))
+    patterns = [re.compile(re.escape(project.name) + stamp)]
+    if project.stem != project.name and not _has_twin(project):
+        patterns.append(re.compile(re.escape(project.stem) + stamp))
     folder = backup_folder(project)
     try:
         names = [entry.name for entry in os.scandir(folder) if entry.is_file()]
     except OSError:
         return []
-    found = [(match.group(1), name) for name in names if (match := pattern.fullmatch(name))]
+    found = [(m.group(1), name) for name in names for m in [_first_match(patterns, name)] if m]
     return [folder / name for _, name in sorted(found, reverse=True)]
+
+
+def newest_good_backup(project: Path) -> Path | None:
+    """The newest backup of `project` that is complete and readable (what a restore offers)."""
+    for candidate in list_backups(project):
+        try:
+            _check_backup(candidate)
+        except BackupError as error:
+            log.warning("skipping backup %s: %s", candidate, error)
+            continue
+        return candidate
+    return None
+
+
+def damage(project: Path) -> str | None:
+    """Why the project file cannot be read (SQLite's words), or None when it reads fine. An empty
+    file counts as damaged: SQLite would take it for a new, empty project."""
+    if Path(project).is_file() and Path(project).stat().st_size == 0:
+        return "the file is empty"
+    try:
+        conn = sqlite3.connect(read_only_uri(project), uri=True)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return None if check == "ok" else check
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for `path`, with `#`, `?`, `%` and spaces escaped: unescaped, they
+    end the file name early and another file is opened (or created)."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
 
 
 def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep: int | None = KEEP) -> Path:
@@ -64,7 +106,7 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
         raise BackupError(f"{project.name} is being written (an import is under way); no backup now.")
     folder = backup_folder(project)
     stamp = datetime.now(UTC).strftime(_STAMP)
-    target = folder / f"{project.stem}-{stamp}{'-' + reason if reason else ''}{_suffix(project)}"
+    target = folder / f"{project.name}-{stamp}{'-' + reason if reason else ''}{_suffix(project)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".partial-", dir=folder)
@@ -132,18 +174,24 @@ def backup_if_due(conn: sqlite3.Connection, project: Path, interval: float = INT
         return None
 
 
-def restore_backup(project: Path, backup: Path) -> Path:
-    """Replace the project's content with the backup's, in one transaction; returns the backup
-    made of the content it replaced.
+def restore_backup(project: Path, backup: Path) -> Path | None:
+    """Replace the project's content with the backup's; returns where what it held is kept: a
+    backup made of it, or the damaged file itself set aside (None: there was no project file).
 
-    Refused while another program has the project open: its view of the file would go stale.
+    A sound project is refused while another program has it open (its view of the file would go
+    stale); a damaged or missing one is never opened, only set aside and replaced.
     """
     project, backup = Path(project), Path(backup)
     _check_backup(backup)
+    if not project.is_file() or damage(project) is not None:
+        saved = _replace_file(project, backup)
+        prune(project, KEEP + 1)
+        log.info("restored %s from %s (damaged file kept as %s)", project, backup, saved)
+        return saved
     conn = _exclusive(project)
     try:
         saved = make_backup(conn, project, reason="before-restore", keep=None)
-        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        source = sqlite3.connect(read_only_uri(backup), uri=True)
         try:
             copy_database(source, conn, project)
         finally:
@@ -158,10 +206,46 @@ def restore_backup(project: Path, backup: Path) -> Path:
     return saved
 
 
+def _replace_file(project: Path, backup: Path) -> Path | None:
+    """Put a copy of `backup` where the damaged (or missing) project file is, keeping that file
+    and its side files as `<name>.damaged-<time>…`. The copy is complete before it is renamed into
+    place, and the old -wal is moved first: SQLite would replay it onto the restored file."""
+    if project.exists() and not project.is_file():
+        raise BackupError(f"{project} is a folder, not a project file; nothing was restored.")
+    aside = project.with_name(f"{project.name}.damaged-{datetime.now(UTC).strftime(_STAMP)}")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{project.name}.restore-", dir=project.parent)
+        os.close(handle)
+    except OSError as error:
+        raise BackupError(f"Cannot write in {project.parent}: {error.strerror}; nothing restored.") from None
+    try:
+        source, copy = sqlite3.connect(read_only_uri(backup), uri=True), sqlite3.connect(temp)
+        try:
+            copy_database(source, copy, project)
+        finally:
+            source.close()
+            copy.close()
+        kept = None
+        if project.is_file():
+            try:
+                os.link(project, aside)
+            except OSError:
+                shutil.copy2(project, aside)
+            kept = aside
+        for side in SIDE_FILES:
+            if os.path.lexists(project.with_name(project.name + side)):
+                os.replace(project.with_name(project.name + side), aside.with_name(aside.name + side))
+        os.replace(temp, project)
+    except (sqlite3.Error, OSError) as error:
+        raise BackupError(f"Restoring {project.name} failed: {error}.") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return kept
+
+
 def _exclusive(project: Path) -> sqlite3.Connection:
     """A connection that is the project's only one: leaving WAL mode needs every other closed."""
-    if not project.is_file():
-        raise BackupError(f"{project} does not exist; nothing to restore into.")
     conn = sqlite3.connect(project, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -178,7 +262,7 @@ def _check_backup(backup: Path) -> None:
     if not backup.is_file():
         raise BackupError(f"No backup file {backup}.")
     try:
-        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(backup), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -197,3 +281,16 @@ def _check_backup(backup: Path) -> None:
 
 def _suffix(project: Path) -> str:
     return project.suffix or ".annotator"
+
+
+def _has_twin(project: Path) -> bool:
+    """Another file whose old-style backup names would be the same (`study` and `study.annotator`)."""
+    for other in (project.with_suffix(""), project.with_name(project.name + _suffix(project))):
+        if other != project and other.stem == project.stem and _suffix(other) == _suffix(project):
+            if other.exists():
+                return True
+    return False
+
+
+def _first_match(patterns: list[re.Pattern], name: str) -> re.Match | None:
+    return next((m for pattern in patterns if (m := pattern.fullmatch(name))), None)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import appdirs
 
+from annotator.core.backup import list_backups
+from annotator.core.errors import Damaged, NotAProject, StoreError
 from annotator.core.identity import APP_NAME
 from annotator.core.store import Store
 
@@ -24,6 +26,8 @@ def open_project(path: str | Path | None = None, annotator: str | None = None) -
     is_default = path is None
     path = default_project_path() if path is None else Path(path)
     first_run = not path.exists()
+    if path.is_file() and path.stat().st_size == 0 and list_backups(path):
+        raise Damaged(path, "the file is empty, yet it has backups")  # else it would open as new
     store = Store.open(path, annotator)
     if not first_run:
         store.backup_if_due()
@@ -32,3 +36,9 @@ def open_project(path: str | Path | None = None, annotator: str | None = None) -
 
         import_paths(store, [SEEDS_DIR])
     return store
+
+
+def restorable(error: StoreError, path: Path) -> bool:
+    """Whether opening `path` failed because the file itself is damaged or overwritten: then a
+    restore from a backup is the remedy (offered when one exists)."""
+    return isinstance(error, (Damaged, NotAProject)) and Path(path).is_file()

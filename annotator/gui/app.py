@@ -12,9 +12,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator import __version__
-from annotator.core.project import APP_NAME, open_project
+from annotator.core.project import APP_NAME, default_project_path, open_project, restorable
 from annotator.core.store import StoreError, describe_unexpected
 from annotator.desktop import APP_ID, ICON_SIZES, icon_png
+from annotator.gui.backups import offer_restore
 from annotator.gui.preferences import startup_name
 
 # Smoke runs (packaging/build.sh, CI): close the window this many ms after it shows.
@@ -66,11 +67,19 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     quit_after = os.environ.get(QUIT_AFTER_ENV, "")
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), close_dialog)  # the first-start name dialog, if asked
+    name = startup_name(annotator)
     try:
-        store = open_project(db, startup_name(annotator))
+        store = open_project(db, name)
     except StoreError as error:
-        QMessageBox.critical(None, "annotator", str(error))
-        return 1
+        path = Path(db) if db is not None else default_project_path()
+        if not (restorable(error, path) and offer_restore(None, path, str(error))):
+            QMessageBox.critical(None, "annotator", str(error))
+            return 1
+        try:
+            store = open_project(path, name)
+        except StoreError as again:
+            QMessageBox.critical(None, "annotator", str(again))
+            return 1
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(store, settings)

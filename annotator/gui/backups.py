@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from annotator.core.backup import (
     INTERVAL,
     BackupError,
     backup_folder,
     list_backups,
+    newest_good_backup,
     restore_backup,
 )
 from annotator.core.store import Store
@@ -76,9 +79,43 @@ def restore_from_backup(window: MainWindow) -> None:
         window.show_error(str(error))
         return
     window.open_project(path)
-    window.statusBar().showMessage(
-        f"Restored {backup.name}; what the project held before is in {saved.name}.", 10000
+    window.statusBar().showMessage(f"Restored {backup.name}; {_kept(saved)}", 10000)
+
+
+def offer_restore(parent: QWidget | None, path: Path, problem: str) -> bool:
+    """The project at `path` cannot be opened (`problem` says why): offer its newest good backup
+    in a dialog and restore it; True when restored. The damaged file is kept beside it."""
+    backup = newest_good_backup(path)
+    if backup is None:
+        return False
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Damaged project",
+        f"{problem}\n\nThe newest good backup is from {_describe(backup)}.\n\nRestore it? The damaged "
+        f"file is kept beside it as {path.name}.damaged-<time>.",
+        QMessageBox.StandardButton.Cancel,
+        parent,
     )
+    box.setObjectName("damaged_project")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    restore = box.addButton("Restore Backup", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return False
+    try:
+        saved = restore_backup(path, backup)
+    except BackupError as error:
+        QMessageBox.warning(parent, "Restore", str(error))
+        return False
+    QMessageBox.information(parent, "Restore", f"Restored {path.name} from {backup.name}; {_kept(saved)}")
+    return True
+
+
+def _kept(saved: Path | None) -> str:
+    if saved is None:
+        return "there was no project file to keep."
+    return f"what the project held before is kept in {saved.name}."
 
 
 def _describe(backup) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
-from annotator.core.project import PROJECT_SUFFIX
+from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
 from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.search import match_ranges, search
 from annotator.core.selection import quote_bounds, sentence_bounds
@@ -268,14 +268,17 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: Path) -> bool:
         """Switch to the project at `path`; on failure the current one stays open."""
-        existed = Path(path).exists()
         try:
-            store = Store.open(path, self.store.annotator)
+            store = open_project(path, self.store.annotator)
         except StoreError as error:
-            self.show_error(str(error))
-            return False
-        if existed:
-            store.backup_if_due()
+            if not (restorable(error, Path(path)) and backups.offer_restore(self, Path(path), str(error))):
+                self.show_error(str(error))
+                return False
+            try:
+                store = open_project(path, self.store.annotator)
+            except StoreError as again:
+                self.show_error(str(again))
+                return False
         self.store.close()
         self.store = store
         self.seen_version = store.data_version()

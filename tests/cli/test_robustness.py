@@ -235,7 +235,7 @@ def test_backup_list_and_restore(db):
 
 
 def test_restore_errors_are_one_line(db, tmp_path):
-    assert "has no backups" in one_clear_line(run(db, "restore", "--yes"))
+    assert "has no usable backups" in one_clear_line(run(db, "restore", "--yes"))
     junk = tmp_path / "junk.annotator"
     junk.write_bytes(b"junk" * 100)
     before = snapshot(db)

@@ -44,7 +44,7 @@ def test_backup_is_a_complete_single_file_copy(project):
     with Store.open(project) as store:
         target = make_backup(store.conn, project)
     assert target.parent == project.parent / "backups"
-    assert target.name.startswith("study-") and target.suffix == ".annotator"
+    assert target.name.startswith("study.annotator-") and target.suffix == ".annotator"
     assert not (target.parent / (target.name + "-wal")).exists()
     with Store.open(target) as copy:
         assert copy.article_count() == 1
@@ -201,3 +201,14 @@ def test_a_backup_inside_a_transaction_or_of_a_locked_project_never_waits_foreve
     assert busy.startswith("busy:") and "stayed busy" in busy
     assert int(busy.rsplit(" ", 1)[1]) < 15  # SQLite's busy timeout (5 s), then ours
     assert list_backups(project) == []
+
+
+def test_backups_named_the_old_way_count_unless_a_twin_project_could_own_them(project):
+    with Store.open(project) as store:
+        made = make_backup(store.conn, project)
+    old = made.with_name("study-20200101-120000-000000.annotator")
+    made.rename(old)
+    assert list_backups(project) == [old]
+    (project.parent / "study").write_bytes(b"")  # `study` beside `study.annotator`: ambiguous
+    assert list_backups(project) == []
+    assert list_backups(project.parent / "study") == [old]

@@ -4,10 +4,14 @@ inside an import, a damaged project is restored from its dialog, a copy has the 
 from __future__ import annotations
 
 import sqlite3
+import sys
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.backup import list_backups
+from annotator.core.backup import list_backups, make_backup
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
 from annotator.gui import dialogs
@@ -58,3 +62,73 @@ def test_timed_backup_and_poll_wait_while_a_window_import_holds_its_transaction(
     other.commit()
     other.close()
     assert list_backups(store.path)  # the backup was made once the import had committed
+
+
+def _damaged_project(tmp_path) -> Path:
+    path = tmp_path / "hurt #1 100%.annotator"
+    with Store.open(path, annotator="ana") as damaged:
+        damaged.add_articles([NewArticle("Saved", "This article is in the backup.")])
+        make_backup(damaged.conn, damaged.path)
+    path.write_bytes(path.read_bytes()[:2048])
+    return path
+
+
+def _answer_damaged_dialog(qtbot, button_text: str, seen: list[str]) -> None:
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        seen.append(box.objectName())
+        (button,) = [b for b in box.buttons() if b.text().replace("&", "") == button_text]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_opening_a_damaged_project_offers_its_newest_good_backup(qtbot, window, errors, tmp_path):
+    damaged = _damaged_project(tmp_path)
+    seen: list[str] = []
+    _answer_damaged_dialog(qtbot, "Restore Backup", seen)
+    assert window.open_project(damaged)
+    assert seen == ["damaged_project"]
+    assert window.store.path == damaged
+    assert [window.store.article(i).title for i in window.article_model.ids] == ["Saved"]
+    kept = tmp_path.glob("hurt #1 100%.annotator.damaged-*")
+    (aside,) = [p for p in kept if p.name[-4:] not in ("-wal", "-shm")]
+    assert aside.stat().st_size == 2048
+    assert any("Restored" in message for message in errors)
+
+
+def test_declining_the_restore_keeps_the_current_project_and_the_damaged_file(
+    qtbot, window, store, errors, tmp_path
+):
+    damaged = _damaged_project(tmp_path)
+    seen: list[str] = []
+    _answer_damaged_dialog(qtbot, "Cancel", seen)
+    assert not window.open_project(damaged)
+    assert seen == ["damaged_project"]
+    assert window.store is store
+    assert damaged.stat().st_size == 2048 and not list(tmp_path.glob("*.damaged-*"))
+    assert "damaged" in errors[-1]
+
+
+def test_the_window_starts_on_a_damaged_project_through_the_restore_dialog(qtbot, monkeypatch, tmp_path):
+    from annotator.gui import app
+    from annotator.gui.main_window import MainWindow
+
+    damaged = _damaged_project(tmp_path)
+    shown = {}
+
+    def fake_exec() -> int:
+        (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        shown["titles"] = [window.store.article(i).title for i in window.article_model.ids]
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(f"refused: {a[2]}"))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    seen: list[str] = []
+    _answer_damaged_dialog(qtbot, "Restore Backup", seen)
+    assert app.run(damaged, "ana") == 0
+    assert seen == ["damaged_project"] and shown["titles"] == ["Saved"]
