@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 migrations = Migrations("annotator")
 
@@ -192,3 +192,43 @@ def m004_article_facets(db: Database) -> None:
     they are read without the article rows and their text."""
     db.execute("CREATE INDEX articles_facets ON articles(status, outlet, published)")
     _set_version(db, 4)
+
+
+@migrations()
+def m005_suggestions(db: Database) -> None:
+    """Suggestions live apart from spans until the analyst accepts them; a rejection is kept so
+    the same suggestion is not offered again (its text teaches the `repeat` recommender)."""
+    db.execute(
+        """CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,
+            score REAL NOT NULL,
+            speaker_span INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            speaker_suggestion INTEGER REFERENCES suggestions(id) ON DELETE SET NULL,
+            created TEXT NOT NULL,
+            UNIQUE (article_id, start, "end", label),
+            CHECK (0 <= start AND start < "end")
+        )"""
+    )
+    db.execute("CREATE INDEX suggestions_source ON suggestions(source, score)")
+    db.execute("CREATE INDEX suggestions_speaker ON suggestions(speaker_suggestion)")
+    db.execute(
+        """CREATE TABLE suggestion_rejections (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, "end", label)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX suggestion_rejections_text ON suggestion_rejections(text, label)")
+    _set_version(db, 5)

@@ -134,10 +134,11 @@ class Changes:
     relations: frozenset[int] = frozenset()
     labels: bool = False
     article_list: bool = False
+    suggestions: frozenset[int] = frozenset()
 
     @property
     def requires_text_redraw(self) -> bool:
-        return bool(self.spans or self.relations or self.labels)
+        return bool(self.spans or self.relations or self.labels or self.suggestions)
 
 
 @dataclass(frozen=True)
@@ -169,3 +170,21 @@ class SpanHit:
     context: str
     context_start: int
     context_end: int
+
+
+@dataclass(frozen=True)
+class StoredSuggestion:
+    """A pending suggestion: a span proposed by `source` that is nobody's annotation yet. A quote's
+    speaker is either a span (`speaker_span`) or another pending suggestion (`speaker_suggestion`)."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    score: float = 0.0
+    speaker_span: int | None = None
+    speaker_suggestion: int | None = None
+    created: str = ""

@@ -1,11 +1,11 @@
 """The project store: one SQLite file, the single source of truth, and the only code that runs SQL.
 
 `Store` is a façade made of one part per table group (`labels`, `articles`, `spans`, `relations`,
-the whole-project `reads`, the analysis tables' `analysis`, `merging`, which reads another project
-through `other`, and `files`: backups, check and search); `rows` holds the shared statements and
-row mappers. Every mutation is one method and one transaction (`Store._write`) and returns a
-`Changes` saying what changed. Every SQLite error, read or write, reaches callers as one of the
-`core.errors` refusals.
+`suggestions`, the whole-project `reads`, the analysis tables' `analysis`, `merging`, which reads
+another project through `other`, and `files`: backups, check and search); `rows` holds the shared
+statements and row mappers. Every mutation is one method and one transaction (`Store._write`) and
+returns a `Changes` saying what changed. Every SQLite error, read or write, reaches callers as one
+of the `core.errors` refusals.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from annotator.core.store.sqlite_errors import (
     header_problem,
     store_error,
 )
+from annotator.core.store.suggestions import Suggestions
 
 __all__ = [
     "EXTRA_COLORS",
@@ -56,7 +57,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(Labels, Articles, Spans, Relations, Reads, AnalysisReads, Merging, Files):
+class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisReads, Merging, Files):
     """An open project. Use `Store.open(path)`; close with `close()` or a `with` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
