@@ -24,8 +24,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
-from xml.sax.saxutils import quoteattr
 
+from annotator.core.controls import xml_attr
 from annotator.core.exporters import ExportSummary, Rows, Ticker
 from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
 from annotator.core.importers import ImportRefused
@@ -134,7 +134,7 @@ def companion(options: WriteOptions) -> tuple[str, str]:
     labels = options.labels
     lines = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
     lines += [
-        f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>" for label in labels
+        f"    <Label value={xml_attr(label.name)} background={xml_attr(label.color)}/>" for label in labels
     ]
     lines += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="$text"/>', "  <Relations>"]
     kinds = dict.fromkeys([QUOTE_RELATION, *options.relation_types])
@@ -142,12 +142,12 @@ def companion(options: WriteOptions) -> tuple[str, str]:
     for label in labels:
         for spec in label.attributes:
             common = (
-                f'name={quoteattr(f"{label.name}_{spec.name}")} toName="{TEXT_NAME}" perRegion="true" '
-                f'visibleWhen="region-selected" whenLabelValue={quoteattr(label.name)}'
+                f'name={xml_attr(f"{label.name}_{spec.name}")} toName="{TEXT_NAME}" perRegion="true" '
+                f'visibleWhen="region-selected" whenLabelValue={xml_attr(label.name)}'
             )
             if spec.kind == "choice":
                 lines.append(f"  <Choices {common}>")
-                lines += [f"    <Choice value={quoteattr(choice)}/>" for choice in spec.choices]
+                lines += [f"    <Choice value={xml_attr(choice)}/>" for choice in spec.choices]
                 lines.append("  </Choices>")
             else:
                 lines.append(f'  <TextArea {common} maxSubmissions="1"/>')

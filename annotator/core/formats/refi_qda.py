@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
+from annotator.core.controls import xml_attr, xml_text
 from annotator.core.exporters import ExportSummary, Rows, Ticker
 from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
 from annotator.core.importers import ImportRefused
@@ -71,7 +71,7 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
             source = _guid()
             archive.writestr(f"sources/{source}.txt", text.encode("utf-8"))
             sources.write(
-                f"<TextSource guid={quoteattr(source)} name={quoteattr(article.title or str(article.id))} "
+                f"<TextSource guid={xml_attr(source)} name={xml_attr(article.title or str(article.id))} "
                 f'plainTextPath="internal://{source}.txt" creationDateTime="{now}">'
             )
             selections: dict[int, str] = {}
@@ -83,12 +83,12 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
                     span.label, (_guid(), colours.get(span.label, "#888888"), {})
                 )
                 sources.write(
-                    f"<PlainTextSelection guid={quoteattr(selection)} name={quoteattr(text[start:end])} "
+                    f"<PlainTextSelection guid={xml_attr(selection)} name={xml_attr(text[start:end])} "
                     f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" '
                     f'creationDateTime="{now}">'
                 )
                 if span.note:
-                    sources.write(f"<Description>{escape(span.note)}</Description>")
+                    sources.write(f"<Description>{xml_text(span.note)}</Description>")
                 targets = [label_guid]
                 for name, value in span.attributes.items():
                     if not isinstance(value, str):
@@ -103,7 +103,7 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
             for relation in relations:
                 if relation.from_span in selections and relation.to_span in selections:
                     links.write(
-                        f'<Link guid="{_guid()}" name={quoteattr(relation.type)} direction="OneWay" '
+                        f'<Link guid="{_guid()}" name={xml_attr(relation.type)} direction="OneWay" '
                         f'originGUID="{selections[relation.from_span]}" '
                         f'targetGUID="{selections[relation.to_span]}"/>'
                     )
@@ -121,15 +121,15 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
             if users:
                 out.write("<Users>")
                 for name, guid in users.items():
-                    out.write(f"<User guid={quoteattr(guid)} name={quoteattr(name)}/>")
+                    out.write(f"<User guid={xml_attr(guid)} name={xml_attr(name)}/>")
                 out.write("</Users>")
             out.write("<CodeBook><Codes>")
             for label, (guid, colour, attributes) in codes.items():
-                out.write(f'<Code guid="{guid}" name={quoteattr(label)} isCodable="true" color="{colour}">')
+                out.write(f'<Code guid="{guid}" name={xml_attr(label)} isCodable="true" color="{colour}">')
                 for name, (attribute_guid, values) in attributes.items():
-                    out.write(f'<Code guid="{attribute_guid}" name={quoteattr(name)} isCodable="false">')
+                    out.write(f'<Code guid="{attribute_guid}" name={xml_attr(name)} isCodable="false">')
                     for value, value_guid in values.items():
-                        out.write(f'<Code guid="{value_guid}" name={quoteattr(value)} isCodable="true"/>')
+                        out.write(f'<Code guid="{value_guid}" name={xml_attr(value)} isCodable="true"/>')
                     out.write("</Code>")
                 out.write("</Code>")
             out.write("</Codes></CodeBook>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from annotator.core.controls import visible_article
 from annotator.core.errors import InvalidSpan, NotFound
 from annotator.core.model import Article, ArticleRow, Changes, NewArticle, Status
 from annotator.core.store import rows
@@ -52,7 +53,7 @@ class Articles(StorePart):
         try:
             with self._write() as conn:
                 seen: set[str] = set()
-                for article in articles:
+                for article in map(visible_article, articles):
                     digest = rows.content_hash(article.text)
                     exists = (
                         digest in seen
@@ -218,8 +219,10 @@ class Articles(StorePart):
         """Length in code points; texts never change, so it is remembered (counting is O(n))."""
         length = self._lengths.get(article_id)
         if length is None:
-            row = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
+            # Python's len, not SQL's length(), which stops at a NUL (texts stored before imports
+            # replaced control characters can hold one).
+            row = self.conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
             if row is None:
                 raise NotFound(f"Article {article_id}")
-            length = self._lengths[article_id] = row[0]
+            length = self._lengths[article_id] = len(row[0])
         return length

@@ -111,9 +111,7 @@ class Merging(StorePart):
                 'SELECT id, start, "end", label_id, annotator FROM spans WHERE article_id = ?', [article_id]
             )
         }
-        length = self.conn.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()[
-            0
-        ]
+        length = self._text_length(article_id)  # not SQL's length(), which stops at a NUL
         mapping: dict[int, int] = {}
         for _, span_id, start, end, label_id, attributes, note, annotator, created, updated in spans:
             if label_id not in labels or not 0 <= start < end <= length:
