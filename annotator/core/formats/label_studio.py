@@ -138,7 +138,7 @@ def companion(options: WriteOptions) -> tuple[str, str]:
     ]
     lines += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="$text"/>', "  <Relations>"]
     kinds = dict.fromkeys([QUOTE_RELATION, *options.relation_types])
-    lines += [f"    <Relation value={quoteattr(kind)}/>" for kind in kinds] + ["  </Relations>"]
+    lines += [f"    <Relation value={xml_attr(kind)}/>" for kind in kinds] + ["  </Relations>"]
     for label in labels:
         for spec in label.attributes:
             common = (
