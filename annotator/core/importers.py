@@ -163,12 +163,18 @@ def import_paths(
 READER_FAULTS = (RecursionError, TypeError, AttributeError, LookupError, OSError, MemoryError)
 
 
-def store_file(store: Store, path: Path, articles: Iterable[NewArticle], summary: ImportSummary) -> bool:
-    """Store one file's articles in one transaction and count them in `summary`; a refused file
-    is one line in `summary.refused` and nothing stored. A `StoreError` (the project fails) and
-    whatever `progress`/`tick` raise to cancel pass through."""
+def store_file(
+    store: Store,
+    path: Path,
+    articles: Iterable[NewArticle],
+    summary: ImportSummary,
+    labels: Iterable[str] = (),
+) -> bool:
+    """Store one file's articles (and codebook `labels`) in one transaction and count them in
+    `summary`; a refused file is one line in `summary.refused` and nothing stored. A `StoreError`
+    (the project fails) and whatever `progress`/`tick` raise to cancel pass through."""
     try:
-        outcome = store.add_articles(articles)
+        outcome = store.add_articles(articles, labels)
     except ImportRefused as error:
         summary.refused.append(str(error))
         log.warning("refused %s", error)

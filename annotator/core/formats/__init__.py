@@ -100,7 +100,7 @@ FORMATS: dict[str, Format] = {
                spacy_docbin.CARRIES, spacy_docbin.read, spacy_docbin.write, output="binary",
                suffix=".spacy", inputs=(".spacy",)),
         Format("qdpx", "REFI-QDA project (NVivo, MAXQDA, ATLAS.ti)", refi_qda.CARRIES, refi_qda.read,
-               refi_qda.write, output="binary", suffix=".qdpx", inputs=(".qdpx",)),
+               refi_qda.write, output="binary", suffix=".qdpx", inputs=(".qdpx", ".qde", ".qdc")),
     )
 }  # fmt: skip
 
@@ -280,7 +280,7 @@ def import_format(
     summary.refused.extend(problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field)
-        if store_file(store, path, fmt.reader(path, options), summary):
+        if store_file(store, path, fmt.reader(path, options), summary, options.labels):
             summary.notes.extend(options.summary(path.name))
         if progress is not None:
             progress(path)

@@ -49,6 +49,8 @@ class ReadOptions:
     label_field: str = "label"
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # a codebook's labels, stored even if unused
+    labels: list[str] = field(default_factory=list)  # a codebook's labels, stored even if unused
 
     def report(self, what: str, count: int = 1) -> None:
         """Count `what` ("event annotations kept as spans of their trigger") for this file."""

@@ -15,6 +15,11 @@ a codable grandchild, so a span is one PlainTextSelection with one Coding for it
 attribute value; the note is the selection's Description; the annotator its creatingUser; each
 relation a Link between two selections (name = type). Article title is the source name, its
 status and metadata are not carried (reported).
+
+Import takes a `.qdpx` (member names in any case: ATLAS.ti 8 writes `Project.qde` and `Sources/`),
+a bare `.qde` (sources from a `sources` folder beside it, never from elsewhere on the disk) or a
+`.qdc` codebook. Every codable code becomes a label, used or not; a source whose text is missing
+is named in the summary and its codings are counted as left out, the rest is imported.
 """
 
 from __future__ import annotations
@@ -176,79 +181,180 @@ MAX_PROJECT_BYTES = 2 * 2**30
 MAX_RATIO = 100
 
 
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except ZIP_DAMAGE as error:
-        raise ImportRefused(path, f"not a .qdpx archive ({error})") from None
-    with archive:
+    """A `.qdpx` archive (any case of `project.qde` and `sources/`, as ATLAS.ti 8 writes), a bare
+    `.qde` project (its sources looked for beside it) or a `.qdc` codebook (codes only). Every
+    code becomes a label; sources that are missing are named and their codings left out."""
+    if zipfile.is_zipfile(path):
         try:
-            with _member(path, archive, "project.qde", MAX_PROJECT_BYTES) as member:
-                root = ET.parse(member).getroot()  # streamed: the packed XML is never held whole
-        except KeyError:
-            raise ImportRefused(path, "the archive holds no project.qde") from None
+            archive = zipfile.ZipFile(path)
         except ZIP_DAMAGE as error:
-            raise ImportRefused(path, f"project.qde cannot be unpacked ({error})") from None
-        except ET.ParseError as error:
-            raise ImportRefused(path, f"project.qde is not valid XML ({error})", error.position[0]) from None
-        if root.tag != f"{{{NS}}}Project":
-            raise ImportRefused(path, f"project.qde is not a REFI-QDA project (root {root.tag})")
-        q = f"{{{NS}}}"
-        users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{q}User")}
-        codes: dict[str, tuple[str, str | None]] = {}  # guid -> (label, attribute) of a coding
-        # Depth first without recursion (a codebook may nest deeper than Python's stack).
-        pending = [(code, None, None) for code in root.findall(f"{q}CodeBook/{q}Codes/{q}Code")]
-        while pending:
-            code, parent, grandparent = pending.pop()
-            name = code.get("name", "")
-            if grandparent is not None and parent.get("isCodable") == "false":
-                codes[code.get("guid")] = (grandparent.get("name", ""), f"{parent.get('name')}={name}")
-            else:
-                codes[code.get("guid")] = (name, None)
-            pending += [(child, code, parent) for child in reversed(code.findall(f"{q}Code"))]
-        spans_of: dict[str, int] = {}
-        documents = []
-        for source in root.iter(f"{q}TextSource"):
-            documents.append(_source(path, archive, source, len(documents), users, codes, spans_of, options))
-        links: dict[int, list[NewRelation]] = {}
-        for link in root.iter(f"{q}Link"):
-            origin, target = link.get("originGUID"), link.get("targetGUID")
-            if origin in spans_of and target in spans_of:
-                doc_a, a = divmod(spans_of[origin], 1 << 32)
-                doc_b, b = divmod(spans_of[target], 1 << 32)
-                if doc_a == doc_b:
-                    links.setdefault(doc_a, []).append(NewRelation(a, b, link.get("name") or "link"))
-                    continue
-            options.notes.append(
-                f"{path.name}: link {link.get('guid')} does not join two selections of a text"
+            raise ImportRefused(path, f"not a .qdpx archive ({error})") from None
+        with archive:
+            files = _Archive(path, archive)
+            yield from _project(path, files.project(), files, options)
+        return
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip()
+    if not head.startswith(b"<"):
+        raise ImportRefused(path, "not a .qdpx archive nor a REFI-QDA XML file")
+    yield from _project(path, _parse(path, path.name, path.open("rb")), _Folder(path.parent), options)
+
+
+def _parse(path: Path, name: str, stream: IO[bytes]) -> ET.Element:
+    try:
+        with stream:
+            return ET.parse(stream).getroot()  # streamed: the packed XML is never held whole
+    except ZIP_DAMAGE as error:
+        raise ImportRefused(path, f"{name} cannot be unpacked ({error})") from None
+    except ET.ParseError as error:
+        raise ImportRefused(path, f"{name} is not valid XML ({error})", error.position[0]) from None
+
+
+class _Archive:
+    """The members of a .qdpx, found whatever the case of their names."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
+        self.path, self.archive = path, archive
+        self.names = {name.lower(): name for name in archive.namelist()}
+
+    def project(self) -> ET.Element:
+        name = self.names.get("project.qde") or next(
+            (real for lower, real in self.names.items() if lower.endswith(".qde") and "/" not in lower), None
+        )
+        if name is None:
+            raise ImportRefused(self.path, "the archive holds no project.qde")
+        try:
+            member = _member(self.path, self.archive, name, MAX_PROJECT_BYTES)
+        except ZIP_DAMAGE as error:
+            raise ImportRefused(self.path, f"{name} cannot be unpacked ({error})") from None
+        return _parse(self.path, name, member)
+
+    def source(self, location: str) -> bytes | None:
+        name = self.names.get(f"sources/{location.removeprefix('internal://')}".lower())
+        if name is None or not location.startswith("internal://"):
+            return None
+        with _member(self.path, self.archive, name, MAX_SOURCE_BYTES) as member:
+            return member.read()
+
+
+class _Folder:
+    """The sources of a bare .qde: `internal://` ones in a `sources` folder beside it (any case),
+    `relative://` ones beside it; never outside that folder (a file cannot pull in, say, a key
+    file from elsewhere on the disk), so `file://` sources count as missing."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+
+    def source(self, location: str) -> bytes | None:
+        scheme, _, rest = location.partition("://")
+        if scheme == "internal":
+            folders = [p for p in self.folder.iterdir() if p.is_dir() and p.name.lower() == "sources"]
+            candidates = [folder / rest for folder in folders]
+        elif scheme == "relative":
+            candidates = [self.folder / rest]
+        else:
+            candidates = []
+        for candidate in candidates:
+            candidate = candidate.resolve()
+            inside = candidate.is_relative_to(self.folder)
+            if inside and candidate.is_file() and candidate.stat().st_size <= MAX_SOURCE_BYTES:
+                return candidate.read_bytes()
+        return None
+
+
+def _codes(root: ET.Element, q: str) -> tuple[dict[str, tuple[str, str | None]], list[str]]:
+    """guid -> (label, "attribute=value" or None) for every code, and the labels in order."""
+    codes: dict[str, tuple[str, str | None]] = {}
+    labels: list[str] = []
+    book = root if root.tag == f"{q}CodeBook" else root.find(f"{q}CodeBook")
+    # Depth first without recursion (a codebook may nest deeper than Python's stack).
+    found = book.findall(f"{q}Codes/{q}Code") if book is not None else []
+    pending = [(code, None, None) for code in reversed(found)]
+    while pending:
+        code, parent, grandparent = pending.pop()
+        name = code.get("name", "").strip()
+        if grandparent is not None and parent.get("isCodable") == "false":
+            codes[code.get("guid")] = (grandparent.get("name", ""), f"{parent.get('name')}={name}")
+        else:
+            codes[code.get("guid")] = (name, None)
+            if name and code.get("isCodable") != "false":
+                labels.append(name)
+        pending += [(child, code, parent) for child in reversed(code.findall(f"{q}Code"))]
+    return codes, list(dict.fromkeys(labels))
+
+
+def _project(path: Path, root: ET.Element, files, options: ReadOptions) -> Iterator[NewArticle]:
+    if root.tag == f"{{{CODEBOOK_NS}}}CodeBook":
+        labels = _codes(root, f"{{{CODEBOOK_NS}}}")[1]
+        options.labels += labels
+        options.report("codes of a codebook kept as labels", len(labels))
+        return
+    if root.tag != f"{{{NS}}}Project":
+        raise ImportRefused(path, f"not a REFI-QDA project or codebook (root {root.tag})")
+    q = f"{{{NS}}}"
+    users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{q}User")}
+    codes, labels = _codes(root, q)
+    options.labels += labels
+    spans_of: dict[str, int] = {}
+    documents = []
+    missing = []
+    for source in root.iter(f"{q}TextSource"):
+        article = _source(path, files, source, len(documents), users, codes, spans_of, options)
+        if article is None:
+            missing.append(source.get("name") or source.get("plainTextPath", ""))
+            options.report(
+                "codings in missing sources left out",
+                sum(1 for _ in source.iter(f"{q}PlainTextSelection")),
             )
+        else:
+            documents.append(article)
+    if missing:
+        options.notes.append(f"{path.name}: sources referenced but missing: {', '.join(missing)}")
+        options.report("sources referenced but missing (their codes still kept as labels)", len(missing))
+    used = {span.label for article in documents for span in article.spans}
+    options.report("codes without codings kept as labels", sum(1 for label in labels if label not in used))
+    links: dict[int, list[NewRelation]] = {}
+    for link in root.iter(f"{q}Link"):
+        origin, target = link.get("originGUID"), link.get("targetGUID")
+        if origin in spans_of and target in spans_of:
+            doc_a, a = divmod(spans_of[origin], 1 << 32)
+            doc_b, b = divmod(spans_of[target], 1 << 32)
+            if doc_a == doc_b and a != b:
+                links.setdefault(doc_a, []).append(NewRelation(a, b, link.get("name") or "link"))
+                continue
+        options.report("links not between two selections of one text left out")
     for number, article in enumerate(documents):
         yield NewArticle(
             title=article.title, text=article.text, source=article.source, spans=article.spans,
-            relations=tuple(links.get(number, ())),
+            relations=tuple(dict.fromkeys(links.get(number, ()))),
         )  # fmt: skip
 
 
-def _source(path, archive, source, number, users, codes, spans_of, options) -> NewArticle:
-    """One TextSource as an article; its selections' GUIDs are recorded in `spans_of` as
-    (document number << 32) + span index, for the links."""
+def _source(path, files, source, number, users, codes, spans_of, options) -> NewArticle | None:
+    """One TextSource as an article (None when its text is missing); its selections' GUIDs are
+    recorded in `spans_of` as (document number << 32) + span index, for the links."""
     q = f"{{{NS}}}"
     where = f"source {source.get('name')!r}"
-    location = source.get("plainTextPath", "")
-    if not location.startswith("internal://"):
-        raise ImportRefused(
-            path, f"{where}: only internal:// plain-text sources can be read, not {location!r}"
-        )
+    inline = source.find(f"{q}PlainTextContent")
     try:
-        name = f"sources/{location.removeprefix('internal://')}"
-        with _member(path, archive, name, MAX_SOURCE_BYTES) as member:
-            given = member.read().decode("utf-8-sig")
-    except KeyError:
-        raise ImportRefused(path, f"{where}: sources/{location[11:]} is missing from the archive") from None
+        if inline is not None and inline.text:
+            given = inline.text
+        else:
+            data = files.source(source.get("plainTextPath", ""))
+            if data is None:
+                return None
+            given = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRefused(path, f"{where}: not UTF-8 text ({error.reason})") from None
     except ZIP_DAMAGE as error:
         raise ImportRefused(path, f"{where}: the archive is damaged ({error})") from None
+    if not given.strip():
+        options.report("empty sources left out")
+        return None
     text, to_canonical = normalise_newlines(given)
     spans: list[NewSpan] = []
     for selection in source.findall(f"{q}PlainTextSelection"):
@@ -275,7 +381,7 @@ def _source(path, archive, source, number, users, codes, spans_of, options) -> N
                 key, _, value = attribute.partition("=")
                 attributes[key] = value
         if not labels:
-            options.notes.append(f"{path.name}: {spot} has no code and was not imported")
+            options.report("selections without a code left out")
             continue
         spans_of[selection.get("guid")] = (number << 32) + len(spans)
         for label in labels:

@@ -40,10 +40,12 @@ class Articles(StorePart):
         "spans": "(SELECT count(*) FROM spans s WHERE s.article_id = articles.id)",
     }
 
-    def add_articles(self, articles: Iterable[NewArticle]) -> ImportOutcome:
+    def add_articles(self, articles: Iterable[NewArticle], labels: Iterable[str] = ()) -> ImportOutcome:
         """Store articles with their spans in one transaction: all of them or none.
 
-        Articles whose text is already stored are skipped and reported as duplicates.
+        Articles whose text is already stored are skipped and reported as duplicates. `labels`
+        (a file's codebook, which its reader may fill while the articles are read) are added to
+        the scheme in the same transaction when missing, even if no span uses them.
         """
         now = rows.now()
         ids: list[int] = []
@@ -115,6 +117,8 @@ class Articles(StorePart):
                         span_rows.clear()
                 conn.executemany(NEW_SPAN_INSERT, span_rows)
                 span_total += len(span_rows)
+                for name in labels:
+                    self._label_id(name, create=True)
         except BaseException:
             self._labels = None
             raise
