@@ -102,3 +102,14 @@ def test_a_codebook_alone_imports_its_codes_as_labels(tmp_path):
     assert spans == []
     assert labels[-3:] == ["Economic frame", "Costs", "Morality frame"]
     assert notes == ["codes.qdc: 3 codes of a codebook kept as labels"]
+
+
+def test_a_huge_codebook_adds_at_most_a_thousand_labels(tmp_path):
+    codes = "".join(f'<Code guid="{n}" name="code {n}" isCodable="true"/>' for n in range(1500))
+    path = tmp_path / "big.qdc"
+    path.write_text(f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>', "utf-8")
+    _, labels, notes = load(tmp_path, path)
+    assert len([name for name in labels if name.startswith("code ")]) == 1000
+    assert notes == [
+        "big.qdc: 1000 codes of a codebook kept as labels; 500 codes beyond the first 1000 left out"
+    ]

@@ -182,6 +182,8 @@ MAX_RATIO = 100
 
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# Codes nobody coded with become labels only up to this many: a palette of thousands is no use.
+MAX_UNUSED_LABELS = 1000
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
@@ -290,15 +292,17 @@ def _codes(root: ET.Element, q: str) -> tuple[dict[str, tuple[str, str | None]],
 def _project(path: Path, root: ET.Element, files, options: ReadOptions) -> Iterator[NewArticle]:
     if root.tag == f"{{{CODEBOOK_NS}}}CodeBook":
         labels = _codes(root, f"{{{CODEBOOK_NS}}}")[1]
-        options.labels += labels
-        options.report("codes of a codebook kept as labels", len(labels))
+        options.labels += labels[:MAX_UNUSED_LABELS]
+        options.report("codes of a codebook kept as labels", len(options.labels))
+        options.report(
+            f"codes beyond the first {MAX_UNUSED_LABELS} left out", len(labels) - MAX_UNUSED_LABELS
+        )
         return
     if root.tag != f"{{{NS}}}Project":
         raise ImportRefused(path, f"not a REFI-QDA project or codebook (root {root.tag})")
     q = f"{{{NS}}}"
     users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{q}User")}
     codes, labels = _codes(root, q)
-    options.labels += labels
     spans_of: dict[str, int] = {}
     documents = []
     missing = []
@@ -316,7 +320,13 @@ def _project(path: Path, root: ET.Element, files, options: ReadOptions) -> Itera
         options.notes.append(f"{path.name}: sources referenced but missing: {', '.join(missing)}")
         options.report("sources referenced but missing (their codes still kept as labels)", len(missing))
     used = {span.label for article in documents for span in article.spans}
-    options.report("codes without codings kept as labels", sum(1 for label in labels if label not in used))
+    unused = [label for label in labels if label not in used]
+    options.labels += unused[:MAX_UNUSED_LABELS]
+    options.report("codes without codings kept as labels", min(len(unused), MAX_UNUSED_LABELS))
+    options.report(
+        f"codes without codings beyond the first {MAX_UNUSED_LABELS} left out",
+        len(unused) - MAX_UNUSED_LABELS,
+    )
     links: dict[int, list[NewRelation]] = {}
     for link in root.iter(f"{q}Link"):
         origin, target = link.get("originGUID"), link.get("targetGUID")

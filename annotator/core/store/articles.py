@@ -117,8 +117,7 @@ class Articles(StorePart):
                         span_rows.clear()
                 conn.executemany(NEW_SPAN_INSERT, span_rows)
                 span_total += len(span_rows)
-                for name in labels:
-                    self._label_id(name, create=True)
+                self._add_missing_labels(labels)
         except BaseException:
             self._labels = None
             raise

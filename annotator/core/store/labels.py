@@ -86,6 +86,19 @@ class Labels(StorePart):
         self._labels = None
         return Changes("delete_label", labels=True)
 
+    def _add_missing_labels(self, names: Iterable[str]) -> None:
+        """Add the labels of `names` the scheme lacks, with spare colours, inside the caller's
+        transaction, in one statement (a codebook may name thousands)."""
+        known = {label.name for label in self.labels()}
+        new = [name for name in dict.fromkeys(names) if name not in known]
+        rows_ = []
+        for number, name in enumerate(new, len(known)):
+            color = EXTRA_COLORS[number % len(EXTRA_COLORS)]
+            validate_label(Label(0, name, color), [])
+            rows_.append([name, color, "", "[]", ""])
+        self.conn.executemany(LABEL_INSERT, rows_)
+        self._labels = None
+
     def _label_id(self, name: str, create: bool = False) -> int:
         """The id of the label `name`; with `create`, a label first met in an import is added
         (inside the caller's transaction) with the next spare colour."""
@@ -94,8 +107,5 @@ class Labels(StorePart):
         except NotFound:
             if not create:
                 raise SchemeError(f"The scheme has no label {name!r}") from None
-        color = EXTRA_COLORS[len(self.labels()) % len(EXTRA_COLORS)]
-        validate_label(Label(0, name, color), self.labels())
-        self.conn.execute(LABEL_INSERT, [name, color, "", "[]", ""])
-        self._labels = None
+        self._add_missing_labels([name])
         return self.label(name).id
