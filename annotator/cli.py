@@ -427,6 +427,25 @@ def backup(context: Context, list_only: bool) -> None:
 
 
 @cli.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@pass_context
+def copy(context: Context, output: Path, replace: bool) -> None:
+    """Write a complete copy of the project to OUTPUT, to mail or archive.
+
+    Every edit is in the copy, even while the window has the project open; a plain file copy
+    can miss the newest ones (they wait in the project's -wal file until the window is idle).
+
+    Example:
+
+        annotator --db study.annotator copy study-for-lead.annotator
+    """
+    with context.open() as store:
+        store.save_copy(output, replace=replace)
+    click.echo(f"Copied {store.path} to {output}.")
+
+
+@cli.command()
 @click.argument("backup_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_context

@@ -153,6 +153,31 @@ def copy_database(source: sqlite3.Connection, target: sqlite3.Connection, projec
         ) from None
 
 
+def write_copy(conn: sqlite3.Connection, project: Path, target: Path) -> None:
+    """Write the open project as one self-contained file at `target` (replaced if there), through
+    a temporary file renamed when complete. Callers check `target` first (`output.check_target`)."""
+    if conn.in_transaction:
+        raise BackupError(f"{project.name} is being written (an import is under way); try again after it.")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(handle)
+    except OSError as error:
+        raise BackupError(f"Cannot write {target}: {error.strerror}.") from None
+    try:
+        copy = sqlite3.connect(temp)
+        try:
+            copy_database(conn, copy, project)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        os.replace(temp, target)
+    except (sqlite3.Error, OSError) as error:
+        raise BackupError(f"Cannot write {target}: {error}.") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
 def prune(project: Path, keep: int = KEEP) -> None:
     for old in list_backups(project)[keep:]:
         try:

@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.backup import backup_folder
+from annotator.core.errors import AnnotatorError
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-class OutputRefused(Exception):
+class OutputRefused(AnnotatorError):
     """The output would harm the project or files already there; `collisions` names the files of
     an existing folder the export would replace (it may then be asked again with `replace`)."""
 

@@ -19,6 +19,7 @@ class ActionId(StrEnum):
     IMPORT = "annotator:file:import"
     IMPORT_FOLDER = "annotator:file:import_folder"
     EXPORT = "annotator:file:export"
+    SAVE_COPY = "annotator:file:save_copy"
     BACKUP_NOW = "annotator:file:backup"
     RESTORE_BACKUP = "annotator:file:restore"
     QUIT = "annotator:file:quit"
@@ -72,6 +73,9 @@ ACTIONS = (
     ActionSpec(ActionId.IMPORT, "&Import Files…", ("Ctrl+I",), "Import .txt, .html, .csv or .jsonl files"),
     ActionSpec(ActionId.IMPORT_FOLDER, "Import &Folder…", ("Ctrl+Shift+I",), "Import every file in a folder"),
     ActionSpec(ActionId.EXPORT, "&Export…", ("Ctrl+E",), "Write the labelled dataset"),
+    ActionSpec(
+        ActionId.SAVE_COPY, "Save a &Copy…", (Key.SaveAs,), "The whole project in one file, to mail on"
+    ),
     ActionSpec(ActionId.BACKUP_NOW, "&Back Up Now", (), "Copy the project into its backups folder"),
     ActionSpec(ActionId.RESTORE_BACKUP, "&Restore From Backup…", (), "Replace the project with a backup"),
     ActionSpec(ActionId.QUIT, "&Quit", (Key.Quit, "Ctrl+Q")),
@@ -158,6 +162,7 @@ MENUS = (
             ActionId.IMPORT_FOLDER,
             ActionId.EXPORT,
             "-",
+            ActionId.SAVE_COPY,
             ActionId.BACKUP_NOW,
             ActionId.RESTORE_BACKUP,
             "-",

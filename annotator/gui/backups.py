@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.backup import (
     INTERVAL,
@@ -21,6 +21,7 @@ from annotator.core.backup import (
     newest_good_backup,
     restore_backup,
 )
+from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
@@ -41,6 +42,23 @@ class EditBackups:
             return
         self.checked = time.monotonic()
         store.backup_if_due(self.interval)
+
+
+def save_a_copy(window: MainWindow) -> None:
+    """File → Save a Copy…: the whole project, every edit of this session included, in one file."""
+    project = window.store.path
+    proposed = project.with_name(f"{project.stem}-copy{project.suffix or '.annotator'}")
+    name, _ = QFileDialog.getSaveFileName(
+        window, "Save a Copy", str(proposed), "Annotator projects (*.annotator);;All files (*)"
+    )
+    if not name:
+        return
+    try:
+        window.store.save_copy(Path(name), replace=True)  # the file dialog asked about replacing
+    except AnnotatorError as error:
+        window.show_error(str(error))
+        return
+    window.statusBar().showMessage(f"Saved a copy as {name}.", 8000)
 
 
 def back_up_now(window: MainWindow) -> None:

@@ -53,6 +53,7 @@ from annotator.gui.text_view import TextView
 
 MAX_RECENT = 8
 EXTERNAL_CHECK_MS = 2000  # how often to look for commits by other programs (one cheap PRAGMA)
+CHECKPOINT_IDLE_MS = 2000  # edits reach the project file itself this long after the last one
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.db *.sqlite);;All files (*)"
 
 
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
         self.watch.setInterval(EXTERNAL_CHECK_MS)
         self.watch.timeout.connect(self.check_external_changes)
         self.watch.start()
+        self.idle = QTimer(self)  # after edits stop: write them into the project file itself
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(CHECKPOINT_IDLE_MS)
+        self.idle.timeout.connect(self.checkpoint)
         self.undo_stack = QUndoStack(self)
         self.article: Article | None = None
         self.relate_from: int | None = None
@@ -177,6 +182,7 @@ class MainWindow(QMainWindow):
             ActionId.IMPORT: lambda: self.import_files(folder=False),
             ActionId.IMPORT_FOLDER: lambda: self.import_files(folder=True),
             ActionId.EXPORT: self.export,
+            ActionId.SAVE_COPY: lambda: backups.save_a_copy(self),
             ActionId.BACKUP_NOW: lambda: backups.back_up_now(self),
             ActionId.RESTORE_BACKUP: lambda: backups.restore_from_backup(self),
             ActionId.QUIT: self.close,
@@ -408,6 +414,7 @@ class MainWindow(QMainWindow):
                 self.store, self.events, article_id, self.store.article(article_id).status, status
             )
         )
+        self.checkpoint()  # a finished article is in the project file, ready to be copied
         following = self.store.next_article_id(article_id, not_done=True)
         if following is not None:
             self.open_article(following)
@@ -511,8 +518,20 @@ class MainWindow(QMainWindow):
             self.store.forget_cache()
             self.on_changes(Changes("external", article_list=True, labels=True), None)
 
+    def checkpoint(self) -> None:
+        """Write this session's edits from the -wal file into the project file, so that a plain
+        copy of the file (mailed to a colleague) has them. Later, if an import is under way."""
+        if self.store.writing:
+            self.idle.start()
+            return
+        try:
+            self.store.checkpoint()
+        except StoreError as error:
+            self.statusBar().showMessage(str(error), 8000)
+
     def on_changes(self, changes: Changes, initiator: object) -> None:
         """The one place the window reacts to the store: refresh what the change touched."""
+        self.idle.start()
         self.edit_backups.changed(self.store)
         if changes.labels:
             self._refresh_scheme()

@@ -42,11 +42,11 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def project_ok(path: Path) -> None:
+def project_ok(path: Path, spans: int = 2) -> None:
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == spans
     finally:
         conn.close()
 
@@ -154,3 +154,28 @@ def test_hard_link_to_the_project_is_refused(tmp_path):
     result = run("export", "-o", str(tmp_path / "alias.jsonl"), db=db)
     assert result.exit_code != 0
     project_ok(db)
+
+
+def test_copy_has_the_edits_another_program_still_holds_in_the_wal(tmp_path):
+    db = tmp_path / "p.annotator"
+    make_project(db)
+    window = Store.open(db, annotator="ana")  # the window, open all along
+    try:
+        for n in range(50):
+            window.add_span(1, n % 25, n % 25 + 1, "actor" if n < 25 else "claim")
+        out = tmp_path / "for the lead #2.annotator"
+        result = run("copy", str(out), db=db)
+        assert result.exit_code == 0, result.output
+        conn = sqlite3.connect(out)
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 52
+        conn.close()
+        assert not Path(f"{out}-wal").exists()
+        again = run("copy", str(out), db=db)
+        assert again.exit_code != 0 and "already exists" in again.output
+        assert run("copy", "--replace", str(out), db=db).exit_code == 0
+        for target in (db, Path(f"{db}-wal"), tmp_path / "backups" / "x.annotator"):
+            refused = run("copy", str(target), db=db)
+            assert refused.exit_code != 0 and "nothing was written" in refused.output
+    finally:
+        window.close()
+    project_ok(db, spans=52)

@@ -132,3 +132,81 @@ def test_the_window_starts_on_a_damaged_project_through_the_restore_dialog(qtbot
     _answer_damaged_dialog(qtbot, "Restore Backup", seen)
     assert app.run(damaged, "ana") == 0
     assert seen == ["damaged_project"] and shown["titles"] == ["Saved"]
+
+
+def _span_count(path: Path) -> int:
+    """Spans in the file; 0 when even the tables are still only in the project's -wal file."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+
+
+def _plain_copy(source: Path, target: Path) -> Path:
+    """What an analyst does to mail a project: copy the one file (not its -wal)."""
+    target.write_bytes(source.read_bytes())
+    return target
+
+
+def _label_characters(window, first: int, count: int) -> None:
+    window.text_view.snap_to_words = False
+    for n in range(first, first + count):
+        window.text_view.select_range(n, n + 1)
+        window.apply_label("actor")
+
+
+@pytest.fixture
+def long_store(tmp_path):
+    store = Store.open(tmp_path / "p.annotator", annotator="ana")
+    store.add_articles([NewArticle("One", "Lavrov said the talks failed. " * 10)])
+    store.add_articles([NewArticle("Two", "Blinken replied at once.")])
+    yield store
+    store.close()
+
+
+def test_a_plain_copy_has_the_session_edits_after_an_idle_moment_and_after_ctrl_enter(
+    qtbot, long_store, tmp_path, errors
+):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(long_store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_article(long_store.article_ids()[0])
+    window.idle.setInterval(100)
+    _label_characters(window, 0, 50)
+    assert long_store.count_spans() == 50
+    qtbot.waitUntil(lambda: _span_count(_plain_copy(long_store.path, tmp_path / "mailed.annotator")) == 50)
+    window.idle.setInterval(60_000)  # only Ctrl+Enter now
+    _label_characters(window, 50, 5)
+    window.text_view.setFocus()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    copy = _plain_copy(long_store.path, tmp_path / "after-done.annotator")
+    assert _span_count(copy) == 55
+    with Store.open(copy) as mailed:
+        assert mailed.article(1).status == "done"
+
+
+def test_save_a_copy_writes_every_edit_into_one_file(qtbot, window, store, monkeypatch, tmp_path, errors):
+    from PySide6.QtWidgets import QFileDialog
+
+    from annotator.gui.actions import ActionId
+
+    window.idle.setInterval(60_000)
+    window.text_view.select_range(0, 6)
+    window.apply_label("actor")
+    target = tmp_path / "for lead #1.annotator"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.actions[ActionId.SAVE_COPY].trigger()
+    assert errors == []
+    assert _span_count(target) == 1
+    assert not Path(f"{target}-wal").exists()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(store.path), ""))
+    window.actions[ActionId.SAVE_COPY].trigger()
+    assert "project file itself" in errors[0]
+    assert store.count_spans() == 1

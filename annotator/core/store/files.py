@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core import backup as backups
+from annotator.core.output import OutputRefused, check_target
 from annotator.core.store.base import StorePart
 
 SEARCH_SQL = (
@@ -24,6 +25,22 @@ class Files(StorePart):
     def backup_if_due(self, interval: float = backups.INTERVAL) -> Path | None:
         """A backup unless the newest is younger than `interval` seconds; failures are logged."""
         return backups.backup_if_due(self.conn, self.path, interval)
+
+    def save_copy(self, target: Path, replace: bool = False) -> None:
+        """Write the project, every committed edit included, as one self-contained file at `target`
+        (a plain file copy misses what still sits in the -wal file). OutputRefused for the project
+        itself, its side files or backups, and for an existing `target` unless `replace`."""
+        target = Path(target)
+        check_target(self.path, target)
+        if target.exists() and not replace:
+            raise OutputRefused(f"{target} already exists; nothing was written. Choose a new name.")
+        backups.write_copy(self.conn, self.path, target)
+
+    def checkpoint(self) -> None:
+        """Write committed edits from the -wal file into the project file itself, so that a plain
+        copy of the file has them. Never waits for other programs; skipped inside a transaction."""
+        if not self.conn.in_transaction:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
     def check(self) -> str:
         """SQLite's quick integrity check of the file: "ok", or what is damaged."""
