@@ -326,7 +326,10 @@ def articles(context: Context, status: str | None) -> None:
             rows = store.article_rows(ids[start : start + 1000])
             for article_id in ids[start : start + 1000]:
                 row = rows[article_id]
-                click.echo(f"{row.id:>6}  {row.status:<11}  {row.span_count:>5}  {row.title}")
+                status = str(row.status) if row.status else "damaged"
+                click.echo(f"{row.id:>6}  {status:<11}  {row.span_count:>5}  {row.title}")
+                if row.problem:
+                    click.echo(f"  article {row.id}: {row.problem}", err=True)
 
 
 @cli.command()

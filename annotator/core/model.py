@@ -36,14 +36,17 @@ class Article:
 
 @dataclass(frozen=True)
 class ArticleRow:
-    """What the article list shows: everything but the text."""
+    """What the article list shows: everything but the text. A row that cannot be read as it
+    should (an unknown status, a damaged page) comes back with `problem` saying why and `status`
+    None, so the list can show it as damaged instead of failing while it paints."""
 
     id: int
     title: str
     outlet: str
     published: str
-    status: Status
+    status: Status | None
     span_count: int
+    problem: str = ""
 
 
 @dataclass(frozen=True)

@@ -44,11 +44,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def install_error_dialog(window) -> None:
     """Last resort for an error no code path expected (a project damaged mid-session, say): the
-    user gets one clear sentence in a dialog, the log gets the details, never a bare traceback."""
+    user gets one clear sentence in a dialog, the log gets the details, never a bare traceback.
+
+    The dialog opens from the event loop, never inside the call that failed: that may be a paint
+    or a model's data(), and a dialog opened there crashed the window. Errors met while a dialog
+    is pending or open are logged only, so a failing paint cannot stack dialogs."""
+    pending: list[str] = []
 
     def show(kind, error, trace) -> None:
         log.error("unexpected error", exc_info=(kind, error, trace))
-        window.show_error(describe_unexpected(error, window.store.path))
+        if not pending:
+            pending.append(describe_unexpected(error, window.store.path))
+            QTimer.singleShot(0, open_dialog)
+
+    def open_dialog() -> None:
+        window.show_error(pending[0])
+        pending.clear()
 
     sys.excepthook = show
 

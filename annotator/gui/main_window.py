@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
@@ -379,6 +380,9 @@ class MainWindow(QMainWindow):
         try:
             article = self.store.article(article_id)
         except KeyError:
+            return
+        except (AnnotatorError, ValueError) as error:  # a damaged row: an unknown status, say
+            self.statusBar().showMessage(f"Article {article_id} cannot be opened: {error}", 10000)
             return
         self.article = article
         self.relate_from = None

@@ -3,10 +3,15 @@ list instantly; `Changes` mark cached rows stale."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import ArticleRow, Changes, Status
 from annotator.core.store import Store
+
+log = logging.getLogger(__name__)
 
 STATUS_TEXT = {
     Status.NEW: "new",
@@ -93,10 +98,11 @@ class ArticleTableModel(QAbstractTableModel):
             return None
         row = self._row(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(filter(None, (row.title, " · ".join(filter(None, (row.outlet, row.published))))))
+            where = " · ".join(filter(None, (row.outlet, row.published)))
+            return "\n".join(filter(None, (row.title, where, row.problem)))
         column = self.COLUMNS[index.column()][0]
         if column == "status":
-            return STATUS_TEXT[row.status]
+            return "damaged" if row.status is None else STATUS_TEXT[row.status]
         if column == "spans":
             return row.span_count
         return getattr(row, column)
@@ -121,10 +127,16 @@ class ArticleTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def _row(self, row: int) -> ArticleRow:
+        """The row, read with the next FETCH ones. Called while the list paints: it never raises
+        (a dialog opened from a paint crashed the window), a row it cannot read shows as damaged."""
         article_id = self.ids[row]
         cached = self._rows.get(article_id)
         if cached is None:
             window = [i for i in self.ids[row : row + self.FETCH] if i not in self._rows]
-            self._rows.update(self.store.article_rows(window))
-            cached = self._rows[article_id]
+            try:
+                self._rows.update(self.store.article_rows(window))
+            except AnnotatorError as error:
+                log.warning("article list rows unreadable: %s", error)
+                self._rows.update({i: ArticleRow(i, "", "", "", None, 0, str(error)) for i in window})
+            cached = self._rows.get(article_id) or ArticleRow(article_id, "", "", "", None, 0, "not found")
         return cached

@@ -365,8 +365,12 @@ def test_unexpected_errors_become_a_dialog(qtbot, window, errors, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     install_error_dialog(window)
     sys.excepthook(sqlite3.DatabaseError, sqlite3.DatabaseError("database disk image is malformed"), None)
-    sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    sys.excepthook(RuntimeError, RuntimeError("repeated before the dialog showed"), None)
+    assert errors == []  # never from inside the failing call (a paint, a model's data())
+    qtbot.waitUntil(lambda: len(errors) == 1)
     assert "is damaged" in errors[0] and "Restore it from a backup" in errors[0]
+    sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    qtbot.waitUntil(lambda: len(errors) == 2)
     assert "boom" in errors[1]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -161,20 +162,31 @@ class Articles(StorePart):
         ]
 
     def article_rows(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
-        """List rows (no text) for these ids, keyed by id."""
+        """List rows (no text) for these ids, keyed by id. Never fails on a bad row: an unknown
+        status or a damaged page gives a row marked with its `problem` (the list paints it)."""
         ids = list(ids)
         result: dict[int, ArticleRow] = {}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                "SELECT a.id, a.title, a.outlet, a.published, a.status, "
-                "(SELECT count(*) FROM spans s WHERE s.article_id = a.id) "
-                f"FROM articles a WHERE a.id IN ({marks})",
-                chunk,
-            ):
-                result[row[0]] = ArticleRow(row[0], row[1], row[2], row[3], Status(row[4]), row[5])
+            try:
+                result.update(self._article_rows(chunk))
+            except sqlite3.DatabaseError:  # a damaged page: find the rows it holds, one by one
+                for article_id in chunk:
+                    try:
+                        result.update(self._article_rows([article_id]))
+                    except sqlite3.DatabaseError as error:
+                        result[article_id] = ArticleRow(article_id, "", "", "", None, 0, f"damaged ({error})")
         return result
+
+    def _article_rows(self, ids: list[int]) -> dict[int, ArticleRow]:
+        marks = ",".join("?" * len(ids))
+        found = self.conn.execute(
+            "SELECT a.id, a.title, a.outlet, a.published, a.status, "
+            "(SELECT count(*) FROM spans s WHERE s.article_id = a.id) "
+            f"FROM articles a WHERE a.id IN ({marks})",
+            ids,
+        ).fetchall()
+        return {row[0]: rows.article_row(row) for row in found}
 
     def article_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]

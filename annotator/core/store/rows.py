@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from annotator.core.model import Article, Relation, Span, Status
+from annotator.core.model import Article, ArticleRow, Relation, Span, Status
 from annotator.core.scheme import AttributeSpec, Label
 
 ARTICLE_COLUMNS = (
@@ -55,6 +55,25 @@ def batches(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
     """Iterate a cursor in batches (fewer round trips than fetchone)."""
     while batch := cursor.fetchmany(size):
         yield from batch
+
+
+def article_row(row: tuple) -> ArticleRow:
+    """A list row from (id, title, outlet, published, status, span count); an unknown status or
+    a value of the wrong type is shown, not raised."""
+    article_id, title, outlet, published, status, spans = row
+    try:
+        known, problem = Status(status), ""
+    except ValueError:
+        known, problem = None, f"unknown status {status!r}"
+    return ArticleRow(article_id, _shown(title), _shown(outlet), _shown(published), known, spans, problem)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def article(row: tuple) -> Article:
