@@ -618,3 +618,6 @@ def _figure(value: float | None) -> str:
 def main() -> None:
     """Entry point of the `annotator` script."""
     cli(prog_name="annotator")
+
+
+from annotator import cli_suggest  # noqa: E402, F401  (its commands join the group above)

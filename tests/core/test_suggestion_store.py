@@ -162,3 +162,22 @@ def test_a_project_from_before_suggestions_upgrades_and_takes_them(tmp_path):
         suggest_articles(store, ids)
         assert {i: store.spans(i) for i in ids} == spans
         assert {i: store.relations(i) for i in ids} == relations
+
+
+def test_accepting_under_another_label_keeps_the_range_and_drops_the_attributes(store):
+    suggest_articles(store, [1], ["quotes"])
+    quote = by_text(store, "We are patient", "quote")
+    store.accept_suggestions([quote.id], label="claim")
+    spans = {(TEXT[s.start : s.end], s.label): s for s in store.spans(1)}
+    assert spans[("We are patient", "claim")].attributes == {}
+    assert ("Lavrov", "actor") in spans  # its speaker came along with its own label
+
+
+def test_occurrences_whole_words_and_case():
+    from annotator.core.occurrences import occurrences
+
+    text = "Lavrov, LAVROV and Lavrovsky; lavrov."
+    assert occurrences(text, "Lavrov") == [(0, 6), (8, 14), (30, 36)]
+    assert occurrences(text, "Lavrov", case_sensitive=True) == [(0, 6)]
+    assert occurrences(text, "Lavrov", whole_words=False, case_sensitive=True) == [(0, 6), (19, 25)]
+    assert occurrences(text, "  ") == []

@@ -84,6 +84,18 @@ class Spans(StorePart):
             span_id = self._insert_span(conn, span)
         return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({span_id}))
 
+    def add_spans(self, spans: Iterable[tuple[int, int, int, str]]) -> Changes:
+        """Create several spans (article id, start, end, label) in one transaction: "tag every
+        occurrence" as one step, undone by `delete_spans` of the returned ids."""
+        now = rows.now()
+        made: list[Span] = []
+        for article_id, start, end, label in spans:
+            check_range(start, end, self._text_length(article_id))
+            made.append(Span(0, article_id, start, end, label, {}, "", self.annotator, now, now))
+        with self._write() as conn:
+            ids = [self._insert_span(conn, span) for span in made]
+        return Changes("add_spans", articles=frozenset(s.article_id for s in made), spans=frozenset(ids))
+
     def update_span(
         self,
         span_id: int,

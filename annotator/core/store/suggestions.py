@@ -260,11 +260,20 @@ class Suggestions(StorePart):
             tuple(_suggestion(row) for row in linked if row[0] not in removed),
         )
 
-    def accept_suggestions(self, ids: Iterable[int]) -> Changes:
+    def accept_suggestions(self, ids: Iterable[int], label: str | None = None) -> Changes:
         """Make suggestions spans by the current annotator, with the `said_by` relation to the
         quote's speaker (a pending speaker is accepted with it). A span already there with the
-        same range and label is used instead of a second one."""
+        same range and label is used instead of a second one. `label` accepts the suggestions
+        `ids` under another label (the analyst pressed that label's key), without attributes."""
+        ids = list(ids)
         pending = self.suggestion_snapshot(ids, with_speakers=True).removed
+        if label is not None:
+            self.label(label)  # NotFound for a label the scheme lacks
+            chosen = set(ids)
+            pending = tuple(
+                replace(s, label=label, attributes={}) if s.id in chosen and s.label != label else s
+                for s in pending
+            )
         by_id = {s.id: s for s in pending}
         made: dict[int, int] = {}
         new_spans: set[int] = set()

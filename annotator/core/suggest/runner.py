@@ -33,33 +33,34 @@ def suggest_articles(
     progress: Callable[[int], bool] | None = None,
     memory: Any = None,
     model: Any = None,
+    batch: int = BATCH,
 ) -> dict[str, int]:
     """Compute and store suggestions for these articles; how many each recommender made.
 
-    `progress(done)` is called after every batch; returning False stops the run (what was stored
-    so far stays). `memory` and `model` can be given when the caller keeps them (the window)."""
+    `progress(done)` is called after every `batch` articles; returning False stops the run (what
+    was stored so far stays). `memory` and `model` can be given when the caller keeps them."""
     names = check_names(names)
     memory = memory or store.suggestion_memory()
     if model is None and "learned" in names:
         model = train_model(store)
     counts = dict.fromkeys(names, 0)
-    batch: dict[int, list] = {}
+    pending: dict[int, list] = {}
     done = 0
     for article_id in article_ids:
         article = store.article(article_id)
         context = Context(store.known_spans(article_id), memory.actors, memory.tagged, model)
         found = run(article, context, names, rejected=store.rejected_keys(article_id))
-        batch[article_id] = found
+        pending[article_id] = found
         for suggestion in found:
             counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
         done += 1
-        if len(batch) >= BATCH:
-            store.store_suggestions(batch, names)
-            batch = {}
+        if len(pending) >= batch:
+            store.store_suggestions(pending, names)
+            pending = {}
             if progress is not None and progress(done) is False:
                 return counts
-    if batch:
-        store.store_suggestions(batch, names)
+    if pending:
+        store.store_suggestions(pending, names)
     if progress is not None:
         progress(done)
     return counts
