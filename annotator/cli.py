@@ -37,8 +37,9 @@ class Context:
         self.db = db
         self.annotator = annotator
 
-    def open(self) -> Store:
-        return open_project(self.db, self.annotator)
+    def open(self, read_only: bool = False) -> Store:
+        """The project; `read_only` for commands that only read it (see `Store.open`)."""
+        return open_project(self.db, self.annotator, read_only=read_only)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -274,7 +275,7 @@ def export_(
         fmt = output_format(fmt, output)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         unknown = [name for name in labels if name not in {label.name for label in store.labels()}]
         if unknown:
             raise click.ClickException(f"No label named {', '.join(map(repr, unknown))} in this project.")
@@ -320,7 +321,7 @@ def articles(context: Context, status: str | None) -> None:
 
         annotator articles --status done
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         ids = store.article_ids(Status(status) if status else None)
         for start in range(0, len(ids), 1000):
             rows = store.article_rows(ids[start : start + 1000])
@@ -341,7 +342,7 @@ def stats(context: Context) -> None:
 
         annotator stats
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         statuses = store.status_counts()
         labels = store.label_counts()
         click.echo(f"Project: {store.path}")
@@ -364,7 +365,7 @@ def search(context: Context, query: str, limit: int) -> None:
 
         annotator search "foreign minister"
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         hits = search_articles(store, query, limit=limit)
     if not hits:
         click.echo("No results.")
@@ -382,7 +383,7 @@ def labels(context: Context) -> None:
 
         annotator labels
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         for label in store.labels():
             click.echo(f"{label.name:<12} key {label.shortcut or '-':<2} {label.color}")
             for spec in label.attributes:
@@ -541,7 +542,7 @@ def annotators(context: Context) -> None:
 
         annotator annotators
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         for name, (spans, done) in store.annotators().items():
             click.echo(f"{name:<20} {spans:>8} spans {done:>6} done")
 
@@ -571,7 +572,7 @@ def agreement(
         annotator agreement --annotators ana,bob --label quote --csv agreement.csv
     """
     chosen = [name.strip() for name in names.split(",") if name.strip()] if names else None
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         report = compute_agreement(store, chosen, list(labels) or None)
     if csv_path is not None:
         table = io.StringIO()

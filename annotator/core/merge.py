@@ -48,6 +48,7 @@ class MergeReport:
     articles_added: int = 0
     labels_added: tuple[str, ...] = ()
     unknown_articles: tuple[str, ...] = field(default=())  # titles of articles not merged
+    notes: tuple[str, ...] = ()
 
     def lines(self, add_articles: bool) -> list[str]:
         """The report in the user's words, one line each (the CLI and the window show these)."""
@@ -60,6 +61,7 @@ class MergeReport:
         ]
         if self.labels_added:
             lines.append(f"  new labels: {', '.join(self.labels_added)}")
+        lines += [f"  note: {note}" for note in self.notes]
         if self.unknown_articles:
             lines.append(
                 f"  {len(self.unknown_articles)} articles unknown here (not merged; "
@@ -90,6 +92,7 @@ def merge_project(store: Store, path: str | Path, add_articles: bool = False) ->
         statuses_changed=counts.statuses_changed,
         articles_added=counts.articles_added,
         labels_added=tuple(counts.labels_added),
+        notes=tuple(counts.notes),
         unknown_articles=tuple(counts.unknown_articles),
     )
     log.info("merged %s: %s", path, report)

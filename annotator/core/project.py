@@ -20,12 +20,17 @@ def default_project_path() -> Path:
     return Path(appdirs.user_data_dir(APP_NAME, appauthor=False)) / f"default{PROJECT_SUFFIX}"
 
 
-def open_project(path: str | Path | None = None, annotator: str | None = None) -> Store:
+def open_project(
+    path: str | Path | None = None, annotator: str | None = None, *, read_only: bool = False
+) -> Store:
     """Open (or create) a project, backing it up if its last backup is old. The default project,
-    when new, gets the sample articles so a new user sees real text at once."""
+    when new, gets the sample articles so a new user sees real text at once. `read_only`: an
+    existing project is only read (`Store.open`): no backup, nothing written."""
     is_default = path is None
     path = default_project_path() if path is None else Path(path)
     first_run = not path.exists()
+    if read_only and not first_run:
+        return Store.open(path, annotator, read_only=True)
     if path.is_file() and path.stat().st_size == 0 and list_backups(path):
         raise Damaged(path, "the file is empty, yet it has backups")  # else it would open as new
     store = Store.open(path, annotator)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,19 +114,66 @@ DEFAULT_SCHEME = (
 QUOTE_RELATION = "said_by"
 
 
+# Single keys the annotation window keeps for itself (R attributes a quote); a label may not take
+# one. The GUI checks this list against its action table.
+WINDOW_KEYS = frozenset({"r"})
+MAX_NAME_LENGTH = 60  # a name is shown in the palette, menus and every export's header
+
+
+def name_key(name: str) -> str:
+    """What two label names that look the same share: NFKC-normalised, case-folded, one space
+    between words ("Quote", "QUOTE" and the full-width "ｑｕｏｔｅ" are one name)."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a label name, or None."""
+    if not name.strip():
+        return "A label name cannot be empty."
+    if len(name) > MAX_NAME_LENGTH:
+        return f"A label name has at most {MAX_NAME_LENGTH} characters, not {len(name):,}."
+    if not _NAME.match(name) or name != name.strip():
+        return f"A label name is one line of text without tabs or spaces around it: {name!r}"
+    hidden = next((char for char in name if unicodedata.category(char) in _INVISIBLE), None)
+    if hidden is not None:
+        return f"A label name cannot hold invisible characters (U+{ord(hidden):04X} in {name!r})."
+    return None
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def free_shortcut(name: str, taken: set[str]) -> str:
+    """A key for a label called `name`: its first free letter or digit, else any free one, else
+    none. `taken` holds the lower-case keys in use (the window's own keys are added here)."""
+    taken = {key.lower() for key in taken} | WINDOW_KEYS
+    letters = [c for c in name.lower() if c.isascii() and c.isalnum()]
+    candidates = letters + list(string.ascii_lowercase + string.digits)
+    return next((key for key in candidates if key not in taken), "")
+
+
 def validate_label(label: Label, others: list[Label]) -> None:
     """Raise SchemeError unless `label` can join `others` (unique name and shortcut)."""
-    if not _NAME.match(label.name) or label.name != label.name.strip():
-        raise SchemeError(f"A label name must be non-empty text without tabs or newlines: {label.name!r}")
+    problem = name_problem(label.name)
+    if problem:
+        raise SchemeError(problem)
     if not _COLOR.match(label.color):
         raise SchemeError(f"A colour must look like #rrggbb, not {label.color!r}")
     if len(label.shortcut) > 1 or label.shortcut.isspace():
         raise SchemeError(f"A shortcut is a single key, not {label.shortcut!r}")
+    if label.shortcut.lower() in WINDOW_KEYS:
+        raise SchemeError(f"Key {label.shortcut.upper()!r} is used by the window itself; choose another.")
+    key = name_key(label.name)
     for other in others:
         if other.id == label.id:
             continue
         if other.name == label.name:
             raise SchemeError(f"There is already a label named {label.name!r}")
+        if name_key(other.name) == key:
+            raise SchemeError(
+                f"{label.name!r} looks the same as the label {other.name!r} (names are compared "
+                "ignoring case and character width); choose another name or use that label."
+            )
         if label.shortcut and other.shortcut.lower() == label.shortcut.lower():
             raise SchemeError(f"Shortcut {label.shortcut!r} is already used by {other.name!r}")
     names = [a.name for a in label.attributes]

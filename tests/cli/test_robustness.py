@@ -167,11 +167,14 @@ def test_a_project_damaged_inside_gives_a_message_not_a_traceback(db, tmp_path):
 
 
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_a_read_only_project_is_refused_clearly(db, what, read_only):
+def test_a_read_only_project_is_refused_clearly(db, what, read_only, tmp_path):
+    """By a command that writes; reading works (tests/cli/test_read_commands.py)."""
     before = snapshot(db)
     part = "the file" if what == "file" else "its folder"
+    source = tmp_path / "new.txt"
+    source.write_text("A new article.", encoding="utf-8")
     with read_only(db if what == "file" else db.parent):
-        line = one_clear_line(run(db, "stats"))
+        line = one_clear_line(run(db, "import", str(source)))
     assert line == (
         f"Error: The project {db} is read-only ({part} cannot be written); nothing was changed. "
         "Copy it to a folder you can write to, or make it writable."
@@ -248,10 +251,13 @@ def test_restore_errors_are_one_line(db, tmp_path):
     assert "No project at" in one_clear_line(run(tmp_path / "nothing.annotator", "backup"))
 
 
-def test_opening_a_project_makes_a_rolling_backup(db):
+def test_opening_a_project_makes_a_rolling_backup(db, tmp_path):
     assert list_backups(db) == []
     start = time.time()
-    run(db, "stats")
-    run(db, "articles")
+    run(db, "stats")  # a command that only reads writes nothing, no backup either
+    assert list_backups(db) == []
+    for n in range(2):
+        (tmp_path / f"new{n}.txt").write_text(f"New article {n}.", encoding="utf-8")
+        run(db, "import", str(tmp_path / f"new{n}.txt"))
     (made,) = list_backups(db)  # once per interval, not per command
     assert made.stat().st_mtime >= start - 1

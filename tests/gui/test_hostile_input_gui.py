@@ -35,3 +35,10 @@ def test_a_file_that_breaks_a_reader_does_not_stop_the_import(window, monkeypatc
     assert summary.articles == 1 and window.store.article_count() == 2
     (line,) = summary.refused
     assert line.startswith("a_bad.jsonl line 1: relation 1")
+
+
+def test_the_core_knows_every_single_key_the_window_keeps_for_itself():
+    from annotator.core.scheme import WINDOW_KEYS
+    from annotator.gui.scheme_dialog import reserved_keys
+
+    assert reserved_keys() == set(WINDOW_KEYS)

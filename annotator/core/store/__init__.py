@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,9 +71,15 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | Path, annotator: str | None = None) -> Store:
-        """Open or create the project at `path`, upgrading its schema if it is older."""
+    def open(cls, path: str | Path, annotator: str | None = None, *, read_only: bool = False) -> Store:
+        """Open or create the project at `path`, upgrading its schema if it is older.
+
+        `read_only`: for commands that only read. The project must exist; nothing is written to
+        it or beside it, no write lock is taken (so it works while another program writes, and
+        on a file or folder that cannot be written) and the annotator is not recorded."""
         path = Path(path).expanduser()
+        if read_only:
+            return cls._open_for_reading(path, annotator)
         if path.exists() and not path.is_file():
             raise NotAProject(f"{path} is a folder, not a project file.")
         if path.is_file() and path.stat().st_size > 0:
@@ -83,6 +90,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"Cannot create the folder {path.parent}: {error.strerror}.") from None
+        _repair_side_files(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
@@ -97,6 +105,32 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
             conn.close()
             raise
         return store
+
+    @classmethod
+    def _open_for_reading(cls, path: Path, annotator: str | None) -> Store:
+        if not path.is_file():
+            raise NotAProject(f"No project at {path}.")
+        if path.stat().st_size > 0 and (problem := header_problem(path)):
+            raise NotAProject(problem)
+        _repair_side_files(path)
+        try:
+            conn = sqlite3.connect(_reading_uri(path), uri=True, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = 1")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.Error as error:
+            raise store_error(error, path) from None
+        if app_id != APPLICATION_ID or version > SCHEMA_VERSION:
+            conn.close()
+            if app_id != APPLICATION_ID:
+                raise NotAProject(f"{path} is an SQLite file but not an annotator project.")
+            raise NewerFile(path, version, SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:  # an older project is upgraded once (a write), then read
+            conn.close()
+            cls.open(path, annotator).close()
+            return cls._open_for_reading(path, annotator)
+        return cls(conn, path, annotator or default_annotator())
 
     def _prepare(self) -> None:
         conn = self.conn
@@ -210,3 +244,33 @@ for _name in dir(Store):
     _method = inspect.getattr_static(Store, _name)
     if not _name.startswith("_") and inspect.isfunction(_method):
         setattr(Store, _name, _translating(_method))
+
+
+def _reading_uri(path: Path) -> str:
+    """How to open `path` for reading without writing anything next to it.
+
+    Where SQLite may write (file and folder writable), a normal connection: the -wal and -shm it
+    needs are removed again when it closes, as the last one. Elsewhere SQLite would leave them
+    behind (read-only, keeping the project "read-only" after a chmod), or cannot open at all in a
+    read-only folder: if another program left a -wal, read through it (`mode=ro`); if not, the
+    file alone is the whole project and nothing can be writing it (`immutable`)."""
+    uri = path.resolve().as_uri()
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return uri
+    if Path(f"{path}-wal").exists():
+        return f"{uri}?mode=ro"
+    return f"{uri}?mode=ro&immutable=1"
+
+
+def _repair_side_files(path: Path) -> None:
+    """Give a -wal or -shm that cannot be written the project's own mode when the project can be
+    written: SQLite leaves them read-only after a program opened a read-only project, and would
+    then call the project read-only for good (mode bits only; who owns them may change them)."""
+    if not os.access(path, os.W_OK):
+        return
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if side.exists() and not os.access(side, os.W_OK):
+            try:
+                side.chmod(path.stat().st_mode & 0o666)
+            except OSError as error:
+                log.warning("cannot make %s writable: %s", side, error)

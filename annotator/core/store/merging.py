@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from annotator.core.errors import StoreError
-from annotator.core.scheme import AttributeSpec
+from annotator.core.scheme import WINDOW_KEYS, AttributeSpec, free_shortcut
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 from annotator.core.store.other import OtherProject
@@ -33,6 +33,7 @@ class MergeCounts:
     articles_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     unknown_articles: list[str] = field(default_factory=list)  # titles of articles not merged
+    notes: list[str] = field(default_factory=list)  # what was merged differently, in words
 
 
 class Merging(StorePart):
@@ -90,7 +91,14 @@ class Merging(StorePart):
             if name not in {label.name for label in self.labels()}:
                 specs = [AttributeSpec.from_dict(spec) for spec in json.loads(attributes)]
                 taken = {label.shortcut.lower() for label in self.labels() if label.shortcut}
-                self.add_label(name, color, "" if shortcut.lower() in taken else shortcut, specs)
+                key = shortcut
+                if shortcut and (shortcut.lower() in taken or shortcut.lower() in WINDOW_KEYS):
+                    key = free_shortcut(name, taken)
+                    counts.notes.append(
+                        f"label {name!r}: key {shortcut.upper()!r} is taken here, "
+                        + (f"so it has key {key.upper()!r}" if key else "so it has no key")
+                    )
+                self.add_label(name, color, key, specs)
                 counts.labels_added.append(name)
             mapping[label_id] = self.label(name).id
         return mapping
