@@ -96,7 +96,7 @@ def test_conll_keeps_one_layer_and_reports_what_was_dropped(project, tmp_path): 
     out = io.StringIO()
     summary = export_stream(project, "conll", out)
     written = out.getvalue()
-    assert written.startswith("-DOCSTART- -X- -X- O\n\n")
+    assert written.startswith("-DOCSTART- -X- O O\n\n")
     assert "Sergey\tB-actor\nLavrov\tI-actor\n" in written
     assert "🇺🇦\tB-framing\n🇷🇺\tI-framing" in written and "Cafe\u0301\tB-actor" in written
     assert "CoNLL: 3 overlapping spans left out in 2 articles" in summary.left_out

@@ -1,5 +1,5 @@
 """CoNLL with IOB2 tags: one token and its tag per line (`token<TAB>B-claim`), a blank line
-between sentences, `-DOCSTART- -X- -X- O` before each article.
+between sentences, `-DOCSTART- -X- O O` before each article (the line spaCy's converter looks for).
 
 Offsets: none; tokens only. Tokens are cut at span boundaries (see `common.tokens`), so every
 written span's tokens are exactly its text. One tag per token means one layer: where spans
@@ -12,6 +12,7 @@ sequence, not the original spacing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -22,7 +23,7 @@ from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewSpan
 
 CARRIES = frozenset({"spans"})
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"  # what spaCy's CoNLL converter splits documents at
 
 
 def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
@@ -39,8 +40,11 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
         left.add("overlapping spans", article.id, len(spans) - len(kept))
         left.add("relations", article.id, len(relations))
         left.span_extras(article, spans, CARRIES)
-        starts = {span.start: span.label for span in kept}
-        inside = sorted((span.start, span.end, span.label) for span in kept)
+        names = {span.label: re.sub(r"\s+", "_", span.label.strip()) for span in kept}
+        left.add("label names with spaces (written with '_')", article.id,
+                 sum(1 for span in kept if names[span.label] != span.label))  # fmt: skip
+        starts = {span.start: names[span.label] for span in kept}
+        inside = sorted((span.start, span.end, names[span.label]) for span in kept)
         out.write(f"{DOCSTART}\n\n")
         lines: list[str] = []
         current = 0

@@ -6,15 +6,19 @@ Alignment policy: we tokenise ourselves (whitespace, punctuation, word runs with
 marks, flags kept whole) and also cut tokens at every span boundary, so every span is
 token-aligned by construction and `doc.char_span(start, end)` in strict mode never fails; a span
 that still fails (none should) is counted in the report, never dropped silently. Spans overlapping
-an entity are only in `doc.spans["sc"]` (reported). Each span's id is `span.id_`; article title,
-status, metadata, attributes, notes, annotators and relations travel in `doc.user_data["annotator"]`
-(DocBin keeps user data), which `read` uses to come back losslessly.
+an entity are only in `doc.spans["sc"]` (reported). Whitespace is cut into tokens at span
+boundaries too, so a span starting or ending with whitespace is kept exactly. When an article has
+spans of several annotators, each one's spans are also in `doc.spans["sc_<name>"]`. Reading
+leaves out empty docs and spans of other groups than "sc", and counts them. Each span's id is
+`span.id_`; article title, status, metadata, attributes, notes, annotators and relations travel in
+`doc.user_data["annotator"]` (DocBin keeps user data), which `read` uses to come back losslessly.
 
 Needs the `spacy` package (imported only when used); a blank multi-language vocabulary, no model.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,32 +43,36 @@ def _spacy() -> Any:
     return spacy
 
 
-def doc_words(text: str, cuts: list[int]) -> tuple[list[str], list[bool]]:
+def doc_words(
+    text: str, cuts: list[int], starts: frozenset[int] = frozenset()
+) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags whose concatenation is exactly `text`: each token keeps one
-    following space; any other whitespace becomes a whitespace token, as spaCy does."""
+    following space; any other whitespace becomes a whitespace token, as spaCy does. Whitespace
+    is also cut at every offset in `cuts` (span boundaries), so a span that starts (`starts`) or
+    ends with whitespace still starts and ends on a token."""
     words: list[str] = []
     spaces: list[bool] = []
+    cut_points = sorted(set(cuts))
+
+    def gap(start: int, end: int) -> None:
+        inner = cut_points[bisect_right(cut_points, start) : bisect_left(cut_points, end)]
+        if words and not spaces[-1] and text[start] == " " and start not in starts:
+            spaces[-1] = True  # the usual single space after a word: a flag, not a token
+            start += 1
+        for a, b in zip([start, *inner], [*inner, end], strict=True):
+            if a < b:
+                words.append(text[a:b])
+                spaces.append(False)
+
     position = 0
     for start, end in tokens(text, cuts):
         if start > position:
-            gap = text[position:start]
-            if words and not spaces[-1] and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
+            gap(position, start)
         words.append(text[start:end])
         spaces.append(False)
         position = end
     if position < len(text):
-        gap = text[position:]
-        if words and gap[0] == " ":
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
+        gap(position, len(text))
     return words, spaces
 
 
@@ -79,7 +87,7 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
     articles = spans_written = 0
     for article, spans, relations in rows:
         cuts = [offset for span in spans for offset in (span.start, span.end)]
-        words, spaces = doc_words(article.text, cuts)
+        words, spaces = doc_words(article.text, cuts, frozenset(span.start for span in spans))
         doc = Doc(vocab, words=words, spaces=spaces)
         group, kept = [], []
         for span in spans:
@@ -91,6 +99,16 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
             group.append(piece)
             kept.append(span)
         doc.spans[SPAN_KEY] = group
+        annotators = {span.annotator for span in kept}
+        if len(annotators) > 1:  # who marked what stays visible outside our user data too
+            for name in sorted(annotators):
+                doc.spans[f"{SPAN_KEY}_{name}"] = [
+                    p for p, s in zip(group, kept, strict=True) if s.annotator == name
+                ]
+            left.add(
+                "articles with several annotators (each one's spans also in doc.spans['sc_<name>'])",
+                article.id,
+            )
         entities, taken = [], set()
         for piece in sorted(group, key=lambda p: (-(p.end - p.start), p.start)):
             if taken.isdisjoint(range(piece.start, piece.end)):
@@ -136,9 +154,16 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         raise ImportRefused(path, f"not a spaCy DocBin ({error})") from None
     for number, doc in enumerate(docs, 1):
         if not doc.text.strip():
-            raise ImportRefused(path, f"doc {number} has no text")
+            options.report("empty docs left out")
+            continue
         ours = doc.user_data.get(USER_KEY, {}) if isinstance(doc.user_data.get(USER_KEY), dict) else {}
         pieces = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else list(doc.ents)
+        others = [
+            key for key in doc.spans if key != SPAN_KEY and not (ours and key.startswith(f"{SPAN_KEY}_"))
+        ]
+        options.report(
+            "spans in other span groups than 'sc' left out", sum(len(doc.spans[k]) for k in others)
+        )
         extras = ours.get("spans") or []
         if extras and len(extras) != len(pieces):
             raise ImportRefused(
