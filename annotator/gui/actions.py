@@ -50,6 +50,12 @@ class ActionId(StrEnum):
     FOCUS_TEXT = "annotator:view:focus_text"
     FOCUS_DETAILS = "annotator:view:focus_details"
     FOCUS_SPANS = "annotator:view:focus_spans"
+    NEXT_SUGGESTION = "annotator:suggest:next"
+    PREVIOUS_SUGGESTION = "annotator:suggest:previous"
+    ACCEPT_SUGGESTION = "annotator:suggest:accept"
+    REJECT_SUGGESTION = "annotator:suggest:reject"
+    ACCEPT_SOURCE = "annotator:suggest:accept_source"
+    SUGGEST_CORPUS = "annotator:suggest:corpus"
     MERGE = "annotator:team:merge"
     ADJUDICATE = "annotator:team:adjudicate"
     AGREEMENT = "annotator:team:agreement"
@@ -145,6 +151,34 @@ ACTIONS = (
         "&Adjudicate…",
         tip="Compare two annotators and accept or reject their spans into gold",
     ),
+    ActionSpec(
+        ActionId.NEXT_SUGGESTION, "&Next Suggestion", ("Ctrl+J",), "Go to the next suggestion in the article"
+    ),
+    ActionSpec(ActionId.PREVIOUS_SUGGESTION, "&Previous Suggestion", ("Ctrl+Shift+J",)),
+    ActionSpec(
+        ActionId.ACCEPT_SUGGESTION,
+        "&Accept Suggestion",
+        ("Return", "Enter"),
+        "Make the current suggestion a span (its label key does too)",
+    ),
+    ActionSpec(
+        ActionId.REJECT_SUGGESTION,
+        "&Reject Suggestion",
+        ("Ctrl+Backspace",),
+        "Drop the current suggestion (Backspace too); it is not offered again",
+    ),
+    ActionSpec(
+        ActionId.ACCEPT_SOURCE,
+        "Accept All From This &Source",
+        ("Ctrl+Shift+A",),
+        "Accept every suggestion in the article from the current suggestion's recommender",
+    ),
+    ActionSpec(
+        ActionId.SUGGEST_CORPUS,
+        "Suggest for &All Articles",
+        (),
+        "Run the recommenders over the whole corpus in the background",
+    ),
     ActionSpec(ActionId.AGREEMENT, "Agreement &Report…", tip="Inter-annotator agreement per label"),
     ActionSpec(ActionId.SHORTCUTS, "&Keyboard Shortcuts", (Key.HelpContents, "F1")),
     ActionSpec(ActionId.ABOUT, "&About annotator"),
@@ -217,6 +251,18 @@ MENUS = (
             ActionId.FOCUS_SPANS,
             "-",
             "docks",
+        ),
+    ),
+    (
+        "S&uggestions",
+        (
+            ActionId.NEXT_SUGGESTION,
+            ActionId.PREVIOUS_SUGGESTION,
+            ActionId.ACCEPT_SUGGESTION,
+            ActionId.REJECT_SUGGESTION,
+            ActionId.ACCEPT_SOURCE,
+            "-",
+            ActionId.SUGGEST_CORPUS,
         ),
     ),
     ("&Team", (ActionId.MERGE, "-", ActionId.ADJUDICATE, ActionId.AGREEMENT)),

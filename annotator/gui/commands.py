@@ -204,3 +204,39 @@ class DeleteSpansCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return self.store.restore_spans(self.spans, self.relations)
+
+
+class AcceptSuggestionsCommand(StoreCommand):
+    """Suggestions become spans by the annotator (with their said_by relation); undo puts the
+    suggestions back and removes the spans."""
+
+    def __init__(self, store: Store, events: StoreEvents, ids: list[int], label: str | None = None):
+        super().__init__(store, events, f"Accept {len(ids)} suggestion{'s' if len(ids) > 1 else ''}")
+        self.ids, self.label = list(ids), label
+        self.snapshot = None
+        self.made: frozenset[int] = frozenset()
+
+    def apply(self) -> Changes:
+        self.snapshot = self.store.suggestion_snapshot(self.ids, with_speakers=True)
+        changes = self.store.accept_suggestions(self.ids, self.label)
+        self.made = changes.spans
+        return changes
+
+    def revert(self) -> Changes:
+        return self.store.restore_suggestions(self.snapshot, self.made)
+
+
+class RejectSuggestionsCommand(StoreCommand):
+    """Suggestions are dropped and remembered as rejected; undo offers them again."""
+
+    def __init__(self, store: Store, events: StoreEvents, ids: list[int]):
+        super().__init__(store, events, f"Reject {len(ids)} suggestion{'s' if len(ids) > 1 else ''}")
+        self.ids = list(ids)
+        self.snapshot = None
+
+    def apply(self) -> Changes:
+        self.snapshot = self.store.suggestion_snapshot(self.ids)
+        return self.store.reject_suggestions(self.ids)
+
+    def revert(self) -> Changes:
+        return self.store.restore_suggestions(self.snapshot)

@@ -50,6 +50,7 @@ from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.models import ArticleTableModel
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
+from annotator.gui.suggestions import SuggestionController
 from annotator.gui.text_view import TextView
 
 MAX_RECENT = 8
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.span_dock = self.docks[3]
 
         self.actions = create_actions(self)
+        self.suggester = SuggestionController(self)
         self._connect_actions()
         self._build_menus()
         self.position_label = QLabel()
@@ -219,6 +221,12 @@ class MainWindow(QMainWindow):
             ActionId.MERGE: self.choose_merge,
             ActionId.ADJUDICATE: self.adjudicate,
             ActionId.AGREEMENT: lambda: show_agreement(self, self.store),
+            ActionId.NEXT_SUGGESTION: lambda: self.suggester.step(True),
+            ActionId.PREVIOUS_SUGGESTION: lambda: self.suggester.step(False),
+            ActionId.ACCEPT_SUGGESTION: lambda: self.suggester.accept_current(),
+            ActionId.REJECT_SUGGESTION: self.suggester.reject_current,
+            ActionId.ACCEPT_SOURCE: self.suggester.accept_source,
+            ActionId.SUGGEST_CORPUS: self.suggester.run_corpus,
         }
         for action_id, slot in slots.items():
             self.actions[action_id].triggered.connect(slot)
@@ -394,6 +402,7 @@ class MainWindow(QMainWindow):
         if self.find_bar.isVisible():
             self._find_changed(self.find_edit.text())
         self._count_labels()
+        self.suggester.article_opened()
         self.details.show_span(None)
         self.article_list.show_current(article_id)
         self.settings.setValue(f"project/{self.store.path}/article", article_id)
@@ -430,6 +439,9 @@ class MainWindow(QMainWindow):
         """Label the selected text as a new span, or relabel the selected span."""
         if self.article is None:
             return
+        if self.suggester.current is not None:
+            self.suggester.accept_current(name)
+            return
         selection = self.text_view.selected_range()
         if selection is not None:
             self._push(AddSpanCommand(self.store, self.events, self.article.id, *selection, name))
@@ -444,6 +456,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
 
     def delete_span(self) -> None:
+        if self.suggester.current is not None:
+            self.suggester.reject_current()
+            return
         span_id = self.text_view.selected_span()
         if span_id is not None:
             self._push(DeleteSpanCommand(self.store, self.events, self.store.span(span_id)))
@@ -490,6 +505,8 @@ class MainWindow(QMainWindow):
 
     def _span_selected(self, span_id: int | None) -> None:
         self.span_list.show_current(span_id)
+        if span_id is not None:
+            self.suggester.clear()
         if span_id is None or self.article is None:
             self.details.show_span(None)
             return
@@ -540,6 +557,7 @@ class MainWindow(QMainWindow):
         if changes.labels:
             self._refresh_scheme()
         self.article_model.on_changes(changes)
+        self.suggester.on_changes(changes)
         if self.article is None:
             return
         if self.article.id not in changes.articles and not changes.labels:
@@ -697,6 +715,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Attribution cancelled.", 2000)
         elif self.find_bar.isVisible():
             self._close_find()
+        elif self.suggester.current is not None:
+            self.suggester.clear()
         else:
             self.text_view.set_selected_span(None)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.identity import login_name, save_name, saved_name
 from annotator.core.store import StoreError
+from annotator.core.suggest import learned, registry
 from annotator.gui.actions import ActionId
+from annotator.gui.suggestions import SOURCES_KEY, THRESHOLD_KEY, enabled_sources, threshold
 from annotator.gui.text_view import TextView
 
 if TYPE_CHECKING:
@@ -123,12 +126,34 @@ class PreferencesDialog(QDialog):
         self.backup.setSpecialValueText("Off")
         self.backup.setValue(settings.value(BACKUP_KEY, DEFAULT_BACKUP_MINUTES, type=int))
 
+        on = enabled_sources(settings)
+        self.sources: dict[str, QCheckBox] = {}
+        sources_row = QWidget()
+        row = QHBoxLayout(sources_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        for name, recommender in registry().items():
+            box = QCheckBox(name)
+            box.setObjectName(f"preferences_suggest_{name}")
+            box.setChecked(name in on)
+            box.setToolTip(recommender.suggests)
+            if name == "learned" and not learned.available():
+                box.setToolTip(f"{recommender.suggests}. {learned.INSTALL_HINT}")
+            self.sources[name] = box
+            row.addWidget(box)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setObjectName("preferences_threshold")
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setValue(threshold(settings))
+
         form = QFormLayout(self)
         form.addRow("Your &name", self.name)
         form.addRow("New projects &folder", folder_row)
         form.addRow("Text &size", self.font_size)
         form.addRow("", self.snap)
         form.addRow("&Backup every", self.backup)
+        form.addRow("Suggestions from", sources_row)
+        form.addRow("Show suggestions scored at &least", self.threshold)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -164,6 +189,9 @@ class PreferencesDialog(QDialog):
             snap.trigger()
         settings.setValue(BACKUP_KEY, self.backup.value())
         apply_backup_interval(window, self.backup.value())
+        settings.setValue(SOURCES_KEY, [name for name, box in self.sources.items() if box.isChecked()])
+        settings.setValue(THRESHOLD_KEY, self.threshold.value())
+        window.suggester.article_opened()
         super().accept()
 
 

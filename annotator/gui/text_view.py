@@ -279,6 +279,9 @@ class TextView(QPlainTextEdit):
         self._highlight_index = SpanIndex()
         self._relations: list[tuple[int, int]] = []
         self.painted_relation_count = 0
+        self._suggestions: list[tuple[int, int, str]] = []
+        self._current_suggestion: int | None = None
+        self.painted_suggestion_count = 0
         self._press: QPointF | None = None
         self._update_metrics()
 
@@ -296,6 +299,7 @@ class TextView(QPlainTextEdit):
         """Show a new text; resets the span selection, relations and highlights, scrolls to the top."""
         self._text = text
         self._relations = []
+        self._suggestions, self._current_suggestion = [], None
         self._display = DisplayText(text, self._block_limit)
         self._highlights, self._highlight_index = [], SpanIndex()
         self._spans = SpanSet(spans)
@@ -348,6 +352,25 @@ class TextView(QPlainTextEdit):
 
     def highlight_ranges(self) -> list[tuple[int, int]]:
         return list(self._highlights)
+
+    def set_suggestions(self, items: Sequence[tuple[int, int, str]], current: int | None = None) -> None:
+        """Pending suggestions as (start, end, label), drawn as a dashed outline in the label's
+        colour with no fill, so they never pass for spans; `current` (an index) is drawn bolder."""
+        length = len(self._text)
+        self._suggestions = [(s, e, label) for s, e, label in items if 0 <= s < e <= length]
+        self._current_suggestion = current
+        self.viewport().update()
+
+    def set_current_suggestion(self, index: int | None) -> None:
+        self._current_suggestion = index
+        self.viewport().update()
+
+    def suggestion_ranges(self) -> list[tuple[int, int, str]]:
+        return list(self._suggestions)
+
+    def reveal(self, offset: int) -> None:
+        """Scroll so the code point at `offset` is visible."""
+        self._scroll_to(self.to_qt(offset))
 
     def _set_colors(self, colors: Mapping[str, str]) -> None:
         self._colors = {}
@@ -669,7 +692,8 @@ class TextView(QPlainTextEdit):
         keys = self._spans.overlapping(low, high)
         hits = self._highlight_index.overlapping(low, high)
         self.painted_span_count = len(keys)
-        if not keys and not hits and not self._relations:
+        self.painted_suggestion_count = 0
+        if not keys and not hits and not self._relations and not self._suggestions:
             return
         starts = [line.start for line in lines]
         painter = QPainter(self.viewport())
@@ -683,8 +707,25 @@ class TextView(QPlainTextEdit):
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))
             if self._relations:
                 self._paint_relations(painter)
+            if self._suggestions:
+                self._paint_suggestions(painter, lines, starts, low, high)
         finally:
             painter.end()
+
+    def _paint_suggestions(
+        self, painter: QPainter, lines: list[_Line], starts: list[int], low: int, high: int
+    ) -> None:
+        """A dashed box in the label's colour around each visible suggestion, no fill."""
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for index, (start, end, label) in enumerate(self._suggestions):
+            if end <= low or start >= high:
+                continue
+            current = index == self._current_suggestion
+            color = self._colors.get(label, _UNKNOWN_COLORS)[1]
+            painter.setPen(QPen(color, 2.5 if current else 1.2, Qt.PenStyle.DashLine))
+            for rect, _line in self._fragments(lines, starts, start, end):
+                painter.drawRect(rect.adjusted(-1, 1, 1, -1))
+            self.painted_suggestion_count += 1
 
     def _paint_relations(self, painter: QPainter) -> None:
         """An arrow arching above the text from the source span to the target span, when both are

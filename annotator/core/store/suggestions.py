@@ -172,8 +172,9 @@ class Suggestions(StorePart):
     # ------------------------------------------------------------------ writes
     def store_suggestions(self, batch: Mapping[int, list[Suggestion]], sources: Iterable[str]) -> Changes:
         """Replace the pending suggestions of `sources` in these articles with new ones (a
-        recommender run); a suggestion already made a span or rejected is left out. Not undoable:
-        it changes nobody's annotation."""
+        recommender run); a suggestion already made a span or rejected is left out, and one
+        suggested again keeps its id (an undo step may name it). Not undoable: it changes nobody's
+        annotation."""
         sources = list(sources)
         stamp = rows.now()
         ids: set[int] = set()
@@ -181,17 +182,18 @@ class Suggestions(StorePart):
         with self._write() as conn:
             for article_id, found in batch.items():
                 length = self._text_length(article_id)
-                ids.update(
+                fresh = {suggestion.key for suggestion in found}
+                stale = [
                     row[0]
                     for row in conn.execute(
-                        f"SELECT id FROM suggestions WHERE article_id = ? AND source IN ({marks})",
+                        'SELECT id, start, "end", label FROM suggestions WHERE article_id = ? '
+                        f"AND source IN ({marks})",
                         [article_id, *sources],
                     )
-                )
-                conn.execute(
-                    f"DELETE FROM suggestions WHERE article_id = ? AND source IN ({marks})",
-                    [article_id, *sources],
-                )
+                    if tuple(row[1:]) not in fresh
+                ]
+                ids.update(stale)
+                conn.executemany("DELETE FROM suggestions WHERE id = ?", [[i] for i in stale])
                 skip = self.rejected_keys(article_id) | {
                     (s.start, s.end, s.label) for s in self.spans(article_id)
                 }

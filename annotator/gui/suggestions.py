@@ -1,0 +1,275 @@
+"""Suggestions in the window: drawn apart from spans (dashed outline, no fill), settled by key,
+computed for the open article when it opens and for the whole corpus in the background.
+
+The controller holds ids and offsets only; every accept or reject is an undoable command through
+the store, and the view refreshes from the `Changes` it announces.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtWidgets import QLabel, QProgressDialog
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Changes, StoredSuggestion
+from annotator.core.store import Store
+from annotator.core.suggest import learned, registry
+from annotator.core.suggest.runner import suggest_articles, train_model
+from annotator.gui.actions import ActionId
+from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+SOURCES_KEY = "suggest/sources"
+THRESHOLD_KEY = "suggest/threshold"
+DEFAULT_SOURCES = ("quotes", "actors", "repeat", "learned")
+DEFAULT_THRESHOLD = 0.5
+CORPUS_BATCH = 20  # articles between progress reports (and chances to cancel)
+
+
+def enabled_sources(settings: QSettings) -> list[str]:
+    """The recommenders switched on in Preferences (all by default)."""
+    saved = settings.value(SOURCES_KEY, list(DEFAULT_SOURCES), type=list)
+    return [name for name in registry() if name in saved]
+
+
+def threshold(settings: QSettings) -> float:
+    """Suggestions scored below this are kept but not shown."""
+    return settings.value(THRESHOLD_KEY, DEFAULT_THRESHOLD, type=float)
+
+
+class CorpusRun(QThread):
+    """Suggestions for many articles on a thread of its own, with its own connection to the
+    project (SQLite connections stay on the thread that made them)."""
+
+    progressed = Signal(int)
+    done = Signal(object, object, str)  # counts per recommender, learned model, error ("" if none)
+
+    def __init__(self, store: Store, article_ids: list[int], names: list[str], parent: QObject):
+        super().__init__(parent)
+        self.path, self.annotator = store.path, store.annotator
+        self.article_ids, self.names = article_ids, names
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.path, self.annotator) as store:
+                model = train_model(store) if "learned" in self.names else None
+                counts = suggest_articles(
+                    store, self.article_ids, self.names, self._progress, model=model, batch=CORPUS_BATCH
+                )
+        except AnnotatorError as error:
+            self.done.emit({}, None, str(error))
+            return
+        self.done.emit(counts, model, "")
+
+    def _progress(self, done: int) -> bool:
+        self.progressed.emit(done)
+        return not self.cancelled
+
+
+class SuggestionController(QObject):
+    """The open article's pending suggestions, the current one, and the gestures on them."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.items: list[StoredSuggestion] = []
+        self.current: int | None = None  # id of the suggestion the keys act on
+        self.memory = None  # the project's actors and tagged strings, rebuilt after edits
+        self.model = None  # the learned recommender's model, trained by a corpus run
+        self.edited = False
+        self.run: CorpusRun | None = None
+        self.progress: QProgressDialog | None = None
+        self.status = QLabel()
+        self.status.setObjectName("suggestion_count")
+        window.statusBar().addPermanentWidget(self.status)
+
+    # ------------------------------------------------------------------ compute
+    def article_opened(self) -> None:
+        """Suggest for the article just opened (fast: the recommenders are pure text work and the
+        project's memory is kept between articles), then show them."""
+        self.current = None
+        if self.edited:  # the project's memory learns what was tagged since it was built
+            self.memory, self.edited = None, False
+        self.compute()
+        self.refresh()
+        self._sync_actions()
+
+    def compute(self) -> None:
+        """Run the recommenders on the open article again (after it opens, and after each edit in
+        it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids."""
+        window = self.window
+        names = [n for n in enabled_sources(window.settings) if n != "learned" or self.model is not None]
+        if window.article is not None and names and not window.store.writing:
+            if self.memory is None:
+                self.memory = window.store.suggestion_memory()
+            try:
+                suggest_articles(
+                    window.store, [window.article.id], names, memory=self.memory, model=self.model
+                )
+            except AnnotatorError as error:
+                window.statusBar().showMessage(str(error), 5000)
+
+    def refresh(self) -> None:
+        window = self.window
+        if window.article is None:
+            self.items = []
+        else:
+            shown = enabled_sources(window.settings)
+            self.items = window.store.suggestions(window.article.id, shown, threshold(window.settings))
+        ids = {s.id for s in self.items}
+        if self.current not in ids:
+            self.current = None
+            self._sync_actions()
+        window.text_view.set_suggestions(
+            [(s.start, s.end, s.label) for s in self.items], self._current_index()
+        )
+        self._show_count()
+
+    def _current_index(self) -> int | None:
+        return next((i for i, s in enumerate(self.items) if s.id == self.current), None)
+
+    def _show_count(self) -> None:
+        if not self.items:
+            self.status.setText("")
+            return
+        by_source: dict[str, int] = {}
+        for s in self.items:
+            by_source[s.source] = by_source.get(s.source, 0) + 1
+        parts = ", ".join(f"{source} {count}" for source, count in by_source.items())
+        self.status.setText(f"{len(self.items)} suggestions ({parts})")
+
+    def on_changes(self, changes: Changes) -> None:
+        article = self.window.article
+        if changes.labels or changes.op == "external":
+            self.memory = None
+        if article is None or not (article.id in changes.articles or changes.op == "external"):
+            return
+        if changes.spans:
+            self.edited = True
+            self.compute()
+        self.refresh()
+        self._sync_actions()
+
+    # ---------------------------------------------------------------- gestures
+    def step(self, forward: bool = True) -> None:
+        """Make the next (or previous) suggestion after the cursor the current one."""
+        if not self.items:
+            self.window.statusBar().showMessage("No suggestions in this article.", 3000)
+            return
+        index = self._current_index()
+        if index is None:
+            view = self.window.text_view
+            cursor = view.to_code_point(view.textCursor().position())
+            after = [i for i, s in enumerate(self.items) if s.start >= cursor]
+            index = (after[0] if after else 0) if forward else (after[0] - 1 if after else -1)
+        else:
+            index = index + (1 if forward else -1)
+        self._make_current(self.items[index % len(self.items)])
+
+    def _sync_actions(self) -> None:
+        """Enter and Ctrl+Backspace act only while a suggestion is current (Enter stays free for
+        the find bar and the lists otherwise)."""
+        for action_id in (ActionId.ACCEPT_SUGGESTION, ActionId.REJECT_SUGGESTION):
+            self.window.actions[action_id].setEnabled(self.current is not None)
+
+    def _make_current(self, suggestion: StoredSuggestion | None) -> None:
+        view = self.window.text_view
+        self.current = suggestion.id if suggestion else None
+        self._sync_actions()
+        view.set_selected_span(None)
+        view.set_current_suggestion(self._current_index())
+        if suggestion is not None:
+            view.reveal(suggestion.start)
+            self.window.statusBar().showMessage(
+                f"{suggestion.label} suggested by {suggestion.source} ({suggestion.score:.2f}): "
+                "Enter or its label key accepts, Backspace rejects, Ctrl+J next.",
+                8000,
+            )
+
+    def clear(self) -> None:
+        if self.current is not None:
+            self.current = None
+            self.window.text_view.set_current_suggestion(None)
+            self._sync_actions()
+
+    def accept_current(self, label: str | None = None) -> None:
+        if self.current is not None:
+            self._settle(AcceptSuggestionsCommand, [self.current], label)
+
+    def reject_current(self) -> None:
+        if self.current is not None:
+            self._settle(RejectSuggestionsCommand, [self.current])
+
+    def accept_source(self) -> None:
+        """Accept every shown suggestion in this article from the current one's source (or, with
+        none current, from the source with the most)."""
+        if not self.items:
+            return
+        source = next((s.source for s in self.items if s.id == self.current), None)
+        if source is None:
+            counts: dict[str, int] = {}
+            for s in self.items:
+                counts[s.source] = counts.get(s.source, 0) + 1
+            source = max(counts, key=counts.get)
+        self._settle(AcceptSuggestionsCommand, [s.id for s in self.items if s.source == source])
+
+    def _settle(self, command_class, ids: list[int], label: str | None = None) -> None:
+        """Run the command, then move on to the suggestion after the settled one."""
+        window = self.window
+        position = next((s.start for s in self.items if s.id == ids[0]), 0)
+        args = (label,) if label is not None else ()
+        window.undo_stack.push(command_class(window.store, window.events, ids, *args))
+        following = next((s for s in self.items if s.start >= position), None)
+        self._make_current(following or (self.items[0] if self.items else None))
+
+    # ------------------------------------------------------------- whole corpus
+    def run_corpus(self) -> None:
+        """Suggest for every article in the background, with progress and Cancel."""
+        window = self.window
+        if self.run is not None:
+            return
+        names = enabled_sources(window.settings)
+        if not names:
+            window.statusBar().showMessage("Every recommender is off (Edit → Preferences).", 5000)
+            return
+        if "learned" in names and not learned.available():
+            window.statusBar().showMessage(learned.INSTALL_HINT, 8000)
+        ids = window.store.article_ids()
+        self.run = CorpusRun(window.store, ids, names, self)
+        self.progress = QProgressDialog("Suggesting for every article…", "Cancel", 0, len(ids), window)
+        self.progress.setObjectName("suggest_progress")
+        self.progress.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.canceled.connect(self._cancel)
+        self.run.progressed.connect(self.progress.setValue)
+        self.run.done.connect(self._finished)
+        self.progress.show()
+        self.run.start()
+
+    def _cancel(self) -> None:
+        if self.run is not None:
+            self.run.cancelled = True
+
+    def _finished(self, counts: dict, model: object, error: str) -> None:
+        run, self.run = self.run, None
+        run.wait()
+        run.deleteLater()
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        window = self.window
+        if error:
+            window.show_error(error)
+        else:
+            made = ", ".join(f"{name} {count}" for name, count in counts.items())
+            word = "Stopped" if run.cancelled else "Done"
+            window.statusBar().showMessage(f"{word}: {made}.", 8000)
+        self.memory = None
+        self.model = model or self.model
+        self.refresh()

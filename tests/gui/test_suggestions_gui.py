@@ -1,0 +1,130 @@
+"""Suggestions in the window, driven by keys; every assertion is on what the store holds."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from annotator.core.model import NewArticle
+from annotator.core.store import Store
+from annotator.gui.actions import ActionId
+
+TEXT = 'Sergey Lavrov arrived in Ankara. "We are patient," Lavrov told reporters. Later Lavrov left.'
+OTHER = "«Мы готовы», — сказал Сергей Лавров журналистам."
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "p.annotator", annotator="ana") as store:
+        store.add_articles([NewArticle("One", TEXT), NewArticle("Two", OTHER)])
+        yield store
+
+
+def spans(store: Store, article_id: int = 1) -> set[tuple[str, str, str]]:
+    text = store.article(article_id).text
+    return {(text[s.start : s.end], s.label, s.annotator) for s in store.spans(article_id)}
+
+
+def test_the_open_articles_suggestions_are_drawn_apart_and_counted(window, store):
+    shown = {(TEXT[s:e], label) for s, e, label in window.text_view.suggestion_ranges()}
+    assert shown == {("We are patient", "quote"), ("Lavrov", "actor")}
+    assert window.suggester.status.text() == "2 suggestions (quotes 2)"
+    assert store.spans(1) == [] and len(store.suggestions(1)) == 2  # nobody's annotation
+    assert not window.actions[ActionId.ACCEPT_SUGGESTION].isEnabled()  # Return is free until Ctrl+J
+
+
+def test_enter_accepts_the_quote_with_its_speaker_and_undo_takes_it_back(qtbot, window, store):
+    view = window.text_view
+    qtbot.keyClick(view, Qt.Key.Key_J, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert spans(store) == {("We are patient", "quote", "ana"), ("Lavrov", "actor", "ana")}
+    (relation,) = store.relations(1)
+    assert relation.type == "said_by"
+    # what is left: the other mentions of the accepted actor
+    assert [s.source for s in store.suggestions(1)] == ["actors", "actors"]
+    assert window.suggester.status.text() == "2 suggestions (actors 2)"
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert store.spans(1) == [] and store.relations(1) == []
+    assert [s.label for s in store.suggestions(1)] == ["quote", "actor"]
+    window.undo_stack.redo()
+    assert len(store.spans(1)) == 2 and len(store.relations(1)) == 1
+
+
+def test_backspace_rejects_for_good_and_undo_offers_it_again(qtbot, window, store):
+    view = window.text_view
+    qtbot.keyClick(view, Qt.Key.Key_J, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_J, CTRL)  # the speaker, after the quote
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    assert store.rejected_keys(1) == {(TEXT.index("Lavrov told"), TEXT.index("Lavrov told") + 6, "actor")}
+    assert [s.label for s in store.suggestions(1)] == ["quote"] and store.spans(1) == []
+    window.open_article(2)
+    window.open_article(1)  # suggested again on opening: the rejected one stays away
+    assert [s.label for s in store.suggestions(1)] == ["quote"]
+    window.undo_stack.undo()
+    assert store.rejected_keys(1) == set() and len(store.suggestions(1)) == 2
+
+
+def test_a_label_key_accepts_under_that_label(qtbot, window, store):
+    view = window.text_view
+    qtbot.keyClick(view, Qt.Key.Key_J, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_C)  # claim, not quote
+    assert ("We are patient", "claim", "ana") in spans(store)
+
+
+def test_one_key_accepts_every_suggestion_from_a_source(qtbot, window, store):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert spans(store) == {("We are patient", "quote", "ana"), ("Lavrov", "actor", "ana")}
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert store.spans(1) == []
+
+
+def test_accepted_actors_bring_their_other_mentions_as_suggestions(qtbot, window, store):
+    view = window.text_view
+    qtbot.keyClick(view, Qt.Key.Key_J, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # quote and speaker "Lavrov" (normalised Sergey Lavrov)
+    shown = {(TEXT[s:e], label) for s, e, label in view.suggestion_ranges()}
+    assert shown == {("Sergey Lavrov", "actor"), ("Lavrov", "actor")}
+    actor = next(s for s in store.spans(1) if s.label == "actor")
+    assert actor.attributes == {"normalised_name": "Sergey Lavrov"}
+
+
+def test_the_whole_corpus_is_suggested_in_the_background(qtbot, window, store):
+    window.actions[ActionId.SUGGEST_CORPUS].trigger()
+    assert window.suggester.progress is not None and window.suggester.progress.isVisible()
+    qtbot.waitUntil(lambda: window.suggester.run is None, timeout=20000)
+    assert {s.label for s in store.suggestions(2)} == {"quote", "actor"}
+    assert store.spans(2) == []
+
+
+def test_a_corpus_run_can_be_cancelled(qtbot, window, store):
+    store.add_articles(NewArticle(f"N{n}", f'"We are patient {n}," Lavrov said.') for n in range(400))
+    window.actions[ActionId.SUGGEST_CORPUS].trigger()
+    button = window.suggester.progress.findChild(QPushButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.suggester.run is None, timeout=20000)
+    done = {s.article_id for s in store.suggestions()}
+    assert 0 < len(done) < 402
+    assert "Stopped" in window.statusBar().currentMessage()
+
+
+def test_preferences_choose_recommenders_and_threshold(qtbot, window, store, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.gui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.sources["quotes"].setChecked(False)
+    dialog.threshold.setValue(0.9)
+    monkeypatch.setattr(QDialog, "accept", lambda self: None)
+    dialog.accept()
+    assert window.text_view.suggestion_ranges() == []
+    assert window.suggester.status.text() == ""
+    dialog.sources["quotes"].setChecked(True)
+    dialog.accept()
+    shown = {(TEXT[s:e], label) for s, e, label in window.text_view.suggestion_ranges()}
+    assert shown == {("We are patient", "quote")}  # the speaker (0.855) is under 0.9
