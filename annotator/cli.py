@@ -16,9 +16,15 @@ from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
 from annotator.core.errors import AnnotatorError
-from annotator.core.exporters import EXPORT_FORMATS, export
-from annotator.core.formats import FORMATS, export_to_path, import_format, output_format
-from annotator.core.importers import find_files, import_paths
+from annotator.core.formats import (
+    EXPORT_FORMATS,
+    FORMATS,
+    IMPORT_FORMATS,
+    export,
+    import_files,
+    import_paths,
+    output_format,
+)
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Status
 from annotator.core.output import OutputRefused
@@ -131,7 +137,7 @@ def open_(context: Context, project: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([name for name, f in FORMATS.items() if f.reader]),
+    type=click.Choice(IMPORT_FORMATS),
     help="Read PATHS as this format (folders are searched for its files); default: by suffix.",
 )
 @click.option(
@@ -178,16 +184,12 @@ def import_(
     if record_options and fmt not in ("jsonl", "doccano", "doccano-relations"):
         raise click.UsageError("--skip-bad, --text-field and --label-field need --format jsonl or doccano.")
     with context.open() as store:
-        files, _ = find_files(paths)
-        with progress_bar(len(files), "Importing") as advance:
-            if fmt is None:
-                summary = import_paths(store, paths, progress=lambda path: advance(1))
-            else:
-                summary = import_format(
-                    store, fmt, paths, realign=realign, skip_bad=skip_bad, text_field=text_field,
-                    label_field=label_field, progress=lambda p: advance(1),
-                )  # fmt: skip
-        for line in getattr(summary, "notes", ()):
+        with progress_bar(len(import_files(paths, fmt)), "Importing") as advance:
+            summary = import_paths(
+                store, paths, fmt, realign=realign, skip_bad=skip_bad, text_field=text_field,
+                label_field=label_field, progress=lambda path: advance(1),
+            )  # fmt: skip
+        for line in summary.notes:
             click.echo(f"  note: {line}", err=True)
     click.echo(
         f"Imported {summary.articles} articles with {summary.spans} spans; "
@@ -297,9 +299,7 @@ def export_(
                 summary = export(store, fmt, sys.stdout, **options)
             else:
                 try:
-                    summary = export_to_path(
-                        store, fmt, output, newlines=qdpx_newlines, replace=replace, **options
-                    )
+                    summary = export(store, fmt, output, newlines=qdpx_newlines, replace=replace, **options)
                 except OutputRefused as error:
                     hint = " (--replace)" if error.collisions else ""
                     raise click.ClickException(f"{error}{hint}") from None

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotator.core.formats import FORMATS, export_to_path, import_format
+from annotator.core.formats import FORMATS, export, import_paths
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.store import Store
 
@@ -54,13 +54,13 @@ def main() -> None:
             fmt = FORMATS[name]
             target = work / f"out-{name}{fmt.suffix}"
             started = time.perf_counter()
-            exported = export_to_path(source, name, target)
+            exported = export(source, name, target)
             export_seconds = time.perf_counter() - started
             line = f"{name:<18} {export_seconds:>9.1f} {exported.spans / export_seconds:>15,.0f}"
             if fmt.reader is not None and name != "csv":  # the CSV reader takes article tables
                 copy = Store.open(work / f"copy-{name}.annotator", annotator="bench")
                 started = time.perf_counter()
-                imported = import_format(copy, name, [target])
+                imported = import_paths(copy, [target], name)
                 import_seconds = time.perf_counter() - started
                 copy.close()
                 line += f" {import_seconds:>9.1f} {imported.spans / import_seconds:>15,.0f}"

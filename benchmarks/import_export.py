@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotator.core.exporters import export
-from annotator.core.importers import import_paths
+from annotator.core.formats import export, import_paths
 from annotator.core.search import search
 from annotator.core.store import Store
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 
-from annotator.core.importers import import_paths
+from annotator.core.formats import import_paths
 from annotator.core.project import SEEDS_DIR
 from annotator.core.store import Store
 from annotator.gui.app import create_application

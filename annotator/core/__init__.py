@@ -1,1 +1,1 @@
-"""The Qt-free core: model, store, importers, exporters, offsets, search."""
+"""The Qt-free core: model, store, formats, offsets, search, agreement."""

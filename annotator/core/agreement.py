@@ -27,7 +27,6 @@ A figure that is undefined (no spans, or no variation, so chance agreement is to
 from __future__ import annotations
 
 import csv
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -35,14 +34,14 @@ from itertools import accumulate, combinations
 from typing import TYPE_CHECKING, Any, TextIO
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.exporters import neutralise_formula
+from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import Status
+from annotator.core.text import WORD_DEFINITION, word_pattern
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 # Word characters, with combining marks kept inside the word ("e\u0301cole" is one token).
-TOKEN = re.compile(r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
 ALL = "ALL"
 
 Interval = tuple[int, int]
@@ -98,7 +97,7 @@ class AgreementReport:
         return {
             "annotators": list(self.annotators),
             "labels": list(self.labels),
-            "tokens": TOKEN.pattern,
+            "tokens": WORD_DEFINITION,
             "pairs": [asdict(pair) for pair in self.pairs],
             "groups": [asdict(group) | {"annotators": list(group.annotators)} for group in self.groups],
         }
@@ -254,7 +253,7 @@ def join_overlaps(intervals: Iterable[Interval]) -> list[Interval]:
 
 def token_bounds(text: str) -> tuple[list[int], list[int]]:
     starts, ends = [], []
-    for match in TOKEN.finditer(text):
+    for match in word_pattern().finditer(text):
         starts.append(match.start())
         ends.append(match.end())
     return starts, ends

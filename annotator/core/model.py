@@ -1,4 +1,4 @@
-"""Plain, immutable records that travel between the store, importers, exporters and views."""
+"""Plain, immutable records that travel between the store, the formats and the views."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class Relation:
 
 @dataclass(frozen=True)
 class NewSpan:
-    """A span that is not stored yet, as importers produce it."""
+    """A span that is not stored yet, as format readers produce it."""
 
     start: int
     end: int

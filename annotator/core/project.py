@@ -37,7 +37,7 @@ def open_project(
     if not first_run:
         store.backup_if_due()
     if is_default and first_run and store.is_new and SEEDS_DIR.is_dir():
-        from annotator.core.importers import import_paths
+        from annotator.core.formats import import_paths
 
         import_paths(store, [SEEDS_DIR])
     return store

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import StoreError
+from annotator.core.text import word_pattern
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -95,7 +94,7 @@ def match_ranges(text: str, query: str) -> list[tuple[int, int]]:
         return []
     prefix_tuple = tuple(prefixes)
     ranges = []
-    for match in _word_pattern().finditer(text):
+    for match in word_pattern().finditer(text):
         key = _fold(match.group())
         if key in exact or (prefix_tuple and key.startswith(prefix_tuple)):
             ranges.append(match.span())
@@ -111,35 +110,5 @@ def _fold(word: str) -> str:
 
 
 @cache
-def _word_pattern() -> re.Pattern[str]:
-    """A word: a letter or digit, then letters, digits and combining marks (built once, ~70 ms)."""
-    marks = _class_of(
-        code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)).startswith("M")
-    )
-    return re.compile(rf"[^\W_](?:[^\W_]|[{marks}])*")
-
-
-@cache
 def _query_pattern() -> re.Pattern[str]:
-    return re.compile(rf"({_word_pattern().pattern})(\*?)")
-
-
-def _class_of(codes: Iterable[int]) -> str:
-    """A regex character-class body for ascending code points, as ranges."""
-    parts: list[str] = []
-    start = previous = -2
-    for code in codes:
-        if code != previous + 1:
-            if start >= 0:
-                parts.append(_range(start, previous))
-            start = code
-        previous = code
-    if start >= 0:
-        parts.append(_range(start, previous))
-    return "".join(parts)
-
-
-def _range(first: int, last: int) -> str:
-    if first == last:
-        return re.escape(chr(first))
-    return f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+    return re.compile(rf"({word_pattern().pattern})(\*?)")

@@ -76,7 +76,7 @@ class ActionSpec:
 ACTIONS = (
     ActionSpec(ActionId.NEW_PROJECT, "&New Project…", (Key.New,), "Create a project file anywhere"),
     ActionSpec(ActionId.OPEN_PROJECT, "&Open Project…", (Key.Open,), "Open a project file"),
-    ActionSpec(ActionId.IMPORT, "&Import Files…", ("Ctrl+I",), "Import .txt, .html, .csv or .jsonl files"),
+    ActionSpec(ActionId.IMPORT, "&Import Files…", ("Ctrl+I",), "Import articles or annotations"),
     ActionSpec(ActionId.IMPORT_FOLDER, "Import &Folder…", ("Ctrl+Shift+I",), "Import every file in a folder"),
     ActionSpec(ActionId.EXPORT, "&Export…", ("Ctrl+E",), "Write the labelled dataset"),
     ActionSpec(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QMessageBox,
     QProgressDialog,
     QTableWidget,
@@ -27,9 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.core.exporters import EXPORT_FORMATS
-from annotator.core.formats import FORMATS, export_to_path
-from annotator.core.importers import ImportSummary, find_files, import_paths
+from annotator.core.formats import (
+    BY_SUFFIX,
+    EXPORT_FORMATS,
+    FORMATS,
+    IMPORT_FORMATS,
+    export,
+    import_files,
+    import_paths,
+)
+from annotator.core.importers import ImportSummary
 from annotator.core.model import Status
 from annotator.core.output import OutputRefused
 from annotator.core.scheme import Label
@@ -53,9 +61,41 @@ class ImportCancelled(Exception):
     """Raised from the progress callback to stop an import between two files."""
 
 
-def run_import(parent: QWidget, store: Store, paths: list[Path]) -> ImportSummary | None:
+BY_SUFFIX_CHOICE = f"Articles by suffix ({' '.join('*' + suffix for suffix in BY_SUFFIX)})"
+
+
+def ask_import(parent: QWidget, folder: bool, settings: QSettings) -> tuple[list[Path], str | None] | None:
+    """The files (or folder) to import and their format (None: each file's suffix decides), as
+    the analyst chose them; None if they cancelled. Every importable format is offered."""
+    start = str(start_folder(settings))
+    if folder:
+        chosen = QFileDialog.getExistingDirectory(parent, "Import folder", start)
+        if not chosen:
+            return None
+        titles = {BY_SUFFIX_CHOICE: None} | {format_title(name): name for name in IMPORT_FORMATS}
+        choice, ok = QInputDialog.getItem(
+            parent, "Import Folder", "Read the folder's files as:", list(titles), 0, False
+        )
+        if not ok:
+            return None
+        remember_folder(settings, chosen)
+        return [Path(chosen)], titles[choice]
+    filters = {BY_SUFFIX_CHOICE: None} | {
+        f"{format_title(name)} ({' '.join('*' + suffix for suffix in FORMATS[name].inputs)})": name
+        for name in IMPORT_FORMATS
+    }
+    names, selected = QFileDialog.getOpenFileNames(parent, "Import files", start, ";;".join(filters))
+    if not names:
+        return None
+    remember_folder(settings, names[0])
+    return [Path(name) for name in names], filters.get(selected)
+
+
+def run_import(
+    parent: QWidget, store: Store, paths: list[Path], fmt: str | None = None
+) -> ImportSummary | None:
     """Import file by file (each atomic) under a cancellable progress dialog."""
-    files, _ = find_files(paths)
+    files = import_files(paths, fmt)
     progress = QProgressDialog("Importing…", "Cancel", 0, max(len(files), 1), parent)
     progress.setWindowTitle("Import")
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -79,7 +119,7 @@ def run_import(parent: QWidget, store: Store, paths: list[Path]) -> ImportSummar
             raise ImportCancelled
 
     try:
-        return import_paths(store, paths, progress=advance, tick=tick)
+        return import_paths(store, paths, fmt, progress=advance, tick=tick)
     except ImportCancelled:
         QMessageBox.information(
             parent,
@@ -241,7 +281,7 @@ def write_export(
     leaves no half output. Returns the summary, or a message saying why it failed; OutputRefused
     (the project, or names already taken in the folder) passes."""
     try:
-        return export_to_path(
+        return export(
             store,
             fmt,
             path,

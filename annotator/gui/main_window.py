@@ -321,24 +321,13 @@ class MainWindow(QMainWindow):
             self.open_project(Path(path))
 
     def import_files(self, folder: bool) -> None:
-        if folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Import folder", str(self._start_folder()))
-            paths = [Path(chosen)] if chosen else []
-        else:
-            names, _ = QFileDialog.getOpenFileNames(
-                self,
-                "Import files",
-                str(self._start_folder()),
-                "Articles (*.txt *.html *.htm *.csv *.jsonl);;All files (*)",
-            )
-            paths = [Path(name) for name in names]
-        if paths:
-            remember_folder(self.settings, paths[0])
-            self.import_paths(paths)
+        chosen = dialogs.ask_import(self, folder, self.settings)
+        if chosen is not None:
+            self.import_paths(*chosen)
 
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path], fmt: str | None = None) -> None:
         """Import with a cancellable progress dialog, then one refresh and a summary."""
-        summary = dialogs.run_import(self, self.store, paths)
+        summary = dialogs.run_import(self, self.store, paths, fmt)
         self.undo_stack.clear()
         self.on_changes(Changes("import", article_list=True, labels=True), None)
         if summary is not None:

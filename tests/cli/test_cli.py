@@ -162,7 +162,7 @@ def test_env_var_selects_the_project(tmp_path, monkeypatch):
 def test_core_and_cli_do_not_load_qt(tmp_path):
     code = (
         "import sys\n"
-        "import annotator.core.store, annotator.core.importers, annotator.core.exporters\n"
+        "import annotator.core.store, annotator.core.importers, annotator.core.formats\n"
         "from click.testing import CliRunner\n"
         "from annotator.cli import cli\n"
         f"r = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'q.db')!r}, 'stats'])\n"

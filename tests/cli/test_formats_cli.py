@@ -88,3 +88,13 @@ def test_suffix_import_of_our_jsonl_keeps_relations(tmp_path):
             "quote",
             "actor",
         )
+
+
+def test_export_to_standard_output_reports_what_it_left_out_like_a_file(tmp_path):
+    db = tmp_path / "p.annotator"
+    make_project(db)
+    to_file = run("export", "--format", "csv", "-o", str(tmp_path / "out.csv"), db=db)
+    to_stdout = run("export", "--format", "csv", "-o", "-", db=db)
+    left_out = [line for line in to_file.output.splitlines() if "left out:" in line]
+    assert left_out and "relations" in left_out[0]
+    assert left_out == [line for line in to_stdout.output.splitlines() if "left out:" in line]

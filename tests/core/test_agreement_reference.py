@@ -19,9 +19,10 @@ krippendorff = pytest.importorskip("krippendorff")
 metrics = pytest.importorskip("sklearn.metrics")
 inter_rater = pytest.importorskip("statsmodels.stats.inter_rater")
 
-from annotator.core.agreement import ALL, TOKEN, compute_agreement  # noqa: E402
+from annotator.core.agreement import ALL, compute_agreement  # noqa: E402
 from annotator.core.model import NewArticle, Status  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
+from annotator.core.text import word_pattern  # noqa: E402
 
 WORDS = ["Lavrov", "said", "the", "alliance", "é", "threat", "😀", "Kyiv", "—", "peace", "42"]
 LABELS = ["actor", "claim"]
@@ -66,7 +67,9 @@ def build(path: Path, texts, spans, done) -> None:
 def token_vector(text: str, found, label: str) -> list[int]:
     chosen = [(s, e) for s, e, lab in found if lab == label]
     return [
-        int(any(s < m.end() and m.start() < e for s, e in chosen)) for m in TOKEN.finditer(text) if m.group()
+        int(any(s < m.end() and m.start() < e for s, e in chosen))
+        for m in word_pattern().finditer(text)
+        if m.group()
     ]
 
 

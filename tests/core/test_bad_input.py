@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from annotator.core.errors import Damaged
-from annotator.core.importers import ImportRefused, import_paths, read_file
+from annotator.core.formats import import_paths, read_file
+from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle
 from annotator.core.store import Store, StoreError
 
@@ -45,7 +46,7 @@ def peak_memory_of_reading(path) -> tuple[str, int]:
     code = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from annotator.core.importers import ImportRefused, read_file\n"
+        "from annotator.core.formats import read_file\nfrom annotator.core.importers import ImportRefused\n"
         "try:\n"
         "    read_file(Path(sys.argv[1])); message = 'read'\n"
         "except ImportRefused as error:\n"

@@ -13,8 +13,7 @@ import zipfile
 
 import pytest
 
-from annotator.core.formats import FORMATS, export_to_path, import_format
-from annotator.core.importers import import_paths
+from annotator.core.formats import FORMATS, export, import_paths
 from annotator.core.store import Store
 
 CONTROLS = "".join(chr(code) for code in range(0x20) if chr(code) not in "\t\n\r") + "\x7f"
@@ -67,13 +66,13 @@ def test_every_exporter_writes_a_valid_file_and_the_exact_span_texts(project, tm
         pytest.importorskip("spacy")
     fmt = FORMATS[name]
     out = tmp_path / f"out{fmt.suffix}"
-    summary = export_to_path(project, name, out)
+    summary = export(project, name, out)
     assert summary.articles == 1
     for xml in xml_documents(out, name):
         ET.fromstring(xml)  # well-formed
     if name in ROUND_TRIP:
         with Store.open(tmp_path / "again.annotator") as again:
-            result = import_format(again, name, [out])
+            result = import_paths(again, [out], name)
             assert result.refused == [], result.refused
             ((article, spans, _),) = again.iter_annotated()
             assert article.text == STORED
@@ -100,8 +99,8 @@ def test_xml_exports_stay_valid_for_raw_controls_stored_before(project, tmp_path
     project.conn.execute("UPDATE labels SET name = name || ? WHERE name = 'quote'", [raw])
     project.conn.execute("UPDATE relations SET type = ?", [f"t{raw}"])
     project.forget_cache()
-    export_to_path(project, "qdpx", tmp_path / "old.qdpx")
-    export_to_path(project, "label-studio", tmp_path / "old.json")
+    export(project, "qdpx", tmp_path / "old.qdpx")
+    export(project, "label-studio", tmp_path / "old.json")
     ET.fromstring(xml_documents(tmp_path / "old.qdpx", "qdpx")[0])
     ET.fromstring(xml_documents(tmp_path / "old.json", "label-studio")[0])
 

@@ -9,16 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.exporters import (
-    CSV_COLUMNS,
-    EXPORT_FORMATS,
-    ExportSummary,
-    export,
-    neutralise_formula,
-    restore_formula,
-    write_csv,
-    write_jsonl,
-)
+from annotator.core.formats import EXPORT_FORMATS, csv_table, export, jsonl
+from annotator.core.formats.common import ExportSummary, WriteOptions, neutralise_formula, restore_formula
 from annotator.core.model import Article, NewArticle, NewSpan, Relation, Span, Status
 from annotator.core.offsets import normalise_newlines
 from annotator.core.store import Store
@@ -85,7 +77,7 @@ def export_csv(store: Store, **options) -> tuple[list[dict], ExportSummary]:
     out = io.StringIO(newline="")
     summary = export(store, "csv", out, **options)
     reader = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
-    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+    assert tuple(reader.fieldnames or ()) == csv_table.COLUMNS
     return list(reader), summary
 
 
@@ -147,7 +139,7 @@ def test_crlf_text_is_exported_canonical(store: Store):
 
 def test_csv_reads_back_raw_when_the_guard_is_off(store: Store):
     rows, summary = export_csv(store, neutralise_formulas=False)
-    assert summary == ExportSummary(articles=len(TRICKY), spans=2 * len(TRICKY))
+    assert summary == ExportSummary(len(TRICKY), 2 * len(TRICKY), csv_table.LEFT_OUT)
     texts = {record["id"]: record["text"] for record in export_jsonl(store)[0]}
     assert len(rows) == 2 * len(TRICKY)
     for row in rows:
@@ -161,7 +153,7 @@ def test_csv_has_no_bom_and_unquoted_int_columns(store: Store):
     out = io.StringIO(newline="")
     export(store, "csv", out)
     value = out.getvalue()
-    assert value.startswith(",".join(CSV_COLUMNS) + "\n")
+    assert value.startswith(",".join(csv_table.COLUMNS) + "\n")
     assert not value.startswith("\ufeff")
     assert "\r\n" not in value
 
@@ -245,7 +237,7 @@ def test_csv_quotes_a_row_holding_a_carriage_return():
     article = Article(1, "Title\rwith CR", "a\rb\nc")
     spans = [Span(1, 1, 0, 5, "claim", note="note\r"), Span(2, 1, 1, 4, "quote")]
     out = io.StringIO(newline="")
-    write_csv([(article, spans, [])], out, neutralise_formulas=False)
+    csv_table.write([(article, spans, [])], out, WriteOptions(neutralise_formulas=False))
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert rows[1][1] == "Title\rwith CR" and rows[1][6] == "a\rb\nc" and rows[1][8] == "note\r"
     assert rows[2][6] == "\rb\n"
@@ -275,7 +267,7 @@ def test_writers_drop_relations_whose_ends_are_not_exported():
     spans = [Span(1, 1, 0, 2, "quote"), Span(2, 1, 2, 4, "actor")]
     relations = [Relation(1, 1, 2, "said_by"), Relation(2, 1, 99, "said_by")]
     out = io.StringIO()
-    write_jsonl([(article, spans, relations)], out)
+    jsonl.write([(article, spans, relations)], out, WriteOptions())
     assert json.loads(out.getvalue())["relations"] == [{"from": 1, "to": 2, "type": "said_by"}]
 
 
@@ -284,10 +276,10 @@ def test_articles_without_spans_are_a_jsonl_line_but_no_csv_row():
         (Article(1, "empty", "no spans"), [], []),
         (Article(2, "one", "xy"), [Span(1, 2, 0, 1, "claim")], []),
     ]
-    jsonl, table = io.StringIO(), io.StringIO(newline="")
-    assert write_jsonl(rows, jsonl) == ExportSummary(2, 1)
-    assert write_csv(rows, table) == ExportSummary(1, 1)
-    assert json.loads(jsonl.getvalue().split("\n")[0])["spans"] == []
+    lines, table = io.StringIO(), io.StringIO(newline="")
+    assert jsonl.write(rows, lines, WriteOptions()) == ExportSummary(2, 1)
+    assert csv_table.write(rows, table, WriteOptions()) == ExportSummary(1, 1, csv_table.LEFT_OUT)
+    assert json.loads(lines.getvalue().split("\n")[0])["spans"] == []
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -298,8 +290,8 @@ def test_progress_reports_every_span_once_in_batches(fmt: str):
     ]
     calls: list[int] = []
     out = io.StringIO(newline="")
-    writer = write_jsonl if fmt == "jsonl" else write_csv
-    summary = writer(rows, out, calls.append)
+    writer = jsonl.write if fmt == "jsonl" else csv_table.write
+    summary = writer(rows, out, WriteOptions(progress=calls.append))
     assert sum(calls) == summary.spans == 3000
     assert 1 < len(calls) < 10
 
@@ -308,8 +300,8 @@ def test_export_of_an_empty_project_writes_only_the_csv_header(tmp_path: Path):
     with open_store(tmp_path) as store:
         assert export_jsonl(store) == ([], ExportSummary(0, 0))
         out = io.StringIO(newline="")
-        assert export(store, "csv", out) == ExportSummary(0, 0)
-    assert out.getvalue() == ",".join(CSV_COLUMNS) + "\n"
+        assert export(store, "csv", out) == ExportSummary(0, 0, csv_table.LEFT_OUT)
+    assert out.getvalue() == ",".join(csv_table.COLUMNS) + "\n"
 
 
 PIECES = st.sampled_from(

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core import formats
-from annotator.core.exporters import EXPORT_FORMATS
-from annotator.core.formats import FORMATS, export_stream, export_to_path, import_format
+from annotator.core.formats import EXPORT_FORMATS, FORMATS, export, import_paths
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import normalise_newlines
 from annotator.core.output import OutputRefused
@@ -111,9 +110,9 @@ def round_trip(project: Store, tmp_path: Path, name: str, **options) -> tuple[St
         pytest.importorskip("spacy")
     fmt = FORMATS[name]
     target = tmp_path / f"out{fmt.suffix}"
-    exported = export_to_path(project, name, target)
+    exported = export(project, name, target)
     copy = Store.open(tmp_path / f"copy-{name}.annotator", annotator="other")
-    imported = import_format(copy, name, [target], **options)
+    imported = import_paths(copy, [target], name, **options)
     assert imported.refused == []
     return copy, exported, imported
 
@@ -130,9 +129,9 @@ def test_round_trip_of_crlf_sources_for_maxqda(project, tmp_path):
 
 def round_trip_qdpx_crlf(project: Store, tmp_path: Path):
     target = tmp_path / "crlf.qdpx"
-    exported = export_to_path(project, "qdpx", target, newlines="crlf")
+    exported = export(project, "qdpx", target, newlines="crlf")
     copy = Store.open(tmp_path / "copy-crlf.annotator")
-    return copy, exported, import_format(copy, "qdpx", [target])
+    return copy, exported, import_paths(copy, [target], "qdpx")
 
 
 @pytest.mark.parametrize("name", ROUND_TRIP)
@@ -155,7 +154,7 @@ def test_every_format_is_offered_for_export_and_import():
 
 def test_doccano_plain_variant_reports_relations_and_attributes_left_out(project):
     out = io.StringIO()
-    summary = export_stream(project, "doccano", out)
+    summary = export(project, "doccano", out)
     first = json.loads(out.getvalue().splitlines()[0])
     text = first["text"]
     assert {text[s:e] for s, e, _ in first["label"]} >= {"Sergey Lavrov", "😀"}
@@ -165,7 +164,7 @@ def test_doccano_plain_variant_reports_relations_and_attributes_left_out(project
 
 def test_doccano_relation_variant_shape(project):
     out = io.StringIO()
-    export_stream(project, "doccano-relations", out)
+    export(project, "doccano-relations", out)
     first = json.loads(out.getvalue().splitlines()[0])
     ids = {entity["id"]: entity for entity in first["entities"]}
     [relation] = first["relations"]
@@ -174,7 +173,7 @@ def test_doccano_relation_variant_shape(project):
 
 
 def test_label_studio_export_has_a_matching_config_and_code_point_offsets(project, tmp_path):
-    export_to_path(project, "label-studio", tmp_path / "ls.json")
+    export(project, "label-studio", tmp_path / "ls.json")
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     config = (tmp_path / "ls.xml").read_text(encoding="utf-8")
     assert '<Labels name="label" toName="text">' in config and '<Text name="text" value="$text"/>' in config
@@ -199,7 +198,7 @@ def test_label_studio_utf16_offsets_are_converted(tmp_path):
     path = tmp_path / "ls.json"
     path.write_text(json.dumps(label_studio_task(6, 12, "Lavrov")), encoding="utf-8")  # UTF-16 units
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "label-studio", [path])
+        summary = import_paths(store, [path], "label-studio")
         [span] = store.spans(store.article_ids()[0])
         assert store.article(span.article_id).text[span.start : span.end] == "Lavrov"
     assert summary.refused == [] and "UTF-16" in summary.notes[0]
@@ -209,11 +208,11 @@ def test_label_studio_mismatched_text_is_refused_unless_realigned(tmp_path):
     path = tmp_path / "ls.json"
     path.write_text(json.dumps(label_studio_task(0, 6, "Lavrov")), encoding="utf-8")
     with Store.open(tmp_path / "p.annotator") as store:
-        refused = import_format(store, "label-studio", [path])
+        refused = import_paths(store, [path], "label-studio")
         assert store.article_count() == 0
         assert "ls.json: task 1 (id 7) annotation 1 result 1" in refused.refused[0]
         assert "--realign" in refused.refused[0]
-        realigned = import_format(store, "label-studio", [path], realign=True)
+        realigned = import_paths(store, [path], "label-studio", realign=True)
         [span] = store.spans(store.article_ids()[0])
     assert (span.start, span.end) == (5, 11)
     assert realigned.refused == [] and "moved from 0 to 5" in realigned.notes[0]
@@ -223,14 +222,14 @@ def test_label_studio_malformed_json_names_file_and_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('[\n{"data": {"text": "x"}},\n{oops}\n]', encoding="utf-8")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "label-studio", [path])
+        summary = import_paths(store, [path], "label-studio")
         assert store.article_count() == 0
     assert summary.refused[0].startswith("bad.json line 3: not valid JSON")
 
 
 def test_brat_folder_has_pairs_conf_and_lf_text(project, tmp_path):
     folder = tmp_path / "brat"
-    summary = export_to_path(project, "brat", folder)
+    summary = export(project, "brat", folder)
     names = sorted(p.name for p in folder.iterdir())
     assert names[:2] == ["000001.ann", "000001.txt"] and "annotation.conf" in names
     conf = (folder / "annotation.conf").read_text(encoding="utf-8")
@@ -242,8 +241,8 @@ def test_brat_folder_has_pairs_conf_and_lf_text(project, tmp_path):
     assert ";" in quote.split("\t")[1]  # the line break is left out of a discontinuous span
     assert any("annotator" in line for line in summary.left_out)
     with pytest.raises(OutputRefused):  # names taken by an earlier export: asked, never silent
-        export_to_path(project, "brat", folder)
-    export_to_path(project, "brat", folder, replace=True)
+        export(project, "brat", folder)
+    export(project, "brat", folder, replace=True)
     assert sorted(p.name for p in folder.iterdir()) == names
 
 
@@ -251,7 +250,7 @@ def test_brat_bad_offsets_name_the_line_and_store_nothing(tmp_path):
     (tmp_path / "d.txt").write_text("Lavrov spoke", encoding="utf-8")
     (tmp_path / "d.ann").write_text("T1\tactor 0 6\tLavrov\nT2\tactor 7 99\tspoke\n", encoding="utf-8")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "brat", [tmp_path])
+        summary = import_paths(store, [tmp_path], "brat")
         assert store.article_count() == 0
     assert summary.refused == ["d.ann line 2: offsets '7 99' are outside the text (length 12)"]
 
@@ -260,7 +259,7 @@ def test_brat_crlf_source_counts_crlf_as_one(tmp_path):
     (tmp_path / "d.txt").write_bytes("Line one\r\nLavrov 😀 spoke".encode())
     (tmp_path / "d.ann").write_text("T1\tactor 9 15\tLavrov\nA1\tNegated T1\n#1\tAnnotatorNotes T1\tok\n")
     with Store.open(tmp_path / "p.annotator") as store:
-        import_format(store, "brat", [tmp_path / "d.ann"])
+        import_paths(store, [tmp_path / "d.ann"], "brat")
         [span] = store.spans(store.article_ids()[0])
     assert (span.start, span.end, span.attributes, span.note) == (9, 15, {"Negated": True}, "ok")
 
@@ -281,11 +280,11 @@ def test_our_jsonl_relations_import_by_span_id(project, tmp_path):
         encoding="utf-8",
     )
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = formats.import_format(store, "jsonl", [path])
+        summary = formats.import_paths(store, [path], "jsonl")
         assert store.article_count() == 0
     assert "relation 2" in summary.refused[0] and "no span with the id 4" in summary.refused[0]
 
 
 def test_unknown_format_is_refused(project):
     with pytest.raises(ValueError, match="choose one of jsonl, csv"):
-        export_stream(project, "xml", io.StringIO())
+        export(project, "xml", io.StringIO())

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from test_formats import project  # noqa: F401  (the fixture)
 
-from annotator.core.formats import export_stream, export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.store import Store
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -21,7 +21,7 @@ def test_spacy_loads_our_docbin_and_span_texts_equal_ours(project, tmp_path):  #
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
 
-    summary = export_to_path(project, "spacy", tmp_path / "out.spacy")
+    summary = export(project, "spacy", tmp_path / "out.spacy")
     docs = list(DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("xx").vocab))
     expected = [
         sorted((s.start, s.end, s.label, a.text[s.start : s.end]) for s in spans)
@@ -38,7 +38,7 @@ def test_spacy_loads_our_docbin_and_span_texts_equal_ours(project, tmp_path):  #
 def test_datasets_loads_our_jsonl_without_glue(project, tmp_path):  # noqa: F811
     datasets = pytest.importorskip("datasets")
     path = tmp_path / "out.jsonl"
-    export_to_path(project, "jsonl", path)
+    export(project, "jsonl", path)
     data = datasets.load_dataset("json", data_files=str(path), cache_dir=str(tmp_path / "cache"))["train"]
     assert data.num_rows == 4
     first = data[0]
@@ -51,7 +51,7 @@ def test_datasets_loads_our_jsonl_without_glue(project, tmp_path):  # noqa: F811
 def test_pandas_reads_our_csv(project, tmp_path):  # noqa: F811
     pandas = pytest.importorskip("pandas")
     path = tmp_path / "out.csv"
-    export_to_path(project, "csv", path)
+    export(project, "csv", path)
     frame = pandas.read_csv(path, keep_default_na=False)
     assert len(frame) == 12
     texts = {a.id: a.text for a, _, _ in project.iter_annotated()}
@@ -61,7 +61,7 @@ def test_pandas_reads_our_csv(project, tmp_path):  # noqa: F811
 
 def test_qdpx_meets_the_refi_qda_project_constraints(project, tmp_path):  # noqa: F811
     path = tmp_path / "out.qdpx"
-    export_to_path(project, "qdpx", path, newlines="crlf")
+    export(project, "qdpx", path, newlines="crlf")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         root = ET.fromstring(archive.read("project.qde"))
@@ -94,7 +94,7 @@ def test_qdpx_meets_the_refi_qda_project_constraints(project, tmp_path):  # noqa
 
 def test_conll_keeps_one_layer_and_reports_what_was_dropped(project, tmp_path):  # noqa: F811
     out = io.StringIO()
-    summary = export_stream(project, "conll", out)
+    summary = export(project, "conll", out)
     written = out.getvalue()
     assert written.startswith("-DOCSTART- -X- O O\n\n")
     assert "Sergey\tB-actor\nLavrov\tI-actor\n" in written
@@ -104,10 +104,10 @@ def test_conll_keeps_one_layer_and_reports_what_was_dropped(project, tmp_path): 
     path = tmp_path / "out.conll"
     path.write_text(written, encoding="utf-8")
     with Store.open(tmp_path / "copy.annotator") as copy:
-        imported = import_format(copy, "conll", [path])
+        imported = import_paths(copy, [path], "conll")
         spans = [(a.text[s.start : s.end], s.label) for a, spans, _ in copy.iter_annotated() for s in spans]
         again = io.StringIO()
-        export_stream(copy, "conll", again)
+        export(copy, "conll", again)
     assert imported.refused == [] and len(spans) == 9
     assert ("Sergey Lavrov", "actor") in spans and (
         "said : \u201c The talks failed . \u201d",
@@ -120,14 +120,14 @@ def test_conll_bad_tag_names_the_line(tmp_path):
     path = tmp_path / "bad.conll"
     path.write_text("Lavrov\tB-actor\nsaid\tX-claim\n", encoding="utf-8")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "conll", [path])
+        summary = import_paths(store, [path], "conll")
         assert store.article_count() == 0
     assert summary.refused == ["bad.conll line 2: 'X-claim' is not an IOB2 tag (O, B-label, I-label)"]
 
 
 def test_webanno_offsets_are_utf16_units(project, tmp_path):  # noqa: F811
     folder = tmp_path / "webanno"
-    export_to_path(project, "webanno", folder)
+    export(project, "webanno", folder)
     lines = (folder / "000001.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "#FORMAT=WebAnno TSV 3.3"
     emoji = next(line for line in lines if "\t😀\t" in line).split("\t")

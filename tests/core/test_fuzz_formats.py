@@ -2,7 +2,7 @@
 
 Each format's own export of a small project is the valid sample; its bytes are flipped, inserted
 or deleted. A file is read into articles or refused with `ImportRefused`, never another exception,
-and through `import_format` a refused file leaves the store unchanged.
+and through `import_paths` a refused file leaves the store unchanged.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def samples(tmp_path_factory):
             target = folder / name / (f"export{fmt.suffix}" if fmt.output != "folder" else "out")
             target.parent.mkdir()
             try:
-                formats.export_to_path(store, name, target)
+                formats.export(store, name, target)
             except (ImportError, ImportRefused, ValueError) as error:  # e.g. spaCy not installed
                 found[name] = error
                 continue
@@ -120,7 +120,7 @@ def test_a_refused_file_leaves_the_store_unchanged(samples, store, tmp_path, nam
     path, original = sample(samples, name, tmp_path)
     path.write_bytes(mutate(original, changes))
     before = counts(store)
-    summary = formats.import_format(store, name, [path])
+    summary = formats.import_paths(store, [path], name)
     if summary.refused:
         assert counts(store) == before and summary.articles == 0
 

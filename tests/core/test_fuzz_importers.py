@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.importers import _READERS, ImportRefused, import_paths, read_file
+from annotator.core.formats import BY_SUFFIX, import_paths, read_file
+from annotator.core.importers import ImportRefused
 from annotator.core.store import Store
 
 EXAMPLES = int(os.environ.get("ANNOTATOR_FUZZ_EXAMPLES", "100"))
@@ -24,7 +25,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-SUFFIXES = sorted(_READERS)
+SUFFIXES = sorted(BY_SUFFIX)
 
 SAMPLES = {
     ".txt": "Lavrov warns NATO\n\nThe minister said «the alliance» is 😀.\r\nKyiv answered.\n".encode(),

@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 
-from annotator.core.formats import FORMATS, import_format
-from annotator.core.importers import ImportRefused, import_paths, read_file
+from annotator.core.formats import FORMATS, import_paths, read_file
+from annotator.core.importers import ImportRefused
 from annotator.core.search import fts_query
 from annotator.core.store import Store
 
@@ -59,7 +59,7 @@ def test_a_malformed_label_studio_file_is_refused_and_the_next_file_imports(stor
     bad.write_text(LABEL_STUDIO[case], encoding="utf-8")
     good = tmp_path / "good.json"
     good.write_text(json.dumps(GOOD_TASK), encoding="utf-8")
-    summary = import_format(store, "label-studio", [bad, good])
+    summary = import_paths(store, [bad, good], "label-studio")
     (line,) = summary.refused
     assert line.startswith(f"{case}.json")
     assert summary.articles == 1 and store.article_count() == 1
@@ -69,7 +69,7 @@ def test_a_malformed_label_studio_file_is_refused_and_the_next_file_imports(stor
 def test_a_label_studio_status_that_is_not_ours_is_kept_in_the_metadata(store, tmp_path, status):
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps(task([], status=status)), encoding="utf-8")
-    summary = import_format(store, "label-studio", [path])
+    summary = import_paths(store, [path], "label-studio")
     assert summary.refused == [] and summary.articles == 1
     article = store.article(store.article_ids()[0])
     assert str(article.status) == "new" and article.meta["status"] == status
@@ -116,7 +116,7 @@ def test_refi_qda_with_100000_nested_codes_is_refused_or_read(store, tmp_path):
     codes = '<Code guid="g{0}" name="c{0}" isCodable="true">'
     nested = "".join(codes.format(n) for n in range(DEEP)) + "</Code>" * DEEP
     bad = qdpx(tmp_path / "deep.qdpx", PROJECT.format(f"<CodeBook><Codes>{nested}</Codes></CodeBook>"))
-    summary = import_format(store, "qdpx", [bad])
+    summary = import_paths(store, [bad], "qdpx")
     assert summary.articles == 0
     assert len(summary.refused) <= 1 and all(line.startswith("deep.qdpx") for line in summary.refused)
 
@@ -125,7 +125,7 @@ def test_spacy_import_without_spacy_is_refused_clearly(store, tmp_path, monkeypa
     monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy → ImportError
     path = tmp_path / "corpus.spacy"
     path.write_bytes(b"\x00")
-    (line,) = import_format(store, "spacy", [path]).refused
+    (line,) = import_paths(store, [path], "spacy").refused
     assert line == "corpus.spacy: the spaCy format needs the spacy package (pip install spacy)"
 
 
@@ -138,7 +138,7 @@ def test_a_reader_that_fails_unexpectedly_stops_only_its_file(store, tmp_path, m
     one, two = tmp_path / "one.conll", tmp_path / "two.conll"
     one.write_text("a\tO\n", encoding="utf-8")
     two.write_text("b\tO\n", encoding="utf-8")
-    summary = import_format(store, "conll", [one, two])
+    summary = import_paths(store, [one, two], "conll")
     assert [line.split(":")[0] for line in summary.refused] == ["one.conll", "two.conll"]
     assert "could not be read" in summary.refused[0]
 
@@ -151,7 +151,7 @@ def test_a_fifo_is_refused_by_every_format_without_blocking(store, tmp_path, nam
     suffix = FORMATS[name].inputs[0]
     os.mkfifo(folder / f"pipe{suffix}")
     os.mkfifo(tmp_path / f"given{suffix}")
-    summary = import_format(store, name, [folder, tmp_path / f"given{suffix}"])
+    summary = import_paths(store, [folder, tmp_path / f"given{suffix}"], name)
     pipes = [folder / f"pipe{suffix}", tmp_path / f"given{suffix}"]
     assert sorted(summary.refused) == sorted(f"{pipe}: not a regular file" for pipe in pipes)
 
@@ -162,7 +162,7 @@ def test_a_fifo_is_refused_by_every_format_without_blocking(store, tmp_path, nam
 def test_a_qdpx_whose_project_expands_a_thousand_times_is_refused(store, tmp_path):
     bomb = qdpx(tmp_path / "bomb.qdpx", PROJECT.format(" " * 64 * 2**20))
     assert bomb.stat().st_size < 2**20
-    (line,) = import_format(store, "qdpx", [bomb]).refused
+    (line,) = import_paths(store, [bomb], "qdpx").refused
     assert line.startswith("bomb.qdpx: project.qde would expand ")
     assert line.endswith("times when unpacked (at most 100 is accepted): the archive looks like a zip bomb")
 
@@ -174,7 +174,7 @@ def test_a_qdpx_source_over_the_size_cap_is_refused_before_unpacking(store, tmp_
     source = '<Sources><TextSource guid="s" name="big" plainTextPath="internal://big.txt"/></Sources>'
     text = os.urandom(2**20).hex().encode()  # 2 MB that does not compress away
     path = qdpx(tmp_path / "big.qdpx", PROJECT.format(source), {"sources/big.txt": text})
-    (line,) = import_format(store, "qdpx", [path]).refused
+    (line,) = import_paths(store, [path], "qdpx").refused
     assert line == "big.qdpx: sources/big.txt unpacks to 2 MB (the limit is 1 MB)"
 
 
@@ -185,7 +185,7 @@ def test_a_csv_with_100000_columns_imports_in_linear_time(tmp_path):
     path = tmp_path / "wide.csv"
     path.write_text(",".join([*columns, "text"]) + "\n" + "x," * 100_000 + "the text\n", encoding="utf-8")
     code = (
-        "import sys; from pathlib import Path; from annotator.core.importers import read_file\n"
+        "import sys; from pathlib import Path; from annotator.core.formats import read_file\n"
         "(article,) = read_file(Path(sys.argv[1])); print(article.text, len(article.meta))\n"
     )
     result = subprocess.run(

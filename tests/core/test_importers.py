@@ -9,13 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core import importers
-from annotator.core.importers import (
-    SUPPORTED_SUFFIXES,
-    ImportRefused,
-    find_files,
-    import_paths,
-    read_file,
-)
+from annotator.core.formats import BY_SUFFIX, import_paths, read_file
+from annotator.core.importers import ImportRefused, find_files
 from annotator.core.model import Status
 from annotator.core.store import Store, StoreError
 
@@ -452,7 +447,7 @@ def test_find_files_expands_folders_sorted_skipping_hidden(tmp_path):
     write(tmp_path / "in" / ".git" / "d.txt", "d")
     write(tmp_path / "in" / "notes.pdf", "p")
     explicit = write(tmp_path / "e.csv", "text\ne\n")
-    files, problems = find_files([tmp_path / "in", explicit, tmp_path / "in" / "b.txt"])
+    files, problems = find_files([tmp_path / "in", explicit, tmp_path / "in" / "b.txt"], tuple(BY_SUFFIX))
     assert files == [
         tmp_path / "in" / "a.HTML",
         tmp_path / "in" / "b.txt",
@@ -465,13 +460,13 @@ def test_find_files_expands_folders_sorted_skipping_hidden(tmp_path):
 def test_find_files_reports_missing_unsupported_and_empty_folders(tmp_path):
     pdf = write(tmp_path / "x.pdf", "p")
     (tmp_path / "empty").mkdir()
-    files, problems = find_files([tmp_path / "missing.txt", pdf, tmp_path / "empty"])
+    files, problems = find_files([tmp_path / "missing.txt", pdf, tmp_path / "empty"], tuple(BY_SUFFIX))
     assert files == []
     reasons = dict(problems)
     assert reasons[tmp_path / "missing.txt"] == "no such file or folder"
     assert reasons[pdf].startswith("unsupported file type '.pdf'")
     assert "holds no" in reasons[tmp_path / "empty"]
-    assert all(suffix in reasons[pdf] for suffix in SUPPORTED_SUFFIXES)
+    assert all(suffix in reasons[pdf] for suffix in BY_SUFFIX)
 
 
 # ---------------------------------------------------------------------------- import_paths

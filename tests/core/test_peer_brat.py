@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_formats import project  # noqa: F401  (the fixture)
 
-from annotator.core.formats import export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.scheme import AttributeSpec
 from annotator.core.store import Store
@@ -66,7 +66,7 @@ def contents(store: Store) -> tuple[list, set]:
 def test_events_attributes_notes_and_roles_are_kept_and_the_rest_reported(tmp_path):
     ann = pair(tmp_path / "brat", EVENTS_ANN)
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "brat", [ann])
+        summary = import_paths(store, [ann], "brat")
         assert summary.refused == []
         spans, relations = contents(store)
     assert spans == [
@@ -110,19 +110,19 @@ def test_dkpro_roles_alone(tmp_path):
     lines = "T1\tToken 0 4\tSony\nT2\tToken 5 9\tsaid\nR1\tDependency Governor:T2 Dependent:T1\n"
     ann = pair(tmp_path / "b", lines)
     with Store.open(tmp_path / "p.annotator") as store:
-        assert import_format(store, "brat", [ann]).refused == []
+        assert import_paths(store, [ann], "brat").refused == []
         assert contents(store)[1] == {("said", "Sony", "Dependency")}
 
 
 def test_a_discontinuous_span_whose_quote_differs_is_refused_but_left_out_with_realign(tmp_path):
     ann = pair(tmp_path / "b", "T1\tOrg 83 88;97 104\tboard agree\nT2\tOrganization 0 4\tSony\n")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "brat", [ann])
+        summary = import_paths(store, [ann], "brat")
         assert store.article_count() == 0
         assert summary.refused == [
             "doc.ann line 1: the discontinuous span '83 88;97 104' quotes 'board agree', not its text"
         ]
-        summary = import_format(store, "brat", [ann], realign=True)
+        summary = import_paths(store, [ann], "brat", realign=True)
         assert summary.refused == []
         assert contents(store)[0] == [(0, 4, "Organization", {}, "")]
     assert summary.notes[-1] == (
@@ -133,7 +133,7 @@ def test_a_discontinuous_span_whose_quote_differs_is_refused_but_left_out_with_r
 def test_realign_keeps_discontinuous_spans_that_match(tmp_path):
     ann = pair(tmp_path / "b", "T1\tOrg 83 88;97 104\tboard confirm\nT2\tDate 0 4\tMonday\n")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "brat", [ann], realign=True)
+        summary = import_paths(store, [ann], "brat", realign=True)
         assert summary.refused == []
         assert [s[:3] for s in contents(store)[0]] == [(13, 19, "Date"), (83, 88, "Org"), (97, 104, "Org")]
     assert summary.notes[0] == "doc.ann: line 2: moved from 0 to 13 to match 'Monday'"
@@ -142,7 +142,7 @@ def test_realign_keeps_discontinuous_spans_that_match(tmp_path):
 def test_dangling_references_and_unknown_lines_leave_out_only_themselves(tmp_path):
     ann = pair(tmp_path / "b", "T1\tOrg 0 4\tSony\nR1\tOwns Arg1:T1 Arg2:T9\nX1\twhat is this\nA1\tBig T1\n")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "brat", [ann])
+        summary = import_paths(store, [ann], "brat")
         assert summary.refused == []
         assert contents(store) == ([(0, 4, "Org", {"Big": True}, "")], set())
     assert summary.notes == [
@@ -155,7 +155,7 @@ def test_dangling_references_and_unknown_lines_leave_out_only_themselves(tmp_pat
 
 def test_conf_lists_the_schemes_values_and_free_text_attributes_travel_as_comments(project, tmp_path):  # noqa: F811
     folder = tmp_path / "brat"
-    export_to_path(project, "brat", folder)
+    export(project, "brat", folder)
     conf = (folder / "annotation.conf").read_text(encoding="utf-8").splitlines()
     stance = next(line for line in conf if line.startswith("stance\t"))
     assert stance == "stance\tArg:claim, Value:neutral|opposes|supports"  # "neutral" is in no span
@@ -178,7 +178,7 @@ def test_free_text_attribute_without_the_conf_comes_back_as_a_note(tmp_path, kin
             )}))  # fmt: skip
         span = NewSpan(0, 4, "actor", {"normalised_name": "Sony"})
         store.add_articles([NewArticle("t", TEXT, spans=(span,))])
-        export_to_path(store, "brat", tmp_path / "out")
+        export(store, "brat", tmp_path / "out")
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     if kind == "choice":
         assert "type\tArg:actor, Value:person|state" in conf
@@ -186,5 +186,5 @@ def test_free_text_attribute_without_the_conf_comes_back_as_a_note(tmp_path, kin
         return
     (tmp_path / "out" / "annotation.conf").unlink()
     with Store.open(tmp_path / "copy.annotator") as copy:
-        import_format(copy, "brat", [tmp_path / "out"])
+        import_paths(copy, [tmp_path / "out"], "brat")
         assert contents(copy)[0] == [(0, 4, "actor", {}, "normalised_name: Sony")]

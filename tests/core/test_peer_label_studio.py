@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from annotator.core.formats import export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.store import Store
 
@@ -30,7 +30,7 @@ def load(tmp_path: Path, tasks: list) -> tuple[list, set, str]:
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
     with Store.open(tmp_path / "p.annotator", annotator="importer") as store:
-        summary = import_format(store, "label-studio", [path])
+        summary = import_paths(store, [path], "label-studio")
         assert summary.refused == [], summary.refused
         [article_id] = store.article_ids()
         article = store.article(article_id)
@@ -113,7 +113,7 @@ def test_export_keeps_annotators_apart_and_the_config_names_every_relation_type(
     relations = (NewRelation(1, 0, "works_for"), NewRelation(3, 2, "said_by"), NewRelation(3, 0, "said_by"))
     with Store.open(tmp_path / "p.annotator") as store:
         store.add_articles([NewArticle("t", TEXT, spans=spans, relations=relations)])
-        summary = export_to_path(store, "label-studio", tmp_path / "out.json")
+        summary = export(store, "label-studio", tmp_path / "out.json")
     [task] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     by_annotator = [
         sorted((r["value"]["text"], r["meta"]["annotator"]) for r in a["result"] if r["type"] == "labels")
@@ -125,7 +125,7 @@ def test_export_keeps_annotators_apart_and_the_config_names_every_relation_type(
     config = ET.fromstring((tmp_path / "out.xml").read_text(encoding="utf-8"))
     assert sorted(r.get("value") for r in config.iter("Relation")) == ["said_by", "works_for"]
     with Store.open(tmp_path / "copy.annotator") as copy:
-        import_format(copy, "label-studio", [tmp_path / "out.json"])
+        import_paths(copy, [tmp_path / "out.json"], "label-studio")
         [article_id] = copy.article_ids()
         assert sorted((s.start, s.annotator) for s in copy.spans(article_id)) == [
             (0, "ana"),

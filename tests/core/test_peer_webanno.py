@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from annotator.core.formats import export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import Utf16Map
 from annotator.core.store import Store
@@ -25,7 +25,7 @@ def tsv(tmp_path: Path, body: str, name: str = "doc.tsv") -> Path:
 def imported(tmp_path: Path, path: Path):
     """(text, spans as (text, label, attributes), relations as (from text, to text, type), report)."""
     with Store.open(tmp_path / f"{path.stem}.annotator") as store:
-        summary = import_format(store, "webanno", [path])
+        summary = import_paths(store, [path], "webanno")
         assert summary.refused == [], summary.refused
         [article_id] = store.article_ids()
         text = store.article(article_id).text
@@ -193,7 +193,7 @@ def test_our_tsv_puts_every_token_where_inception_reads_it(tmp_path):
                   for w, label in (("Indented", "actor"), ("Tabbed", "claim"), ("tab", "quote")))  # fmt: skip
     with Store.open(tmp_path / "p.annotator") as store:
         store.add_articles([NewArticle("t", text, spans=spans, relations=(NewRelation(1, 0, "said_by"),))])
-        summary = export_to_path(store, "webanno", tmp_path / "out")
+        summary = export(store, "webanno", tmp_path / "out")
     lines = (tmp_path / "out" / "000001.tsv").read_text(encoding="utf-8").split("\n")
     rebuilt = inception_text(lines)
     utf16 = Utf16Map(rebuilt)
@@ -206,7 +206,7 @@ def test_our_tsv_puts_every_token_where_inception_reads_it(tmp_path):
     )  # only the line-start tab differs
     assert any("line starts with tabs" in line for line in summary.left_out)
     with Store.open(tmp_path / "copy.annotator") as copy:
-        import_format(copy, "webanno", [tmp_path / "out"])
+        import_paths(copy, [tmp_path / "out"], "webanno")
         [article_id] = copy.article_ids()
         back = copy.article(article_id).text
         assert [back[s.start : s.end] for s in copy.spans(article_id)] == ["Indented", "tab", "Tabbed"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.agreement import compute_agreement
-from annotator.core.exporters import export
+from annotator.core.formats import export
 from annotator.core.merge import merge_project
 from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
-from annotator.core.exporters import export
+from annotator.core.formats import export
 from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store
 from annotator.gui.curation import CurationDialog

@@ -9,7 +9,7 @@ from annotator.core.formats import FORMATS
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
 from annotator.gui.actions import ActionId
-from annotator.gui.dialogs import ExportDialog, write_export
+from annotator.gui.dialogs import ExportDialog, format_title, write_export
 
 
 @pytest.fixture
@@ -86,3 +86,25 @@ def test_window_export_onto_the_project_is_refused(qtbot, window, store, errors,
     assert "project file itself" in errors[0]
     with Store.open(store.path) as again:
         assert again.count_spans() == spans
+
+
+def test_window_import_offers_every_format_and_reads_the_chosen_one(window, store, monkeypatch, tmp_path):
+    """File → Import Files… lists every importable format; a brat file picked under the brat
+    filter is read as brat (its spans arrive), not refused for its .ann suffix."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    (tmp_path / "b.txt").write_text("Stoltenberg spoke.", encoding="utf-8")
+    (tmp_path / "b.ann").write_text("T1\tactor 0 11\tStoltenberg\n", encoding="utf-8")
+    offered: list[str] = []
+
+    def pick(parent, title, folder, filters):
+        offered.extend(filters.split(";;"))
+        return [str(tmp_path / "b.ann")], next(f for f in offered if f.startswith(format_title("brat")))
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: 0)
+    window.actions[ActionId.IMPORT].trigger()
+    readable = [name for name, fmt in FORMATS.items() if fmt.reader]
+    assert [f.rsplit(" (", 1)[0] for f in offered[1:]] == [format_title(name) for name in readable]
+    new = [i for i in store.article_ids() if store.article(i).title == "Stoltenberg spoke."]
+    assert [span.label for span in store.spans(new[0])] == ["actor"]

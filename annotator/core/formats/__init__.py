@@ -1,10 +1,11 @@
-"""Every exchange format in one registry: what it carries, how to read it, how to write it.
+"""Every format in one registry: what it carries, how to read it, how to write it.
 
-`FORMATS` maps a name to a `Format`. The CLI (`import --format`, `export --format`) and the GUI's
-export dialog list it, so a format added here is offered everywhere. Each format's module states
-its offset unit at the top. Writing goes to a temporary file or folder next to the target that is
-moved into place only when complete (`export_to_path`); reading is one transaction per file
-(`import_format`), like the suffix-based importer.
+`FORMATS` maps a name to a `Format`: our JSONL and CSV, plain text and HTML pages, and every peer
+tool's format. The CLI (`import --format`, `export --format`) and the window's import and export
+dialogs list it, so a format added here is offered everywhere. Each format's module states its
+offset unit at the top. There are two entry points: `import_paths` (one transaction per file; the
+suffix chooses the format unless one is named) and `export` (to a stream, or to a path through a
+temporary file or folder moved into place only when complete).
 """
 
 from __future__ import annotations
@@ -13,16 +14,25 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from annotator.core import exporters
-from annotator.core.exporters import ExportSummary, Rows
-from annotator.core.formats import brat, conll, doccano, label_studio, refi_qda, spacy_docbin, webanno
-from annotator.core.formats.common import ReadOptions, WriteOptions
-from annotator.core.importers import ImportSummary, find_files, iter_file, read_csv, read_jsonl, store_file
+from annotator.core.formats import (
+    brat,
+    conll,
+    csv_table,
+    doccano,
+    jsonl,
+    label_studio,
+    refi_qda,
+    spacy_docbin,
+    text,
+    webanno,
+)
+from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, WriteOptions
+from annotator.core.importers import ImportRefused, ImportSummary, find_files, iter_file, store_file, ticking
 from annotator.core.model import NewArticle, Status
 from annotator.core.output import check_target, place_folder
 
@@ -52,40 +62,23 @@ class Format:
     companion: Callable[[WriteOptions], tuple[str, str]] | None = None
 
 
-def _jsonl_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
-    return exporters.write_jsonl(rows, out, options.progress)
-
-
-def _csv_writer(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
-    summary = exporters.write_csv(rows, out, options.progress, options.neutralise_formulas)
-    left = ("CSV: relations, article text and article metadata are not part of the span table",)
-    return ExportSummary(summary.articles, summary.spans, left)
-
-
-def _jsonl_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
-    bad = options.notes if options.skip_bad else None
-    hint = " (--skip-bad imports the other records)"
-    return iter_file(path, lambda p: read_jsonl(p, options.text_field, options.label_field, bad, hint))
-
-
-def _csv_reader(path: Path, options: ReadOptions) -> Iterable[NewArticle]:
-    return iter_file(path, read_csv)
-
-
-_ALL = frozenset({"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"})
+_TEXT = frozenset({"metadata"})
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("jsonl", "annotator JSONL: one article per line (loads in pandas and datasets)", _ALL,
-               _jsonl_reader, _jsonl_writer, suffix=".jsonl", inputs=(".jsonl",)),
+        Format("jsonl", "annotator JSONL: one article per line (loads in pandas and datasets)",
+               jsonl.CARRIES, jsonl.read, jsonl.write, suffix=".jsonl", inputs=(".jsonl",)),
         Format("csv", "CSV: one span per row (import reads article tables with a text column)",
-               _ALL - {"relations"},
-               _csv_reader, _csv_writer, suffix=".csv", inputs=(".csv",)),
+               csv_table.CARRIES, csv_table.read, csv_table.write, suffix=".csv", inputs=(".csv",)),
+        Format("txt", "Plain text: one article per file, its first line the title", _TEXT,
+               text.read_txt, None, suffix=".txt", inputs=(".txt",)),
+        Format("html", "Web pages: the readable text, title, author, outlet and date", _TEXT,
+               text.read_html, None, suffix=".html", inputs=(".html", ".htm")),
         Format("doccano", "doccano JSONL for sequence labelling ([start, end, label])",
-               doccano.CARRIES, _jsonl_reader, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
+               doccano.CARRIES, jsonl.read, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
         Format("doccano-relations", "doccano JSONL with entities and relations",
-               doccano.CARRIES_RELATIONS, _jsonl_reader, doccano.write_relations,
+               doccano.CARRIES_RELATIONS, jsonl.read, doccano.write_relations,
                suffix=".jsonl", inputs=(".jsonl",)),
         Format("label-studio", "Label Studio JSON tasks (plus the labeling config as .xml beside it)",
                label_studio.CARRIES, label_studio.read, label_studio.write, suffix=".json",
@@ -138,29 +131,10 @@ def output_format(name: str | None, path: Path | str) -> str:
 
 
 # ----------------------------------------------------------------------------- export
-def export_stream(
+def export(
     store: Store,
     name: str,
-    out: TextIO,
-    *,
-    status: Iterable[Status] = (),
-    labels: Iterable[str] = (),
-    progress: Callable[[int], None] | None = None,
-    neutralise_formulas: bool = True,
-    annotator: str | None = None,
-) -> ExportSummary:
-    """Write a text format to an open stream (standard output, a test's StringIO)."""
-    fmt = _writable(name)
-    if fmt.output != "text":
-        raise ValueError(f"{name} writes a {fmt.output} output; give a path, not a stream.")
-    options = WriteOptions(store.labels(), progress, neutralise_formulas)
-    return fmt.writer(store.iter_annotated(status=status, labels=labels, annotator=annotator), out, options)
-
-
-def export_to_path(
-    store: Store,
-    name: str,
-    path: Path,
+    dest: Path | TextIO,
     *,
     status: Iterable[Status] = (),
     labels: Iterable[str] = (),
@@ -170,19 +144,33 @@ def export_to_path(
     annotator: str | None = None,
     replace: bool = False,
 ) -> ExportSummary:
-    """Write format `name` to `path` (a file, or a folder for brat) through a temporary sibling
-    moved into place only when complete: a failed export leaves no half output. A folder export
-    into a folder that holds files adds its own beside them (`output.place_folder`; `replace`
-    lets it replace same-named ones). OSError passes; OutputRefused when the path would harm the
-    project or what the folder holds."""
+    """Write the project (filtered by article status, span label and annotator) in format `name`
+    to `dest`: an open text stream (standard output, for text formats), or a path (a file, or a
+    folder for brat and WebAnno) written through a temporary sibling moved into place only when
+    complete, so a failed export leaves no half output. A folder export into a folder that holds
+    files adds its own beside them (`output.place_folder`; `replace` lets it replace same-named
+    ones). OSError passes; OutputRefused when the path would harm the project or what the folder
+    holds. The summary lists what the format could not carry, whatever the destination."""
     fmt = _writable(name)
-    path = Path(path)
     options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines, store.relation_types())
+    rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
+    if isinstance(dest, Path | str):
+        summary = _export_to_path(store, fmt, Path(dest), rows, options, replace)
+    elif fmt.output != "text":
+        raise ValueError(f"{name} writes a {fmt.output} output; give a path, not a stream.")
+    else:
+        summary = fmt.writer(rows, dest, options)
+    log.info("exported %d articles, %d spans as %s", summary.articles, summary.spans, name)
+    return summary
+
+
+def _export_to_path(
+    store: Store, fmt: Format, path: Path, rows: Rows, options: WriteOptions, replace: bool
+) -> ExportSummary:
     companion = fmt.companion(options) if fmt.companion is not None else None
     for target in (path, *([path.with_suffix(companion[0])] if companion else [])):
         check_target(store.path, target)
     parent = path.parent if str(path.parent) else Path(".")
-    rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
     if fmt.output == "folder":
         if path.exists() and not path.is_dir():
             raise OSError(f"{path} exists and is not a folder")
@@ -193,24 +181,23 @@ def export_to_path(
             place_folder(temp, path, store.path, replace)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
-    else:
-        handle, name_ = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-        temp = Path(name_)
-        _usual_mode(temp)
-        try:
-            if fmt.output == "text":
-                with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                    summary = fmt.writer(rows, out, options)
-            else:
-                os.close(handle)
-                summary = fmt.writer(rows, temp, options)
-            if companion is not None:
-                _write_atomically(path.with_suffix(companion[0]), companion[1])
-            os.replace(temp, path)
-        finally:
-            if temp.exists():
-                temp.unlink()
-    log.info("exported %d articles, %d spans as %s to %s", summary.articles, summary.spans, name, path)
+        return summary
+    handle, name_ = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+    temp = Path(name_)
+    _usual_mode(temp)
+    try:
+        if fmt.output == "text":
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                summary = fmt.writer(rows, out, options)
+        else:
+            os.close(handle)
+            summary = fmt.writer(rows, temp, options)
+        if companion is not None:
+            _write_atomically(path.with_suffix(companion[0]), companion[1])
+        os.replace(temp, path)
+    finally:
+        if temp.exists():
+            temp.unlink()
     return summary
 
 
@@ -246,42 +233,75 @@ def _write_atomically(path: Path, content: str) -> None:
 
 
 # ----------------------------------------------------------------------------- import
-@dataclass
-class FormatImportSummary(ImportSummary):
-    """`ImportSummary` plus one line per span realigned or record ignored (never silent)."""
-
-    notes: list[str] = field(default_factory=list)
+# What a file's suffix says it is when no format is named: our own formats and plain articles.
+BY_SUFFIX = {".txt": "txt", ".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl"}
 
 
-def find_inputs(fmt: Format, paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """The files to read: given files as they are, folders searched for the format's suffixes."""
-    files, problems = find_files(paths, fmt.inputs, any_named=True)
-    return files, [f"{path}: {reason}" for path, reason in problems]
-
-
-def import_format(
+def import_paths(
     store: Store,
-    name: str,
     paths: Iterable[Path],
+    fmt: str | None = None,
     *,
     realign: bool = False,
     skip_bad: bool = False,
     text_field: str = "text",
     label_field: str = "label",
     progress: Callable[[Path], None] | None = None,
-) -> FormatImportSummary:
-    """Import files of format `name`, one transaction per file: all of a file or none of it.
-    Each file's notes and its counts of what was kept in another shape or left out follow."""
-    fmt = get(name)
-    if fmt.reader is None:
-        raise ValueError(f"{name} can be exported but not imported.")
-    summary = FormatImportSummary()
-    files, problems = find_inputs(fmt, paths)
-    summary.refused.extend(problems)
+    tick: Callable[[Path, int], None] | None = None,
+) -> ImportSummary:
+    """Import every file under `paths` (folders searched recursively) in format `fmt`, or in the
+    format its suffix names (`BY_SUFFIX`) when none is given: one transaction per file, all of a
+    file or none of it. `progress(path)` follows each file, `tick(path, articles_read)` every
+    few hundred articles within one; an exception raised by either stops the import (the file in
+    progress rolls back). A refused file is one line in the summary; each file's notes and its
+    counts of what was kept in another shape or left out follow. A StoreError (the project
+    itself fails) propagates."""
+    chosen = None if fmt is None else get(fmt)
+    if chosen is not None and chosen.reader is None:
+        raise ValueError(f"{fmt} can be exported but not imported.")
+    summary = ImportSummary()
+    if chosen is None:
+        files, problems = find_files(paths, tuple(BY_SUFFIX))
+    else:
+        files, problems = find_files(paths, chosen.inputs, any_named=True)
+    summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
-        options = ReadOptions(realign, skip_bad, text_field, label_field)
-        if store_file(store, path, fmt.reader(path, options), summary, options.labels):
+        options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
+        articles = read(path, options, chosen)
+        ticked = articles if tick is None else ticking(articles, path, tick)
+        if store_file(store, path, ticked, summary, options.labels):
             summary.notes.extend(options.summary(path.name))
         if progress is not None:
             progress(path)
     return summary
+
+
+def import_files(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
+    """The files `import_paths` would read (for a progress bar's length)."""
+    chosen = None if fmt is None else get(fmt)
+    suffixes = tuple(BY_SUFFIX) if chosen is None else chosen.inputs
+    return find_files(paths, suffixes, any_named=chosen is not None)[0]
+
+
+def read(
+    path: Path, options: ReadOptions | None = None, fmt: Format | None = None
+) -> Iterator[NewArticle]:
+    """The articles of one file, in format `fmt` or the one its suffix names; nothing is stored.
+    `ImportRefused` at the first problem."""
+    options = options or ReadOptions()
+    if fmt is None:
+        name = BY_SUFFIX.get(Path(path).suffix.lower())
+        if name is None:
+            kind = f"'{Path(path).suffix}'" if Path(path).suffix else "without a suffix"
+            raise ImportRefused(path, f"unsupported file type {kind} (supported: {', '.join(BY_SUFFIX)})")
+        fmt = FORMATS[name]
+    return iter_file(path, lambda p: fmt.reader(p, options))
+
+
+def read_file(path: Path) -> list[NewArticle]:
+    """Parse one file (its suffix names the format) into articles or raise `ImportRefused`."""
+    return list(read(path))
+
+
+IMPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.reader is not None)
+EXPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.writer is not None)

@@ -27,11 +27,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    place,
+    value_text,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import normalise_newlines
+from annotator.core.text import title_from
 
 CARRIES = frozenset({"spans", "overlaps", "relations", "attributes", "notes"})
 _SPACE = re.compile(r"\s+")
@@ -188,9 +197,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         line = line.rstrip("\r")
         if line.strip():
             document.read_line(number, line)
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     spans, relations = document.resolve()
-    yield NewArticle(title=first[:200], text=text, source=str(txt), spans=spans, relations=relations)
+    yield NewArticle(title=title_from(text), text=text, source=str(txt), spans=spans, relations=relations)
 
 
 def _free_text_attributes(folder: Path) -> frozenset[str]:

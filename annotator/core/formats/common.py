@@ -1,4 +1,5 @@
-"""What every format module shares: options, the "left out" report, token splitting, realignment."""
+"""What every format module shares: rows, options, the export summary and its "left out" report,
+progress ticks, the formula guard, one JSON-line writer, token splitting and realignment."""
 
 from __future__ import annotations
 
@@ -6,22 +7,61 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from annotator.core.importers import ImportRefused
-from annotator.core.model import Article
+from annotator.core.model import Article, Relation, Span
 from annotator.core.scheme import Label
+from annotator.core.text import word_pattern
 
-# A token: a run of word characters with their combining marks and joiners, a flag (two regional
-# indicators), or any other single non-space character. Whitespace is never part of a token.
-_TOKEN = re.compile(
-    r"(?:\w|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-    r"\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f])+"
-    r"|[\U0001f1e6-\U0001f1ff]{2}"
-    r"|\S[\u0300-\u036f\u200d\ufe0f\U0001f3fb-\U0001f3ff]*"
-)
+
+# A token: a word (`text.word_pattern`), a flag (two regional indicators), or any other single
+# non-space character with the marks that follow it. Whitespace is never part of a token.
+@cache
+def _token_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"{word_pattern().pattern}|[\U0001f1e6-\U0001f1ff]{{2}}|\S[\u0300-\u036f\u200d\ufe0f\U0001f3fb-\U0001f3ff]*"
+    )
+
+
 _LINE_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+Rows = Iterable[tuple[Article, list[Span], list[Relation]]]
+# Progress is reported in batches so a GUI callback is not called once per tiny article.
+PROGRESS_EVERY = 1000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: articles that appear in the output and span records, and one line
+    per kind of thing the format could not carry (e.g. "CoNLL: 12 overlapping spans left out…")."""
+
+    articles: int
+    spans: int
+    left_out: tuple[str, ...] = ()
+
+
+class Ticker:
+    """Calls `progress` with the number of spans done, in batches (a GUI needs no call per span)."""
+
+    def __init__(self, progress: Callable[[int], None] | None):
+        self.progress = progress
+        self.pending = 0
+
+    def add(self, count: int) -> None:
+        self.pending += count
+        if self.progress is not None and self.pending >= PROGRESS_EVERY:
+            self.progress(self.pending)
+            self.pending = 0
+
+    def close(self) -> None:
+        if self.progress is not None and self.pending:
+            self.progress(self.pending)
+        self.pending = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +80,7 @@ class ReadOptions:
     """`realign`: move a span whose quoted text sits elsewhere onto it (else refuse the file).
     `skip_bad`: import a file's good records and list its bad ones (else refuse the file).
     `text_field`/`label_field`: where JSONL records keep their text and spans (doccano's names).
+    `named`: the format was named (`--format`), not guessed from the suffix, so `skip_bad` applies.
     Readers append one line per realigned span or ignored record to `notes`, and count what they
     kept in another shape or left out by kind with `report` (one line per file in the summary)."""
 
@@ -47,9 +88,9 @@ class ReadOptions:
     skip_bad: bool = False
     text_field: str = "text"
     label_field: str = "label"
+    named: bool = False
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)  # a codebook's labels, stored even if unused
     labels: list[str] = field(default_factory=list)  # a codebook's labels, stored even if unused
 
     def report(self, what: str, count: int = 1) -> None:
@@ -112,7 +153,7 @@ def tokens(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     result: list[tuple[int, int]] = []
     cut_points = sorted(set(cuts))
     index = 0
-    for match in _TOKEN.finditer(text):
+    for match in _token_pattern().finditer(text):
         start, end = match.span()
         while index < len(cut_points) and cut_points[index] <= start:
             index += 1
@@ -153,3 +194,27 @@ def place(
         f"{where}: the text at [{start}, {end}) is {text[start:end]!r}, but the file quotes {quoted!r}"
         + ("" if options.realign else " (use --realign to move such spans onto their quoted text)"),
     )
+
+
+def neutralise_formula(cell: str) -> str:
+    """The cell with a leading `'` if a spreadsheet would run it as a formula.
+
+    Formula injection (OWASP "CSV injection"): a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`,
+    tab, CR or LF as a formula. By default every text cell whose value starts with one of these gets a
+    leading `'`, so the `text` cell of such a span is then *not* `article.text[start:end]`. A value that
+    already starts with apostrophes followed by a trigger character (`'=x`) gets one more, which keeps the
+    rule reversible: `restore_formula` strips one leading `'` exactly when what follows the leading
+    apostrophes is a trigger character, and gives back the raw value. Numeric columns are never altered.
+    `neutralise_formulas=False` (CLI `--no-formula-guard`) writes raw cells for tools that are not
+    spreadsheets.
+    """
+    if cell and cell.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def restore_formula(cell: str) -> str:
+    """The raw value of a cell written by `neutralise_formula`: its exact inverse."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return cell[1:]
+    return cell

@@ -17,10 +17,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, tokens
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    tokens,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewSpan
+from annotator.core.text import title_from
 
 CARRIES = frozenset({"spans"})
 DOCSTART = "-DOCSTART- -X- O O"  # what spaCy's CoNLL converter splits documents at
@@ -133,4 +141,4 @@ def _article(path: Path, sentences: list[list[tuple[str, str, int]]]) -> NewArti
             spans.append(NewSpan(*open_span))
             open_span = None
     text = "".join(pieces)
-    return NewArticle(title=text.split("\n")[0][:200], text=text, source=str(path), spans=tuple(spans))
+    return NewArticle(title=title_from(text), text=text, source=str(path), spans=tuple(spans))

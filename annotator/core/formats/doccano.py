@@ -2,7 +2,7 @@
 (`entities` with ids, `relations` with from_id/to_id/type).
 
 Offsets: code points of `text` (doccano's default; its optional grapheme mode is not emitted).
-Reading is the JSONL importer's (`annotator.core.importers`), which accepts both shapes and
+Reading is the JSONL reader's (`formats/jsonl.py`), which accepts both shapes and
 relations. Title, status and metadata travel as top-level keys (the same on every line), which doccano keeps
 as metadata;
 attributes, notes and annotator names have no place and are reported as left out.
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, WriteOptions, json_line
+from annotator.core.formats.common import ExportSummary, LeftOut, Rows, Ticker, WriteOptions, json_line
 from annotator.core.model import Article
 
 CARRIES = frozenset({"spans", "overlaps", "status", "metadata"})

@@ -26,12 +26,21 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from annotator.core.controls import xml_attr
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    place,
+    value_text,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import Utf16Map, normalise_newlines
 from annotator.core.scheme import QUOTE_RELATION
+from annotator.core.text import title_from
 
 CARRIES = frozenset(
     {"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"}
@@ -286,7 +295,7 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
     if status is not None and not known:
         meta["status"] = status  # kept, as the JSONL import does
     return NewArticle(
-        title=str(data.get("title") or text.strip().split("\n")[0][:200]),
+        title=str(data.get("title") or title_from(text)),
         text=text,
         source=str(path),
         meta=meta,

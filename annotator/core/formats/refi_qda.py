@@ -37,11 +37,20 @@ from pathlib import Path
 from typing import IO
 
 from annotator.core.controls import xml_attr, xml_text
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, place, value_text
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    place,
+    value_text,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import normalise_newlines
+from annotator.core.text import title_from
 
 CARRIES = frozenset({"spans", "overlaps", "relations", "attributes", "notes", "annotator"})
 NS = "urn:QDA-XML:project:1.0"
@@ -397,7 +406,7 @@ def _source(path, files, source, number, users, codes, spans_of, options) -> New
         for label in labels:
             spans.append(NewSpan(to_canonical(start), to_canonical(end), label, attributes, note, annotator))
     return NewArticle(
-        title=source.get("name") or text.strip()[:200], text=text, source=f"{path}#{source.get('name')}",
+        title=source.get("name") or title_from(text), text=text, source=f"{path}#{source.get('name')}",
         spans=tuple(spans),
     )  # fmt: skip
 

@@ -23,10 +23,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, tokens
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    tokens,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
+from annotator.core.text import title_from
 
 CARRIES = frozenset(
     {"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"}
@@ -175,7 +183,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
             spans.append(NewSpan(piece.start_char, piece.end_char, piece.label_, attributes, note, annotator))
         status = ours.get("status")
         yield NewArticle(
-            title=ours.get("title") or doc.text.strip().split("\n")[0][:200],
+            title=ours.get("title") or title_from(doc.text),
             text=doc.text,
             source=str(path),
             meta={**ours.get("meta", {}), **({"source_id": ours["id"]} if "id" in ours else {})},

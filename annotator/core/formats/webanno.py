@@ -34,11 +34,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from annotator.core.exporters import ExportSummary, Rows, Ticker
-from annotator.core.formats.common import LeftOut, ReadOptions, WriteOptions, tokens, value_text
+from annotator.core.formats.common import (
+    ExportSummary,
+    LeftOut,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    tokens,
+    value_text,
+)
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.offsets import Utf16Map, utf16_length
+from annotator.core.text import title_from
 
 CARRIES = frozenset({"spans", "overlaps", "relations", "attributes", "notes"})
 SPAN_LAYER = "webanno.custom.Span"
@@ -512,7 +521,7 @@ class _Tsv3:
             else:
                 links[(index_of[a], index_of[b], kind)] = None
         return NewArticle(
-            title=text.strip().split("\n")[0][:200],
+            title=title_from(text),
             text=text,
             source=str(self.path),
             spans=tuple(result),
@@ -606,6 +615,6 @@ def _read_tsv2(path: Path, lines: list[str], options: ReadOptions) -> NewArticle
         relations[(ends[0], ends[1], kind[2:] if kind[:2] in ("B-", "I-") else kind)] = None
     options.report("TSV 2 files read with their tokens joined by spaces (TSV 2 has no offsets)")
     return NewArticle(
-        title=text.split("\n")[0][:200], text=text, source=str(path), spans=tuple(spans),
+        title=title_from(text), text=text, source=str(path), spans=tuple(spans),
         relations=tuple(NewRelation(a, b, kind) for a, b, kind in relations),
     )  # fmt: skip

@@ -1,0 +1,282 @@
+"""annotator JSONL: one article per line, the format that carries everything. Offsets are code
+points into the text as stored (LF line breaks); a file with CRLF or CR breaks is read with its
+offsets moved onto the LF text.
+
+JSONL: one line per article with the keys `id, title, text, status, meta, spans, relations`.
+`meta` is the article's free metadata plus its non-empty `outlet`, `author`, `published` and `url`
+(these columns win over a meta key of the same name). Every span carries `text`, which always equals
+`article.text[start:end]` (code points). U+0085, U+2028 and U+2029 are written as `\\u` escapes so
+that no reader splits a line inside a string.
+
+Import also reads doccano's shapes (`label: [[start, end, label]]`, or `entities` and `relations`),
+with the text and spans under other keys if asked (`--text-field`, `--label-field`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, Ticker, WriteOptions, json_line
+from annotator.core.importers import FIELDS, ImportRefused, open_lines
+from annotator.core.model import Article, NewArticle, NewRelation, NewSpan, Status
+from annotator.core.offsets import normalise_newlines
+from annotator.core.text import title_from
+
+CARRIES = frozenset(
+    {"spans", "overlaps", "relations", "attributes", "notes", "annotator", "status", "metadata"}
+)
+
+
+_RESERVED = frozenset({"text", "label", "id", "entities", "spans", "relations", "status", "meta", *FIELDS})
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
+    """Records of a JSONL file (ours or doccano's). The text and `[start, end, label]` spans sit
+    under `options.text_field` and `options.label_field`. A bad record refuses the file, unless
+    `options.skip_bad`: then it is skipped and described in `options.notes`."""
+    text_field, label_field = options.text_field, options.label_field
+    bad = options.notes if options.skip_bad else None
+    hint = " (--skip-bad imports the other records)" if options.named else ""
+    count = 0
+    with open_lines(path, split_cr=False) as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                article = _jsonl_article(path, number, line, text_field, label_field)
+            except ImportRefused as error:
+                if bad is None:
+                    raise ImportRefused(path, error.reason + hint, number) from None
+                bad.append(f"{error} (skipped)")
+                continue
+            yield article
+            count += 1
+    if not count and not bad:
+        raise ImportRefused(path, "empty file")
+
+
+def _jsonl_article(path: Path, line: int, raw: str, text_field: str, label_field: str) -> NewArticle:
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(path, f"not valid JSON ({error.msg})", line) from None
+    except RecursionError:
+        raise ImportRefused(path, "not valid JSON (nested too deeply)", line) from None
+    if not isinstance(record, dict):
+        raise ImportRefused(path, f"not a JSON object but {type(record).__name__}", line)
+    given = record.get(text_field)
+    if not isinstance(given, str):
+        raise ImportRefused(path, f"no string {text_field!r} field", line)
+    if not given.strip():
+        raise ImportRefused(path, f"the {text_field!r} field is empty", line)
+    reserved = _RESERVED | {text_field, label_field}
+    displaced: dict[str, Any] = {}
+    if text_field != "text" or label_field != "label":
+        labelled = record.get(label_field)
+        displaced = {key: record[key] for key in ("text", "label") if key in record}
+        record = {key: value for key, value in record.items() if key not in displaced}
+        record |= {"text": given, "label": labelled}
+    text, to_canonical = normalise_newlines(given)
+
+    fields: dict[str, str] = {}
+    for key in FIELDS:
+        value = record.get(key)
+        if isinstance(value, bool | int | float):
+            value = str(value)
+        elif value is None:
+            value = ""
+        elif not isinstance(value, str):
+            raise ImportRefused(path, f"'{key}' must be text, not {type(value).__name__}", line)
+        fields[key] = value.strip()
+
+    meta: dict[str, Any] = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
+    if "meta" in record and not isinstance(record["meta"], dict):
+        meta["meta"] = record["meta"]
+    meta.update((key, value) for key, value in record.items() if key not in reserved)
+    meta.update((key, value) for key, value in displaced.items() if key not in (text_field, label_field))
+    if "id" in record:
+        meta["source_id"] = record["id"]
+    status = Status.NEW
+    if "status" in record:
+        if isinstance(record["status"], str) and record["status"] in {str(s) for s in Status}:
+            status = Status(record["status"])
+        else:
+            meta["status"] = record["status"]
+
+    if _categories(record.get("label")):
+        meta["label"] = record["label"]  # doccano's document-level categories, not spans
+    spans = tuple(_spans(path, line, record, given, text, to_canonical))
+    relations = _relations(path, line, record)
+    title = fields.pop("title") or title_from(text)
+    return NewArticle(
+        title=title,
+        text=text,
+        source=str(path),
+        meta=meta,
+        spans=spans,
+        status=status,
+        relations=relations,
+        **fields,
+    )
+
+
+# Where each accepted shape keeps its spans: key, name in messages, start key, end key.
+_SPAN_SHAPES = (
+    ("label", "label", 0, 1),  # doccano: [start, end, label]
+    ("entities", "entity", "start_offset", "end_offset"),  # doccano with relations
+    ("spans", "span", "start", "end"),  # our own export
+)
+
+
+def _spans(
+    path: Path, line: int, record: dict, given: str, text: str, to_canonical: Callable[[int], int]
+) -> Iterator[NewSpan]:
+    """Check each span against the text as given, then move it onto the LF text."""
+    for key, noun, start_key, end_key in _SPAN_SHAPES:
+        items = record.get(key)
+        if items is None or (key == "label" and _categories(items)):
+            continue
+        if not isinstance(items, list):
+            raise ImportRefused(path, f"'{key}' must be a list", line)
+        for index, item in enumerate(items, 1):
+            name = f"{noun} {index} {_short(item)}"
+            if key == "label":
+                if not (isinstance(item, list) and len(item) == 3):
+                    raise ImportRefused(path, f"{name} is not [start, end, label]", line)
+                item = {0: item[0], 1: item[1], "label": item[2]}
+            elif not isinstance(item, dict):
+                raise ImportRefused(path, f"{name} is not an object", line)
+            start, end, label = item.get(start_key), item.get(end_key), item.get("label")
+            if not all(isinstance(value, int) and not isinstance(value, bool) for value in (start, end)):
+                raise ImportRefused(path, f"{name}: start and end must be whole numbers", line)
+            if not isinstance(label, str) or not label.strip():
+                raise ImportRefused(path, f"{name}: the label must be non-empty text", line)
+            if not 0 <= start < end <= len(given):
+                raise ImportRefused(path, f"{name} is outside the text (length {len(given)}) or empty", line)
+            start, end = to_canonical(start), to_canonical(end)
+            if start >= end:
+                raise ImportRefused(path, f"{name} covers only a line break", line)
+            quoted = item.get("text", text[start:end])
+            if not isinstance(quoted, str) or normalise_newlines(quoted)[0] != text[start:end]:
+                raise ImportRefused(path, f"{name}: its 'text' differs from the article text there", line)
+            attributes, note, annotator = (
+                item.get("attributes", {}),
+                item.get("note", ""),
+                item.get("annotator", ""),
+            )
+            if not isinstance(attributes, dict):
+                raise ImportRefused(path, f"{name}: 'attributes' must be an object", line)
+            if not isinstance(note, str) or not isinstance(annotator, str):
+                raise ImportRefused(path, f"{name}: 'note' and 'annotator' must be text", line)
+            yield NewSpan(start, end, label, attributes, note, annotator)
+
+
+def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
+    """Relations by span id (ours: "from"/"to"; doccano: "from_id"/"to_id") as span indexes."""
+    items = record.get("relations")
+    if not items:
+        return ()
+    if not isinstance(items, list):
+        raise ImportRefused(path, "'relations' must be a list", line)
+    index_of: dict[Any, int] = {}
+    position = 0
+    for key, noun, _start, _end in _SPAN_SHAPES:
+        spans = record.get(key)
+        if spans is None or (key == "label" and _categories(spans)):
+            continue
+        for number, item in enumerate(spans, 1):
+            if isinstance(item, dict) and "id" in item:
+                if not _is_id(item["id"]):
+                    raise ImportRefused(path, f"{noun} {number} {_short(item)}: {_ID_KINDS}", line)
+                if item["id"] in index_of:
+                    raise ImportRefused(path, f"two spans have the id {_short(item['id'])}", line)
+                index_of[item["id"]] = position
+            position += 1
+    relations = []
+    for number, item in enumerate(items, 1):
+        name = f"relation {number} {_short(item)}"
+        if not isinstance(item, dict):
+            raise ImportRefused(path, f"{name} is not an object", line)
+        ends = [item.get("from_id", item.get("from")), item.get("to_id", item.get("to"))]
+        if not all(end is None or _is_id(end) for end in ends):
+            raise ImportRefused(path, f"{name}: the ends it links are span ids, {_ID_KINDS}", line)
+        missing = [end for end in ends if end not in index_of]
+        if missing:
+            raise ImportRefused(path, f"{name} refers to no span with the id {_short(missing[0])}", line)
+        kind = item.get("type")
+        if not isinstance(kind, str) or not kind.strip():
+            raise ImportRefused(path, f"{name}: the type must be non-empty text", line)
+        if ends[0] == ends[1]:
+            raise ImportRefused(path, f"{name} links a span to itself", line)
+        relations.append(NewRelation(index_of[ends[0]], index_of[ends[1]], kind))
+    return tuple(relations)
+
+
+_ID_KINDS = "an id is text or a whole number"
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _categories(label: Any) -> bool:
+    return isinstance(label, list) and bool(label) and all(isinstance(item, str) for item in label)
+
+
+def _short(value: Any) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
+    """One JSON object per article and line; relations whose ends are not both exported are dropped."""
+    write = out.write
+    articles = spans_written = 0
+    ticker = Ticker(options.progress)
+    for article, spans, relations in rows:
+        text = article.text
+        span_ids = {span.id for span in spans}
+        record = {
+            "id": article.id,
+            "title": article.title,
+            "text": text,
+            "status": str(article.status),
+            "meta": _meta(article),
+            "spans": [
+                {
+                    "id": span.id,
+                    "start": span.start,
+                    "end": span.end,
+                    "label": span.label,
+                    "text": text[span.start : span.end],
+                    "attributes": span.attributes,
+                    "note": span.note,
+                    "annotator": span.annotator,
+                }
+                for span in spans
+            ],
+            "relations": [
+                {"from": r.from_span, "to": r.to_span, "type": r.type}
+                for r in relations
+                if r.from_span in span_ids and r.to_span in span_ids
+            ],
+        }
+        write(json_line(record))
+        write("\n")
+        articles += 1
+        spans_written += len(spans)
+        ticker.add(len(spans))
+    ticker.close()
+    return ExportSummary(articles, spans_written)
+
+
+def _meta(article: Article) -> dict[str, Any]:
+    meta = dict(article.meta)
+    for key in ("outlet", "author", "published", "url"):
+        value = getattr(article, key)
+        if value:
+            meta[key] = value
+    return meta
