@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from annotator.cli import Context, cli, pass_context, progress_bar
-from annotator.core.exporters import neutralise_formula
+from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import StoredSuggestion
 from annotator.core.occurrences import occurrences
 from annotator.core.output import check_target

@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from annotator.core.formats import import_format
+from annotator.core.formats import import_paths
 from annotator.core.store import Store
 
 G = "00000000-0000-4000-8000-0000000000{:02d}".format
@@ -45,7 +45,7 @@ MISSING = f"""<TextSource guid="{G(20)}" name="Interview 2" plainTextPath="inter
 
 def load(tmp_path: Path, path: Path):
     with Store.open(tmp_path / "p.annotator", annotator="importer") as store:
-        summary = import_format(store, "qdpx", [path])
+        summary = import_paths(store, [path], "qdpx")
         assert summary.refused == [], summary.refused
         spans = [
             (store.article(a).title, store.article(a).text[s.start : s.end], s.label, s.note, s.annotator)
