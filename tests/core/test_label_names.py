@@ -9,7 +9,7 @@ import re
 import pytest
 
 from annotator.core.errors import SchemeError
-from annotator.core.importers import import_paths
+from annotator.core.formats import import_paths
 from annotator.core.merge import merge_project
 from annotator.core.model import NewArticle
 from annotator.core.store import Store

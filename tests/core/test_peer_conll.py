@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.formats import export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
 
@@ -18,7 +18,7 @@ def exported(tmp_path):
             NewArticle("a", TEXTS[0], spans=(NewSpan(0, 4, "news outlet"), NewSpan(10, 17, "actor"))),
             NewArticle("b", TEXTS[1], spans=(NewSpan(4, 9, "news outlet"),)),
         ])  # fmt: skip
-        summary = export_to_path(store, "conll", tmp_path / "out.conll")
+        summary = export(store, "conll", tmp_path / "out.conll")
     return tmp_path / "out.conll", summary
 
 
@@ -27,7 +27,7 @@ def test_labels_with_spaces_are_written_whole_and_reported(exported, tmp_path):
     assert "Sony\tB-news_outlet" in path.read_text(encoding="utf-8")
     assert "CoNLL: 2 label names with spaces (written with '_') left out in 2 articles" in summary.left_out
     with Store.open(tmp_path / "copy.annotator") as copy:
-        import_format(copy, "conll", [path])
+        import_paths(copy, [path], "conll")
         labels = [s.label for i in copy.article_ids() for s in copy.spans(i)]
     assert labels == ["news_outlet", "actor", "news_outlet"]
 

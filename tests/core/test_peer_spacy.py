@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.formats import export_to_path, import_format
+from annotator.core.formats import export, import_paths
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
 
@@ -24,7 +24,7 @@ def test_an_empty_doc_is_left_out_and_the_others_imported(tmp_path):
     docs.add(Doc(vocab, words=["Yoshida", "left"], spaces=[True, False]))
     docs.to_disk(tmp_path / "corpus.spacy")
     with Store.open(tmp_path / "p.annotator") as store:
-        summary = import_format(store, "spacy", [tmp_path / "corpus.spacy"])
+        summary = import_paths(store, [tmp_path / "corpus.spacy"], "spacy")
         assert summary.refused == [] and summary.articles == 2
         texts = [store.article(i).text for i in store.article_ids()]
         spans = [(s.start, s.end, s.label) for s in store.spans(store.article_ids()[0])]
@@ -42,7 +42,7 @@ def test_spans_with_whitespace_at_their_edges_are_kept_exactly(tmp_path):
     spans = tuple(NewSpan(TEXT.index(p), TEXT.index(p) + len(p), "claim") for p in pieces)
     with Store.open(tmp_path / "p.annotator") as store:
         store.add_articles([NewArticle("t", TEXT, spans=spans)])
-        summary = export_to_path(store, "spacy", tmp_path / "out.spacy")
+        summary = export(store, "spacy", tmp_path / "out.spacy")
     assert summary.spans == 4 and not any("aligned" in line for line in summary.left_out)
     [doc] = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("xx").vocab)
     assert doc.text == TEXT
@@ -54,12 +54,12 @@ def test_several_annotators_are_told_apart_in_span_groups(tmp_path):
              NewSpan(12, 19, "actor", annotator="bob"))  # fmt: skip
     with Store.open(tmp_path / "p.annotator") as store:
         store.add_articles([NewArticle("t", TEXT, spans=spans)])
-        summary = export_to_path(store, "spacy", tmp_path / "out.spacy")
+        summary = export(store, "spacy", tmp_path / "out.spacy")
     [doc] = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("xx").vocab)
     assert [span.text for span in doc.spans["sc_ana"]] == ["Sony"]
     assert [span.text for span in doc.spans["sc_bob"]] == ["Sony", "Yoshida"]
     assert any("several annotators" in line for line in summary.left_out)
     with Store.open(tmp_path / "copy.annotator") as copy:
-        imported = import_format(copy, "spacy", [tmp_path / "out.spacy"])
+        imported = import_paths(copy, [tmp_path / "out.spacy"], "spacy")
         assert imported.spans == 3 and imported.notes == []
         assert sorted(s.annotator for s in copy.spans(copy.article_ids()[0])) == ["ana", "bob", "bob"]
