@@ -27,7 +27,7 @@ WORDS = "Lavrov said the alliance is a threat to peace while Kyiv 😀 reports c
 # ----------------------------------------------------------------------------- state
 def read_state(path: Path) -> dict:
     """What a user could see, as plain values, read with plain sqlite3 (read-only)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)  # "#", "?", "%" escaped
     try:
         return {
             "articles": {

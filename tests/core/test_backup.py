@@ -22,7 +22,7 @@ from annotator.core.store import Store
 
 
 def titles(path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return [row[0] for row in conn.execute("SELECT title FROM articles ORDER BY id")]
     finally:
