@@ -118,6 +118,7 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
         try:
             copy_database(conn, copy, project)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            _unmark(copy)
             check = copy.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             copy.close()
@@ -168,6 +169,7 @@ def write_copy(conn: sqlite3.Connection, project: Path, target: Path) -> None:
         try:
             copy_database(conn, copy, project)
             copy.execute("PRAGMA journal_mode = DELETE")
+            _unmark(copy)
         finally:
             copy.close()
         os.replace(temp, target)
@@ -302,6 +304,13 @@ def _check_backup(backup: Path) -> None:
         raise BackupError(f"{backup.name} was written by a newer version of annotator (schema {version}).")
     if check != "ok":
         raise BackupError(f"{backup.name} is damaged ({check}).")
+
+
+def _unmark(copy: sqlite3.Connection) -> None:
+    """A copy is complete: it must not carry the open window's mark (m006_window_sessions)."""
+    if copy.execute("SELECT 1 FROM sqlite_master WHERE name = 'window_sessions'").fetchone():
+        copy.execute("DELETE FROM window_sessions")
+        copy.commit()
 
 
 def _suffix(project: Path) -> str:

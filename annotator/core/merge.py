@@ -31,6 +31,13 @@ from annotator.core.store.other import open_other
 log = logging.getLogger(__name__)
 
 
+WAL_NOTE = (
+    "{name} was copied while it was open in the annotator window, and its -wal file was left "
+    "behind: its newest edits may be missing. Ask for a copy made with File → Save a Copy… or "
+    "`annotator copy`."
+)
+
+
 class MergeError(AnnotatorError):
     """The other file cannot be merged; the message names it and says why."""
 
@@ -77,6 +84,7 @@ def merge_project(store: Store, path: str | Path, add_articles: bool = False) ->
     path = Path(path)
     try:
         with open_other(path, store.path) as other:
+            copy_notes = (WAL_NOTE.format(name=path.name),) if other.window_sessions() else ()
             counts = store.merge_from(other, add_articles)
     except NotAProject as error:
         raise MergeError(str(error)) from None
@@ -92,7 +100,7 @@ def merge_project(store: Store, path: str | Path, add_articles: bool = False) ->
         statuses_changed=counts.statuses_changed,
         articles_added=counts.articles_added,
         labels_added=tuple(counts.labels_added),
-        notes=tuple(counts.notes),
+        notes=(*copy_notes, *counts.notes),
         unknown_articles=tuple(counts.unknown_articles),
     )
     log.info("merged %s: %s", path, report)

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 migrations = Migrations("annotator")
 
@@ -232,3 +232,15 @@ def m005_suggestions(db: Database) -> None:
     )
     db.execute("CREATE INDEX suggestion_rejections_text ON suggestion_rejections(text, label)")
     _set_version(db, 5)
+
+
+@migrations()
+def m006_window_sessions(db: Database) -> None:
+    """The window marks the project as open in it (checkpointed into the file at once): a copy
+    taken meanwhile carries the mark, so a merge can warn that the copy's newest edits may still
+    be in the -wal file it left behind."""
+    db.execute(
+        "CREATE TABLE window_sessions (id INTEGER PRIMARY KEY, annotator TEXT NOT NULL, "
+        "started TEXT NOT NULL)"
+    )
+    _set_version(db, 6)

@@ -101,5 +101,5 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     code = app.exec()
     if quit_after.isdigit():
         print(f"{QUIT_AFTER_ENV}: showed {window.store.path} ({len(window.article_model.ids)} articles)")
-    window.store.close()
+    window.close_store()
     return code

@@ -89,7 +89,7 @@ def restore_from_backup(window: MainWindow) -> None:
     if not ok:
         return
     backup = backups[choices.index(choice)]
-    window.store.close()
+    window.close_store()
     try:
         saved = restore_backup(path, backup)
     except BackupError as error:

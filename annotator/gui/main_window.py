@@ -3,6 +3,7 @@ become commands on the undo stack, and every view refreshes from the `Changes` t
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -52,6 +53,8 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
 from annotator.gui.suggestions import SuggestionController
 from annotator.gui.text_view import TextView
+
+log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 EXTERNAL_CHECK_MS = 2000  # how often to look for commits by other programs (one cheap PRAGMA)
@@ -266,6 +269,10 @@ class MainWindow(QMainWindow):
 
     def _show_project(self) -> None:
         """Bring every view in line with the (newly) open project."""
+        try:
+            self.store.begin_window_session()
+        except StoreError as error:  # read-only, busy: the copy warning is lost, nothing else
+            log.info("no window session mark in %s: %s", self.store.path, error)
         self._remember(self.store.path)
         self.setWindowTitle(f"{self.store.path.name} — annotator")
         self.project_label.setText(str(self.store.path))
@@ -294,7 +301,7 @@ class MainWindow(QMainWindow):
             except StoreError as again:
                 self.show_error(str(again))
                 return False
-        self.store.close()
+        self.close_store()
         self.store = store
         self.seen_version = store.data_version()
         self.undo_stack.clear()
@@ -723,6 +730,14 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "annotator", dialogs.as_plain(message))
+
+    def close_store(self) -> None:
+        """Close the project, first taking away the window's mark (`begin_window_session`)."""
+        try:
+            self.store.end_window_session()
+        except StoreError as error:
+            log.info("window session mark left in %s: %s", self.store.path, error)
+        self.store.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -210,3 +210,35 @@ def test_save_a_copy_writes_every_edit_into_one_file(qtbot, window, store, monke
     window.actions[ActionId.SAVE_COPY].trigger()
     assert "project file itself" in errors[0]
     assert store.count_spans() == 1
+
+
+def test_merge_warns_about_a_copy_taken_while_the_window_had_it_open(qtbot, tmp_path):
+    from click.testing import CliRunner
+    from PySide6.QtCore import QSettings
+
+    from annotator.cli import cli
+    from annotator.gui.main_window import MainWindow
+
+    def merge(other: Path) -> str:
+        result = CliRunner().invoke(cli, ["--db", str(lead), "merge", str(other)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    lead, ana = tmp_path / "lead.annotator", tmp_path / "ana.annotator"
+    for path in (lead, ana):
+        with Store.open(path, annotator="lead") as project:
+            project.add_articles([NewArticle("One", "Lavrov said the talks failed.")])
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Store.open(ana, annotator="ana"), settings)
+    qtbot.addWidget(window)
+    for n in range(20):
+        window.store.add_span(1, n, n + 1, "quote")
+    mailed = _plain_copy(ana, tmp_path / "mailed.annotator")  # mailed while the window is open
+    assert "-wal file was left behind" in merge(mailed) and "annotator copy" in merge(mailed)
+    saved = tmp_path / "saved.annotator"
+    window.store.save_copy(saved)
+    window.close_store()
+    closed = _plain_copy(ana, tmp_path / "closed.annotator")
+    reports = [merge(saved), merge(closed)]  # Save a Copy, or the file once the window closed it
+    assert "added 20 spans" in reports[0] and "skipped 20 spans" in reports[1]
+    assert not any("left behind" in report for report in reports)

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotator.core import backup as backups
 from annotator.core.output import OutputRefused, check_target
 from annotator.core.store.base import StorePart
+from annotator.core.store.rows import now
 
 SEARCH_SQL = (
     "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
@@ -35,6 +36,22 @@ class Files(StorePart):
         if target.exists() and not replace:
             raise OutputRefused(f"{target} already exists; nothing was written. Choose a new name.")
         backups.write_copy(self.conn, self.path, target)
+
+    def begin_window_session(self) -> None:
+        """Mark the project as open in a window, in the file itself (checkpointed at once), so a
+        plain copy taken meanwhile is recognised; a mark left by a killed window is replaced."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM window_sessions")
+            conn.execute(
+                "INSERT INTO window_sessions (annotator, started) VALUES (?, ?)", [self.annotator, now()]
+            )
+        self.checkpoint()
+
+    def end_window_session(self) -> None:
+        """The window closes the project: a copy from now on is complete."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM window_sessions")
+        self.checkpoint()
 
     def checkpoint(self) -> None:
         """Write committed edits from the -wal file into the project file itself, so that a plain

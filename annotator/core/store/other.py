@@ -49,6 +49,10 @@ class OtherProject:
             "SELECT id, name, color, shortcut, attributes FROM labels ORDER BY position, id"
         ).fetchall()
 
+    def window_sessions(self) -> int:
+        """How many windows had the file open when it was copied (see m006_window_sessions)."""
+        return self.conn.execute("SELECT count(*) FROM window_sessions").fetchone()[0]
+
     def annotators(self) -> list[tuple[str, str]]:
         """(name, created) of everyone who worked in the file."""
         return self.conn.execute("SELECT name, created FROM annotators").fetchall()
