@@ -5,7 +5,11 @@ never tuned against) and for both together: precision and recall of the `quotes`
 (exact ranges and overlapping ranges), speaker accuracy, precision and recall of the `actors`
 and `repeat` recommenders, and the time per article and per 1,000 articles.
 
-    PYTHONPATH=. python benchmarks/suggest.py [--show-errors]
+With --gestures it also counts the key presses and clicks it takes to code the gold set fully in
+the real window without and with suggestions, and times opening an article with its suggestions
+(benchmarks/suggest_gestures.py; offscreen Qt).
+
+    PYTHONPATH=. python benchmarks/suggest.py [--show-errors] [--gestures]
 """
 
 from __future__ import annotations
@@ -174,6 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--part", choices=PARTS, action="append")
+    parser.add_argument("--gestures", action="store_true", help="also count gestures in the window")
     args = parser.parse_args()
     everything = load()
     print(
@@ -190,6 +195,11 @@ def main() -> None:
         print("all:")
         print("\n".join(evaluate(everything, everything, False)))
         print("\n".join(timing(everything)))
+    if args.gestures:
+        from benchmarks import suggest_gestures
+
+        print("\n".join(suggest_gestures.count(everything)))
+        print("\n".join(suggest_gestures.open_times(everything)))
 
 
 if __name__ == "__main__":

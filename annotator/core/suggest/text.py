@@ -124,7 +124,7 @@ def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
     runs: list[list[Token]] = []
     current: list[Token] = []
     previous: Token | None = None
-    for token in words:
+    for index, token in enumerate(words):
         joined = previous is not None and text[previous.end : token.start] in (" ", "\u00a0")
         if not (current and joined):
             if current:
@@ -133,7 +133,7 @@ def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
         if (
             _name_word(token)
             or (token.lower in PARTICLES and current)
-            or (token.lower in PARTICLES and _next_is_name(words, token))
+            or (token.lower in PARTICLES and _next_is_name(words, index))
         ):
             if not current and previous is not None and previous.lower in PLACE_PREPOSITIONS and joined:
                 previous = token
@@ -155,8 +155,7 @@ def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
     return result
 
 
-def _next_is_name(words: list[Token], token: Token) -> bool:
-    index = words.index(token)
+def _next_is_name(words: list[Token], index: int) -> bool:
     for following in words[index + 1 : index + 4]:
         if following.lower in PARTICLES:
             continue
@@ -242,8 +241,9 @@ def canonical(mention: tuple[str, ...], candidates: list[tuple[str, ...]]) -> tu
     """The longest candidate name that ends with `mention` (word by word, inflection allowed);
     the mention itself when none does."""
     best = mention
+    last = mention[-1][:3].casefold()
     for candidate in candidates:
-        if len(candidate) <= len(best) or len(candidate) < len(mention):
+        if len(candidate) <= len(best) or not candidate[-1][:3].casefold() == last:
             continue
         tail = candidate[len(candidate) - len(mention) :]
         if all(word_match(a, b) for a, b in zip(tail, mention, strict=True)):
