@@ -26,11 +26,16 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _names(value: str | None) -> list[str] | None:
+def _names(value: str | None, recommenders_only: bool = True) -> list[str] | None:
+    """The --source list; for settling suggestions any stored source counts (an import's
+    "label-studio" too), for computing them only the recommenders."""
     if value is None:
         return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not recommenders_only:
+        return names
     try:
-        return check_names([name.strip() for name in value.split(",") if name.strip()])
+        return check_names(names)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--source") from None
 
@@ -187,7 +192,7 @@ def _write(store: Store, pending: list[StoredSuggestion], fmt: str, handle) -> N
 def _pending(
     store: Store, source: str | None, min_score: float | None, articles: tuple[int, ...]
 ) -> list[StoredSuggestion]:
-    names = _names(source) or []
+    names = _names(source, recommenders_only=False) or []
     if not articles:
         return store.suggestions(source=names, min_score=min_score)
     for article_id in articles:

@@ -108,6 +108,18 @@ class NewRelation:
 
 
 @dataclass(frozen=True)
+class NewSuggestion:
+    """A suggestion read from a file (a peer tool's model prediction): stored apart from the
+    spans, for the analyst to accept or reject."""
+
+    start: int
+    end: int
+    label: str
+    score: float = 1.0
+    source: str = "imported"
+
+
+@dataclass(frozen=True)
 class NewArticle:
     """An article read from a file, ready to be stored with its spans."""
 
@@ -122,6 +134,7 @@ class NewArticle:
     spans: tuple[NewSpan, ...] = ()
     status: Status = Status.NEW
     relations: tuple[NewRelation, ...] = ()
+    suggestions: tuple[NewSuggestion, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,9 @@ class SuggestionController(QObject):
         if window.article is None:
             self.items = []
         else:
-            shown = enabled_sources(window.settings)
-            self.items = window.store.suggestions(window.article.id, shown, threshold(window.settings))
+            off = set(registry()) - set(enabled_sources(window.settings))  # imported ones always show
+            found = window.store.suggestions(window.article.id, min_score=threshold(window.settings))
+            self.items = [s for s in found if s.source not in off]
         ids = {s.id for s in self.items}
         if self.current not in ids:
             self.current = None

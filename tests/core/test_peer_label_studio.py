@@ -66,7 +66,7 @@ def test_legacy_completions_are_annotations_and_predictions_never_someones_spans
     assert relations == {("Yoshida", "Sony", "works_for")}
     assert report == (
         "1 legacy completions read as annotations; "
-        "2 prediction results left out (suggestions, not an analyst's spans)"
+        "2 prediction results kept as suggestions (accept or reject them)"
     )
 
 
@@ -75,7 +75,12 @@ def test_a_task_with_only_predictions_stores_its_text_and_no_span(tmp_path):
         tmp_path, [{"id": 1, "data": {"text": TEXT}, "predictions": [PREDICTION]}]
     )
     assert spans == [] and relations == set()
-    assert report == "2 prediction results left out (suggestions, not an analyst's spans)"
+    assert report == "2 prediction results kept as suggestions (accept or reject them)"
+    with Store.open(tmp_path / "p.annotator") as store:
+        pending = [(TEXT[s.start : s.end], s.label, s.source, s.score) for s in store.suggestions()]
+        assert pending == [("Sony", "ORG", "label-studio", 0.5), ("said", "ORG", "label-studio", 0.5)]
+        store.accept_suggestions([store.suggestions()[0].id])
+        assert [(TEXT[s.start : s.end], s.label) for s in store.spans(1)] == [("Sony", "ORG")]
 
 
 def test_skipped_annotations_whole_text_choices_and_odd_results_are_accounted_for(tmp_path):

@@ -37,7 +37,7 @@ from annotator.core.formats.common import (
     value_text,
 )
 from annotator.core.importers import ImportRefused
-from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
+from annotator.core.model import NewArticle, NewRelation, NewSpan, NewSuggestion, Status
 from annotator.core.offsets import Utf16Map, normalise_newlines
 from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.text import title_from
@@ -208,14 +208,7 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
         annotations += items
         if key == "completions":
             options.report("legacy completions read as annotations", len(items))
-    predictions = task.get("predictions") or []
-    if isinstance(predictions, list):
-        # Predictions are a model's suggestions, never an analyst's work: until the project has a
-        # suggestion layer to hold them, they are left out and counted.
-        options.report(
-            "prediction results left out (suggestions, not an analyst's spans)",
-            sum(len(p.get("result") or []) for p in predictions if isinstance(p, dict)),
-        )
+    suggestions = _predictions(path, where, task, given, to_canonical, options)
     meta_results: dict[str, Any] = {}
     for a_number, annotation in enumerate(annotations):
         results = annotation.get("result", []) if isinstance(annotation, dict) else None
@@ -301,12 +294,49 @@ def _task(path: Path, number: int, task: Any, options: ReadOptions) -> NewArticl
         meta=meta,
         spans=tuple(spans),
         relations=tuple(NewRelation(a, b, kind) for a, b, kind in links),
+        suggestions=tuple(suggestions),
         status=Status(status) if known else Status.NEW,
         **{key: str(data.get(key) or "") for key in _FIELDS},
     )
 
 
 _FIELDS = ("outlet", "author", "published", "url")
+
+
+def _predictions(
+    path: Path, where: str, task: dict, given: str, to_canonical: Any, options: ReadOptions
+) -> list[NewSuggestion]:
+    """A model's predictions become suggestions (never an analyst's spans): labelled text ranges
+    with the prediction's score; anything else is counted as left out."""
+    predictions = task.get("predictions") or []
+    if not isinstance(predictions, list):
+        raise ImportRefused(path, f"{where}: 'predictions' must be a list")
+    found: list[NewSuggestion] = []
+    utf16: Utf16Map | None = None
+    for p_number, prediction in enumerate(predictions, 1):
+        results = prediction.get("result", []) if isinstance(prediction, dict) else None
+        if not isinstance(results, list):
+            raise ImportRefused(path, f"{where} prediction {p_number}: 'result' must be a list")
+        for r_number, result in enumerate(results, 1):
+            spot = f"{where} prediction {p_number} result {r_number}"
+            value = result.get("value") if isinstance(result, dict) else None
+            labels = value.get("labels") if isinstance(value, dict) else None
+            if result.get("type") != "labels" or not isinstance(labels, list) or "start" not in value:
+                options.report("prediction results other than labelled text left out")
+                continue
+            if not labels or not all(isinstance(x, str) for x in labels):
+                raise ImportRefused(path, f"{spot}: value.labels must be a list of label names")
+            utf16 = utf16 or Utf16Map(given)
+            start, end = _range(path, spot, given, value, utf16, options)
+            score = result.get("score", prediction.get("score"))
+            number = isinstance(score, int | float) and not isinstance(score, bool) and 0 <= score <= 1
+            for label in labels:
+                found.append(
+                    NewSuggestion(to_canonical(start), to_canonical(end), label, score if number else 1.0,
+                                  "label-studio")
+                )  # fmt: skip
+    options.report("prediction results kept as suggestions (accept or reject them)", len(found))
+    return found
 
 
 def _annotator(completed_by: Any) -> str:

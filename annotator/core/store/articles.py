@@ -89,6 +89,7 @@ class Articles(StorePart):
                             "INSERT INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
                             [article_id, self.annotator, str(article.status)],
                         )
+                    self._insert_new_suggestions(conn, article_id, article, now)
                     for span in article.spans:
                         check_range(span.start, span.end, len(article.text))
                         annotator = span.annotator or self.annotator
@@ -123,6 +124,19 @@ class Articles(StorePart):
             self._labels = None
             raise
         return ImportOutcome(tuple(ids), span_total, tuple(duplicates))
+
+    def _insert_new_suggestions(
+        self, conn: sqlite3.Connection, article_id: int, article: NewArticle, now: str
+    ) -> None:
+        """A file's predictions go where suggestions wait, never among the spans."""
+        for s in article.suggestions:
+            check_range(s.start, s.end, len(article.text))
+            self._label_id(s.label, create=True)  # so that accepting it can make a span
+            conn.execute(
+                'INSERT OR IGNORE INTO suggestions (article_id, start, "end", label, attributes, source, '
+                "score, created) VALUES (?, ?, ?, ?, '{}', ?, ?, ?)",
+                [article_id, s.start, s.end, s.label, s.source, s.score, now],
+            )
 
     def _insert_new_relations(self, article_id: int, article: NewArticle, now: str) -> None:
         """Relations of an article whose spans were just inserted (in order, so the n-th id is
