@@ -15,6 +15,7 @@ import click
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
+from annotator.core.codebook import html_page, markdown
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats import (
     EXPORT_FORMATS,
@@ -26,8 +27,8 @@ from annotator.core.formats import (
     output_format,
 )
 from annotator.core.merge import MergeError, merge_project
-from annotator.core.model import Status
-from annotator.core.output import OutputRefused
+from annotator.core.model import AnalysisFilter, Status
+from annotator.core.output import OutputRefused, check_target
 from annotator.core.project import default_project_path, open_project
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
@@ -610,6 +611,142 @@ def agreement(
                 f"  {'all ' + str(len(row.annotators)):<24}{row.articles:>9}{'':>10}  {'Fleiss kappa':<36}"
                 f"{_figure(row.fleiss_kappa):>7}{_figure(row.alpha_nominal):>7}{_figure(row.alpha_unitized):>8}"
             )
+
+
+def analysis_filter_options(command: Callable) -> Callable:
+    """The filters every analysis table takes (report, and the same in the Analysis window)."""
+    options = [
+        click.option(
+            "--annotator", "annotators", multiple=True, help="Only this annotator's spans (repeatable)."
+        ),
+        click.option(
+            "--status",
+            "statuses",
+            multiple=True,
+            type=click.Choice(STATUSES),
+            help="Only articles with this status.",
+        ),
+        click.option("--outlet", "outlets", multiple=True, help="Only articles of this outlet (repeatable)."),
+        click.option(
+            "--since", default="", help="Only articles published on or after: 2024, 2024-03 or 2024-03-15."
+        ),
+        click.option(
+            "--until", default="", help="Only articles published on or before (same forms, inclusive)."
+        ),
+        click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _analysis_filter(store: Store, **given) -> AnalysisFilter:
+    f = AnalysisFilter(
+        annotators=tuple(given["annotators"]),
+        statuses=tuple(Status(s) for s in given["statuses"]),
+        outlets=tuple(given["outlets"]),
+        since=given["since"],
+        until=given["until"],
+        labels=tuple(given["labels"]),
+    )
+    from annotator.core.analysis import check_filter  # numpy: only for the analysis commands
+
+    try:
+        check_filter(f)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    unknown = [name for name in f.labels if name not in {label.name for label in store.labels()}]
+    if unknown:
+        raise click.ClickException(f"No label named {', '.join(map(repr, unknown))} in this project.")
+    return f
+
+
+def _checked_target(store: Store, target: Path) -> None:
+    try:
+        check_target(store.path, target)
+    except OutputRefused as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here."
+)
+@click.option(
+    "--csv-dir", type=click.Path(file_okay=False, path_type=Path), help="Write one CSV per table here."
+)
+@analysis_filter_options
+@pass_context
+def report(context: Context, html_path: Path | None, csv_dir: Path | None, **filters) -> None:
+    """The analysis tables: spans per label and frames per outlet and month, the most-quoted
+    actors, code co-occurrence and actors quoted together. Without --html or --csv-dir it prints
+    the size of each table; --html writes one self-contained page with the charts (it needs no
+    network to view), --csv-dir one CSV file per table.
+
+    Example:
+
+        annotator report --html report.html --csv-dir tables --status done --since 2024-01
+    """
+    from annotator.core import analysis, charts  # numpy and matplotlib: only when a report is made
+    from annotator.core.report import html_report, write_csv_dir
+
+    with context.open() as store:
+        f = _analysis_filter(store, **filters)
+        for target in (html_path, csv_dir):
+            if target is not None:
+                _checked_target(store, target)
+        tables = analysis.tables(store, f)
+        try:
+            if csv_dir is not None:
+                written = write_csv_dir(tables, csv_dir)
+                click.echo(f"Wrote {len(written)} tables to {csv_dir}.")
+            if html_path is not None:
+                page = html_report(
+                    f"Analysis of {store.path.stem}", tables, f, {t.key: charts.svg(t) for t in tables}
+                )
+                html_path.write_text(page, encoding="utf-8")
+                click.echo(f"Wrote {html_path}.")
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {error.filename}: {error.strerror}.") from None
+    if html_path is None and csv_dir is None:
+        for table in tables:
+            click.echo(f"{table.title}: {len(table.rows)} rows")
+        click.echo("Give --html FILE and/or --csv-dir FOLDER to write them.")
+
+
+@cli.command()
+@click.option("--html", "fmt", flag_value="html", help="An HTML page (the default for a .html output).")
+@click.option("--md", "fmt", flag_value="md", help="Markdown (the default otherwise).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
+@click.option(
+    "--examples", default=3, show_default=True, type=click.IntRange(0, 50), help="Examples per label."
+)
+@pass_context
+def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> None:
+    """The label scheme as a codebook: each label with its key, colour and description, its
+    attributes and their values with descriptions, and real examples from the coded data (the
+    span in a little of its context). Descriptions are edited in the window: Edit labels.
+
+    Example:
+
+        annotator codebook --html -o codebook.html --examples 5
+    """
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "md")
+    with context.open() as store:
+        _checked_target(store, output)
+        labels = store.labels()
+        found = (
+            {label.name: store.label_examples(label.name, examples) for label in labels} if examples else {}
+        )
+        title = f"Codebook: {store.path.stem}"
+    text = html_page(title, labels, found) if fmt == "html" else markdown(title, labels, found)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
+    click.echo(f"Wrote the codebook of {len(labels)} labels to {output}.")
 
 
 def _figure(value: float | None) -> str:

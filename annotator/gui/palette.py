@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from annotator.core.codebook import label_tooltip
 from annotator.core.scheme import Label
 
 
@@ -43,6 +46,9 @@ class LabelPalette(QWidget):
             button.setObjectName(f"label_button:{label.name}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setStyleSheet("text-align: left; padding: 4px 8px;")
+            tip = label_tooltip(label)
+            if tip:  # escaped: a description is shown as the text it is, never as markup
+                button.setToolTip(f"<p style='white-space: pre-wrap'>{html.escape(tip)}</p>")
             button.clicked.connect(lambda _=False, name=label.name: self.label_clicked.emit(name))
             self.buttons[label.name] = button
             self._layout.addWidget(button)

@@ -1,5 +1,5 @@
-"""The scheme editor: add, rename, recolour, re-key labels and edit their attributes.
-Every change is an undoable command through the store."""
+"""The scheme editor: add, rename, recolour, re-key and describe labels and edit their attributes
+and the codebook descriptions of those. Every change is an undoable command through the store."""
 
 from __future__ import annotations
 
@@ -72,6 +72,48 @@ def parse_attributes(text: str) -> tuple[AttributeSpec, ...]:
     return tuple(specs)
 
 
+def format_descriptions(specs: tuple[AttributeSpec, ...]) -> str:
+    """One description per line: `attribute: text` and `attribute=value: text`."""
+    lines = []
+    for spec in specs:
+        if spec.description:
+            lines.append(f"{spec.name}: {spec.description}")
+        lines += [f"{spec.name}={value}: {text}" for value, text in spec.value_descriptions if text]
+    return "\n".join(lines)
+
+
+def parse_descriptions(text: str, specs: tuple[AttributeSpec, ...]) -> tuple[AttributeSpec, ...]:
+    """`specs` with the descriptions of `text` (see `format_descriptions`); a line naming an
+    attribute or value the label does not have is refused."""
+    described: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {spec.name: {} for spec in specs}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        key, colon, description = line.partition(":")
+        name, equals, value = (part.strip() for part in key.partition("="))
+        spec = next((s for s in specs if s.name == name), None)
+        if not colon or spec is None or (equals and value not in spec.choices):
+            raise SchemeError(
+                f"Description line {number}: write `attribute: text` or `attribute=value: text` "
+                "for an attribute (and value) listed above."
+            )
+        if equals:
+            values[name][value] = description.strip()
+        else:
+            described[name] = description.strip()
+    return tuple(
+        replace(
+            spec,
+            description=described.get(spec.name, ""),
+            value_descriptions=tuple(
+                (v, values[spec.name][v]) for v in spec.choices if values[spec.name].get(v)
+            ),
+        )
+        for spec in specs
+    )
+
+
 class SchemeDialog(QDialog):
     def __init__(self, parent: QWidget, store: Store, events: StoreEvents, undo_stack: QUndoStack):
         super().__init__(parent)
@@ -94,6 +136,17 @@ class SchemeDialog(QDialog):
         self.attributes = QPlainTextEdit()
         self.attributes.setObjectName("scheme_attributes")
         self.attributes.setPlaceholderText("stance: supports, opposes\nnormalised_name (text)")
+        self.description = QPlainTextEdit()
+        self.description.setObjectName("scheme_description")
+        self.description.setPlaceholderText(
+            "What this label marks (for the codebook and the palette's tooltip)"
+        )
+        self.description.setMaximumHeight(64)
+        self.descriptions = QPlainTextEdit()
+        self.descriptions.setObjectName("scheme_attribute_descriptions")
+        self.descriptions.setPlaceholderText(
+            "stance: how the article positions the claim\nstance=opposes: it argues against"
+        )
         self.error = QLabel()
         self.error.setObjectName("scheme_error")
         self.error.setStyleSheet("color: #c0392b;")
@@ -108,7 +161,9 @@ class SchemeDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Key", self.shortcut)
         form.addRow("Colour", self.color_button)
+        form.addRow("Description", self.description)
         form.addRow("Attributes", self.attributes)
+        form.addRow("Attribute\ndescriptions", self.descriptions)
         form.addRow(self.error)
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(add)
@@ -125,7 +180,7 @@ class SchemeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(close)
-        self.resize(620, 420)
+        self.resize(660, 520)
         self._fill()
 
     def _fill(self, select: str | None = None) -> None:
@@ -144,6 +199,8 @@ class SchemeDialog(QDialog):
             self.shortcut.setText(label.shortcut)
             self._set_color(label.color)
             self.attributes.setPlainText(format_attributes(label.attributes))
+            self.description.setPlainText(label.description)
+            self.descriptions.setPlainText(format_descriptions(label.attributes))
         self.error.clear()
 
     def _new(self) -> None:
@@ -153,6 +210,8 @@ class SchemeDialog(QDialog):
         self.shortcut.setText("")
         self._set_color("#7f8c8d")
         self.attributes.setPlainText("")
+        self.description.setPlainText("")
+        self.descriptions.setPlainText("")
         self.name.setFocus()
 
     def _set_color(self, color: str) -> None:
@@ -181,7 +240,10 @@ class SchemeDialog(QDialog):
                 self.name.text().strip(),
                 self.color,
                 shortcut,
-                parse_attributes(self.attributes.toPlainText()),
+                parse_descriptions(
+                    self.descriptions.toPlainText(), parse_attributes(self.attributes.toPlainText())
+                ),
+                description=self.description.toPlainText().strip(),
             )
             if old is not None:
                 new = replace(new, position=old.position)

@@ -346,3 +346,16 @@ class AnalysisReads(StorePart):
             [*facet_args, *code_args, *span_args, *pair, *pair],
         )
         return _hits(rows.fetchall())
+
+    def label_examples(self, label: str, limit: int) -> list[SpanHit]:
+        """Up to `limit` spans of `label` for the codebook, each from another article (done
+        articles first), with a little context."""
+        rows = self.conn.execute(
+            _HIT_SELECT
+            + "WHERE s.id IN (SELECT min(x.id) FROM spans x JOIN articles y ON y.id = x.article_id "
+            "WHERE x.label_id = ? GROUP BY x.article_id "
+            "ORDER BY y.status = 'done' DESC, x.article_id LIMIT ?) "
+            "ORDER BY s.article_id",
+            [self._known_label_id(label), limit],
+        )
+        return _hits(rows.fetchall())
