@@ -15,7 +15,7 @@ import click
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
-from annotator.core.codebook import html_page, markdown
+from annotator.core.codebook import write_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats import (
     EXPORT_FORMATS,
@@ -733,20 +733,13 @@ def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> 
 
         annotator codebook --html -o codebook.html --examples 5
     """
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "md")
     with context.open() as store:
         _checked_target(store, output)
-        labels = store.labels()
-        found = (
-            {label.name: store.label_examples(label.name, examples) for label in labels} if examples else {}
-        )
-        title = f"Codebook: {store.path.stem}"
-    text = html_page(title, labels, found) if fmt == "html" else markdown(title, labels, found)
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
-    click.echo(f"Wrote the codebook of {len(labels)} labels to {output}.")
+        try:
+            count = write_codebook(store, output, fmt, examples)
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
+    click.echo(f"Wrote the codebook of {count} labels to {output}.")
 
 
 def _figure(value: float | None) -> str:

@@ -6,12 +6,29 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.model import SpanHit
 from annotator.core.report import CSP
 from annotator.core.scheme import Label
 
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+
+
+def write_codebook(store: Store, path: Path, fmt: str | None = None, examples: int = 3) -> int:
+    """Write the codebook of `store` to `path`: HTML for fmt "html" (or a .html path when fmt is
+    None), else Markdown. Returns the number of labels."""
+    fmt = fmt or ("html" if path.suffix.lower() in (".html", ".htm") else "md")
+    labels = store.labels()
+    found = {label.name: store.label_examples(label.name, examples) for label in labels} if examples else {}
+    title = f"Codebook: {store.path.stem}"
+    text = html_page(title, labels, found) if fmt == "html" else markdown(title, labels, found)
+    path.write_text(text, encoding="utf-8")
+    return len(labels)
 
 
 def label_tooltip(label: Label) -> str:

@@ -56,6 +56,8 @@ class ActionId(StrEnum):
     REJECT_SUGGESTION = "annotator:suggest:reject"
     ACCEPT_SOURCE = "annotator:suggest:accept_source"
     SUGGEST_CORPUS = "annotator:suggest:corpus"
+    ANALYSIS = "annotator:analysis:window"
+    CODEBOOK = "annotator:analysis:codebook"
     MERGE = "annotator:team:merge"
     ADJUDICATE = "annotator:team:adjudicate"
     AGREEMENT = "annotator:team:agreement"
@@ -141,6 +143,17 @@ ACTIONS = (
     ActionSpec(ActionId.FOCUS_TEXT, "Go to &Text", ("Ctrl+2",)),
     ActionSpec(ActionId.FOCUS_DETAILS, "Go to Span &Details", ("Ctrl+3",)),
     ActionSpec(ActionId.FOCUS_SPANS, "Go to Span &List", ("Ctrl+4",)),
+    ActionSpec(
+        ActionId.ANALYSIS,
+        "&Analysis Tables…",
+        ("Ctrl+Shift+A",),
+        "Frames by outlet and month, who is quoted, which codes occur together; live as you code",
+    ),
+    ActionSpec(
+        ActionId.CODEBOOK,
+        "Export &Codebook…",
+        tip="The label scheme with descriptions and real examples, as HTML or Markdown",
+    ),
     ActionSpec(
         ActionId.MERGE,
         "&Merge Colleagues' Projects…",
@@ -265,6 +278,7 @@ MENUS = (
             ActionId.SUGGEST_CORPUS,
         ),
     ),
+    ("&Analysis", (ActionId.ANALYSIS, ActionId.CODEBOOK)),
     ("&Team", (ActionId.MERGE, "-", ActionId.ADJUDICATE, ActionId.AGREEMENT)),
     ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
 )

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.label_actions: list[QAction] = []
         self.label_counts: Counter[str] = Counter()
         self.edit_backups = backups.EditBackups()
+        self.analysis_window: QWidget | None = None  # opened by Analysis → Analysis Tables
 
         self.text_view = TextView()
         self.text_view.setObjectName("text_view")
@@ -230,6 +231,8 @@ class MainWindow(QMainWindow):
             ActionId.REJECT_SUGGESTION: self.suggester.reject_current,
             ActionId.ACCEPT_SOURCE: self.suggester.accept_source,
             ActionId.SUGGEST_CORPUS: self.suggester.run_corpus,
+            ActionId.ANALYSIS: self.show_analysis,
+            ActionId.CODEBOOK: self.export_codebook,
         }
         for action_id, slot in slots.items():
             self.actions[action_id].triggered.connect(slot)
@@ -368,6 +371,16 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.on_changes(Changes("merge", article_list=True, labels=True), None)
         QMessageBox.information(self, "Merge", dialogs.as_plain("\n".join(lines)))
+
+    def show_analysis(self) -> None:
+        from annotator.gui.analysis_window import show_analysis  # matplotlib: paid on first use only
+
+        show_analysis(self)
+
+    def export_codebook(self) -> None:
+        from annotator.gui.analysis_window import export_codebook
+
+        export_codebook(self)
 
     def adjudicate(self) -> None:
         """Open the adjudication window on the current article; it shares the undo stack."""

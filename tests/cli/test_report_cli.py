@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
-from conftest import build_coded_project
+from coded_project import build_coded_project
 
 from annotator.cli import cli
 from annotator.core import analysis

@@ -359,3 +359,8 @@ class AnalysisReads(StorePart):
             [self._known_label_id(label), limit],
         )
         return _hits(rows.fetchall())
+
+    def outlets(self) -> list[str]:
+        """Every outlet named by an article, in order (for the Analysis window's filter)."""
+        rows = self.conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet != '' ORDER BY outlet")
+        return [row[0] for row in rows]

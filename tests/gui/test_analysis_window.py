@@ -1,0 +1,142 @@
+"""The Analysis window driven like an analyst: open it from the menu key, sort, click a row to
+see the spans behind it and jump to one, filter, keep coding and watch it follow, export."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from coded_project import build_coded_project
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from annotator.core import analysis
+from annotator.core.model import AnalysisFilter
+from annotator.gui.actions import ActionId
+
+
+@pytest.fixture
+def store(tmp_path):
+    store, _ = build_coded_project(tmp_path / "coded.annotator")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def analysis_window(qtbot, window):
+    """Analysis → Analysis Tables (Ctrl+Shift+A)."""
+    action = window.actions[ActionId.ANALYSIS]
+    assert action.shortcut().toString() == "Ctrl+Shift+A"
+    action.trigger()
+    shown = window.analysis_window
+    assert shown is not None and shown.isVisible()
+    qtbot.addWidget(shown)
+    return shown
+
+
+def cells(tab) -> list[tuple]:
+    proxy = tab.proxy
+    return [
+        tuple(proxy.index(r, c).data(Qt.ItemDataRole.UserRole) for c in range(proxy.columnCount()))
+        for r in range(proxy.rowCount())
+    ]
+
+
+def click_row(qtbot, tab, first: tuple) -> None:
+    row = next(r for r, values in enumerate(cells(tab)) if values[: len(first)] == first)
+    rect = tab.view.visualRect(tab.proxy.index(row, 0))
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_one_tab_per_table_with_its_rows_and_chart(analysis_window, store):
+    window = analysis_window
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        t.title for t in analysis.tables(store)
+    ]
+    actors = window.tab_of["quoted_actors"]
+    assert cells(actors) == list(analysis.quoted_actors(store, AnalysisFilter()).rows)
+    assert actors.proxy.index(1, 5).data() == "(no outlet) 1"
+    assert window.tab_of["frames_by_outlet"].figure.axes[0].images  # a heat map
+    assert window.tab_of["labels_by_month"].figure.axes[0].lines  # lines over months
+
+
+def test_a_header_click_sorts_by_the_raw_values(qtbot, analysis_window):
+    tab = analysis_window.tab_of["quoted_actors"]
+    analysis_window.tabs.setCurrentWidget(tab)
+    header = tab.view.horizontalHeader()
+    x = header.sectionViewportPosition(3) + header.sectionSize(3) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert [row[3] for row in cells(tab)] == sorted(row[3] for row in cells(tab))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert [row[3] for row in cells(tab)] == sorted((row[3] for row in cells(tab)), reverse=True)
+
+
+def test_clicking_a_row_lists_its_spans_and_opens_the_article_at_one(qtbot, analysis_window, window, store):
+    tab = analysis_window.tab_of["quoted_actors"]
+    analysis_window.tabs.setCurrentWidget(tab)
+    click_row(qtbot, tab, ("Sergey Lavrov",))
+    assert tab.hits.count() == 3
+    texts = [tab.hits.item(i).text() for i in range(3)]
+    assert any("[“We warn you.”]" in text for text in texts)
+    first_article, first_span = tab.hits.item(0).data(Qt.ItemDataRole.UserRole)
+    assert window.article.id == first_article and window.text_view.selected_span() == first_span
+    last = tab.hits.item(2)
+    qtbot.mouseClick(
+        tab.hits.viewport(), Qt.MouseButton.LeftButton, pos=tab.hits.visualItemRect(last).center()
+    )
+    article_id, span_id = last.data(Qt.ItemDataRole.UserRole)
+    assert window.article.id == article_id and window.text_view.selected_span() == span_id
+    span = store.span(span_id)
+    assert store.article(article_id).text[span.start : span.end] == "“No.”"
+
+
+def test_filters_change_every_table(qtbot, analysis_window, store):
+    tab = analysis_window.tab_of["labels_by_outlet"]
+    analysis_window.tabs.setCurrentWidget(tab)
+    analysis_window.annotator.setCurrentText("bob")
+    bob = AnalysisFilter(annotators=("bob",))
+    assert cells(tab) == list(analysis.labels_by_outlet(store, bob).rows)
+    analysis_window.tabs.setCurrentWidget(analysis_window.tab_of["quoted_actors"])
+    assert cells(analysis_window.tab_of["quoted_actors"]) == list(analysis.quoted_actors(store, bob).rows)
+    qtbot.keyClicks(analysis_window.since, "March")
+    qtbot.keyClick(analysis_window.since, Qt.Key.Key_Return)
+    assert "'Published from' must be a date" in analysis_window.notice.text()
+    assert cells(analysis_window.tab_of["quoted_actors"]) == list(analysis.quoted_actors(store, bob).rows)
+
+
+def test_tables_follow_the_coding(qtbot, analysis_window, window, store):
+    tab = analysis_window.tab_of["labels_by_outlet"]
+    analysis_window.tabs.setCurrentWidget(tab)
+    assert ("quote", "Herald", 4, 2, 2, 1.0) in cells(tab)
+    second = store.article_ids()[1]
+    window.open_article(second)
+    text = store.article(second).text
+    window.text_view.select_range(text.index("The border"), len(text))
+    window.activateWindow()  # back from the Analysis window to coding
+    qtbot.waitUntil(window.isActiveWindow)
+    window.text_view.setFocus()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Q)
+    assert [s.label for s in store.spans(second)].count("quote") == 2
+    qtbot.waitUntil(lambda: ("quote", "Herald", 5, 2, 2, 1.0) in cells(tab))
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: ("quote", "Herald", 4, 2, 2, 1.0) in cells(tab))
+
+
+def test_every_table_exports_to_csv_and_every_chart_to_png_and_svg(analysis_window, tmp_path):
+    for key, tab in analysis_window.tab_of.items():
+        tab.export_csv(tmp_path / f"{key}.csv")
+        with (tmp_path / f"{key}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == list(tab.table.columns) and len(rows) == len(tab.table.rows) + 1
+        tab.save_chart(tmp_path / f"{key}.png")
+        tab.save_chart(tmp_path / f"{key}.svg")
+        assert (tmp_path / f"{key}.png").read_bytes().startswith(b"\x89PNG")
+        assert "<svg" in (tmp_path / f"{key}.svg").read_text(encoding="utf-8")
+
+
+def test_codebook_from_the_menu(window, tmp_path, monkeypatch, store):
+    target = tmp_path / "codebook.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.actions[ActionId.CODEBOOK].trigger()
+    text = target.read_text(encoding="utf-8")
+    assert "## quote" in text and "**“We warn you.”**" in text
