@@ -42,7 +42,9 @@ def valid_lines(suffix: str, size: int = 2 * 2**20) -> bytes:
 
 
 def peak_memory_of_reading(path) -> tuple[str, int]:
-    """Read `path` in a fresh process; its message and peak memory in MB (ru_maxrss)."""
+    """Read `path` in a fresh process; its message and peak memory in MB. VmHWM is the new
+    process's own peak: Linux starts a child's ru_maxrss at the parent's size (pytest's, which
+    grows with the tests run before), so that figure measured the test run, not the reader."""
     code = (
         "import resource, sys\n"
         "from pathlib import Path\n"
@@ -51,7 +53,12 @@ def peak_memory_of_reading(path) -> tuple[str, int]:
         "    read_file(Path(sys.argv[1])); message = 'read'\n"
         "except ImportRefused as error:\n"
         "    message = str(error)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "status = Path('/proc/self/status')\n"
+        "if status.exists():\n"
+        "    lines = status.read_text().splitlines()\n"
+        "    print(next(int(l.split()[1]) for l in lines if l.startswith('VmHWM')) // 1024)\n"
+        "else:\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
         "print(message)\n"
     )
     result = subprocess.run(
