@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.analysis import Table, shown
-from annotator.core.exporters import neutralise_formula
+from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import AnalysisFilter
 
 HTML_ROWS = 200

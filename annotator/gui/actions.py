@@ -146,7 +146,7 @@ ACTIONS = (
     ActionSpec(
         ActionId.ANALYSIS,
         "&Analysis Tables…",
-        ("Ctrl+Shift+A",),
+        ("Ctrl+Alt+A",),
         "Frames by outlet and month, who is quoted, which codes occur together; live as you code",
     ),
     ActionSpec(

@@ -24,9 +24,9 @@ def store(tmp_path):
 
 @pytest.fixture
 def analysis_window(qtbot, window):
-    """Analysis → Analysis Tables (Ctrl+Shift+A)."""
+    """Analysis → Analysis Tables (Ctrl+Alt+A)."""
     action = window.actions[ActionId.ANALYSIS]
-    assert action.shortcut().toString() == "Ctrl+Shift+A"
+    assert action.shortcut().toString() == "Ctrl+Alt+A"
     action.trigger()
     shown = window.analysis_window
     assert shown is not None and shown.isVisible()
