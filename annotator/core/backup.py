@@ -45,8 +45,9 @@ def backup_folder(project: Path) -> Path:
 
 
 def list_backups(project: Path) -> list[Path]:
-    """This project's backups, newest first. Those named after the file name without its suffix
-    (before version 0.x) count too, unless a twin project would claim the same names."""
+    """This project's backups, newest first. Those named the older way, after the file name
+    without its suffix, count too, unless a twin project (`study` beside `study.annotator`)
+    would claim the same names."""
     project = Path(project)
     stamp = r"-(\d{8}-\d{6}-\d{6})(?:-[a-z-]+)?" + re.escape(_suffix(project))
     patterns = [re.compile(re.escape(project.name) + stamp)]
