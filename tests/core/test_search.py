@@ -189,3 +189,44 @@ def test_match_ranges_find_a_word_after_any_prefix(prefix: str, word: str):
     text = prefix + " " + word + " tail"
     start = len(prefix) + 1
     assert (start, start + len(word)) in match_ranges(text, word)
+
+
+def _fts_integrity(store: Store) -> None:
+    """FTS5 raises unless its index holds exactly what the articles table holds."""
+    store.conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_an_import_indexes_every_article_and_keeps_the_trigger(store: Store):
+    many = [NewArticle(title=f"Brief {n}", text=f"Tariff brief number {n} of many.") for n in range(1200)]
+    store.add_articles(many)
+    assert len(search(store, "tariff", limit=2000)) == 1200
+    _fts_integrity(store)
+    store.conn.execute(
+        "INSERT INTO articles (title, text, content_hash, imported_at) VALUES ('x', 'zebra', 'h', 'now')"
+    )
+    assert ids(search(store, "zebra")) == [store.article_count()]  # a plain INSERT is indexed again
+    _fts_integrity(store)
+
+
+def test_a_failed_import_leaves_index_and_trigger_as_they_were(store: Store):
+    from annotator.core.errors import InvalidSpan
+    from annotator.core.model import NewSpan
+
+    bad = [
+        NewArticle(title="Good", text="Walrus here."),
+        NewArticle("Bad", "Walrus too.", spans=(NewSpan(0, 99, "claim"),)),
+    ]
+    with pytest.raises(InvalidSpan):
+        store.add_articles(bad)
+    assert search(store, "walrus") == []
+    _fts_integrity(store)
+    store.add_articles([NewArticle(title="Later", text="A walrus, later.")])
+    assert len(search(store, "walrus")) == 1
+
+
+def test_an_import_into_an_import_is_indexed(store: Store):
+    with store._write():
+        store.add_articles([NewArticle(title="Outer", text="Narwhal outer.")])
+        store.add_articles([NewArticle(title="Inner", text="Narwhal inner.")])
+    assert len(search(store, "narwhal")) == 2
+    _fts_integrity(store)

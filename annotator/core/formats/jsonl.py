@@ -142,7 +142,7 @@ def _spans(
         if not isinstance(items, list):
             raise ImportRefused(path, f"'{key}' must be a list", line)
         for index, item in enumerate(items, 1):
-            name = f"{noun} {index} {_short(item)}"
+            name = _SpanName(noun, index, item)
             if key == "label":
                 if not (isinstance(item, list) and len(item) == 3):
                     raise ImportRefused(path, f"{name} is not [start, end, label]", line)
@@ -150,8 +150,9 @@ def _spans(
             elif not isinstance(item, dict):
                 raise ImportRefused(path, f"{name} is not an object", line)
             start, end, label = item.get(start_key), item.get(end_key), item.get("label")
-            if not all(isinstance(value, int) and not isinstance(value, bool) for value in (start, end)):
-                raise ImportRefused(path, f"{name}: start and end must be whole numbers", line)
+            if type(start) is not int or type(end) is not int:  # noqa: E721 (bool is not a number here)
+                if not all(isinstance(value, int) and not isinstance(value, bool) for value in (start, end)):
+                    raise ImportRefused(path, f"{name}: start and end must be whole numbers", line)
             if not isinstance(label, str) or not label.strip():
                 raise ImportRefused(path, f"{name}: the label must be non-empty text", line)
             if not 0 <= start < end <= len(given):
@@ -159,8 +160,10 @@ def _spans(
             start, end = to_canonical(start), to_canonical(end)
             if start >= end:
                 raise ImportRefused(path, f"{name} covers only a line break", line)
-            quoted = item.get("text", text[start:end])
-            if not isinstance(quoted, str) or normalise_newlines(quoted)[0] != text[start:end]:
+            quoted = item.get("text", _ABSENT)
+            if quoted is not _ABSENT and (
+                not isinstance(quoted, str) or normalise_newlines(quoted)[0] != text[start:end]
+            ):
                 raise ImportRefused(path, f"{name}: its 'text' differs from the article text there", line)
             attributes, note, annotator = (
                 item.get("attributes", {}),
@@ -224,6 +227,21 @@ def _is_id(value: Any) -> bool:
 
 def _categories(label: Any) -> bool:
     return isinstance(label, list) and bool(label) and all(isinstance(item, str) for item in label)
+
+
+_ABSENT = object()
+
+
+class _SpanName:
+    """"span 3 [1, 2, "x"]" for a message, made only when a message is (not for every span)."""
+
+    __slots__ = ("index", "item", "noun")
+
+    def __init__(self, noun: str, index: int, item: Any):
+        self.noun, self.index, self.item = noun, index, item
+
+    def __str__(self) -> str:
+        return f"{self.noun} {self.index} {_short(self.item)}"
 
 
 def _short(value: Any) -> str:
