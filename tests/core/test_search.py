@@ -230,3 +230,56 @@ def test_an_import_into_an_import_is_indexed(store: Store):
         store.add_articles([NewArticle(title="Inner", text="Narwhal inner.")])
     assert len(search(store, "narwhal")) == 2
     _fts_integrity(store)
+
+
+FOLDED = [
+    NewArticle(title="Interview", text="Łukasz Kowalski spoke in Tromsø and Gdańsk."),
+    NewArticle(title="Visit", text="Lukasz went to Tromso; Straße closed; Ærø ferry."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Lukasz", [6, 7]),
+        ("łukasz", [6, 7]),
+        ("ŁUKASZ tromso", [6, 7]),
+        ("Tromsø", [6, 7]),
+        ("Gdansk", [6]),
+        ("strasse", [7]),
+        ("Aero", [7]),
+        ("Łuk*", [6, 7]),
+        ("tromsø*", [6, 7]),
+    ],
+)
+def test_letters_without_decomposition_fold_both_ways(store: Store, query: str, expected: list[int]):
+    store.add_articles(FOLDED)
+    assert sorted(ids(search(store, query))) == expected
+
+
+def test_highlights_fold_the_same_letters():
+    text = "Łukasz in Tromsø"
+    assert match_ranges(text, "lukasz tromso") == [(0, 6), (10, 16)]
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches(store: Store, monkeypatch):
+    import annotator.core.search as search_module
+
+    store.add_articles([NewArticle(title=f"Note {n}", text=f"Otter count {n}.") for n in range(10)])
+    store.add_articles([NewArticle(title="Otter otter otter", text="Otter otter.")])  # the best
+    everything = ids(search(store, "otter", limit=20))
+    assert len(everything) == 11 and everything[0] == store.article_count()
+    monkeypatch.setattr(search_module, "WINDOW", 4)
+    newest = ids(search(store, "otter", limit=2))
+    assert newest[0] == store.article_count()
+    assert len(newest) == 2 and min(newest) > store.article_count() - 4
+    assert len(search(store, "otter", limit=20)) == 11  # the window is never smaller than the limit
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_query_words_are_the_words_the_pattern_finds(text: str):
+    from annotator.core.search import _query_pattern, _query_words
+
+    found = [(m.group(1), m.group(2)) for m in _query_pattern(False).finditer(text)]
+    assert list(_query_words(text)) == found
