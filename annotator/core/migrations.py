@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 migrations = Migrations("annotator")
 
@@ -244,3 +244,12 @@ def m006_window_sessions(db: Database) -> None:
         "started TEXT NOT NULL)"
     )
     _set_version(db, 6)
+
+
+@migrations()
+def m007_article_list(db: Database) -> None:
+    """The article list reads ids in order, and its visible rows, from this index instead of the
+    article rows that carry the text: at 100,000 articles a scan of the table reads most of the
+    file (0.2-2 s), the index a few MB."""
+    db.execute("CREATE INDEX articles_list ON articles(id, title, outlet, published, status)")
+    _set_version(db, 7)

@@ -21,11 +21,16 @@ def default_project_path() -> Path:
 
 
 def open_project(
-    path: str | Path | None = None, annotator: str | None = None, *, read_only: bool = False
+    path: str | Path | None = None,
+    annotator: str | None = None,
+    *,
+    read_only: bool = False,
+    back_up: bool = True,
 ) -> Store:
-    """Open (or create) a project, backing it up if its last backup is old. The default project,
-    when new, gets the sample articles so a new user sees real text at once. `read_only`: an
-    existing project is only read (`Store.open`): no backup, nothing written."""
+    """Open (or create) a project, backing it up if its last backup is old (unless `back_up` is
+    False: the window backs up in the background instead). The default project, when new, gets
+    the sample articles so a new user sees real text at once. `read_only`: an existing project
+    is only read (`Store.open`): no backup, nothing written."""
     is_default = path is None
     path = default_project_path() if path is None else Path(path)
     first_run = not path.exists()
@@ -34,7 +39,7 @@ def open_project(
     if path.is_file() and path.stat().st_size == 0 and list_backups(path):
         raise Damaged(path, "the file is empty, yet it has backups")  # else it would open as new
     store = Store.open(path, annotator)
-    if not first_run:
+    if back_up and not first_run:
         store.backup_if_due()
     if is_default and first_run and store.is_new and SEEDS_DIR.is_dir():
         from annotator.core.formats import import_paths

@@ -80,14 +80,14 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
         QTimer.singleShot(int(quit_after), close_dialog)  # the first-start name dialog, if asked
     name = startup_name(annotator)
     try:
-        store = open_project(db, name)
+        store = open_project(db, name, back_up=False)
     except StoreError as error:
         path = Path(db) if db is not None else default_project_path()
         if not (restorable(error, path) and offer_restore(None, path, str(error))):
             QMessageBox.critical(None, "annotator", str(error))
             return 1
         try:
-            store = open_project(path, name)
+            store = open_project(path, name, back_up=False)
         except StoreError as again:
             QMessageBox.critical(None, "annotator", str(again))
             return 1
@@ -96,6 +96,7 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     window = MainWindow(store, settings)
     install_error_dialog(window)
     window.show()
+    window.back_up_in_background()
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()

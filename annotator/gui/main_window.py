@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.backup import backup_if_due_in_background
 from annotator.core.errors import AnnotatorError
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.label_counts: Counter[str] = Counter()
         self.edit_backups = backups.EditBackups()
         self.analysis_window: QWidget | None = None  # opened by Analysis → Analysis Tables
+        self.backup_thread: threading.Thread | None = None
 
         self.text_view = TextView()
         self.text_view.setObjectName("text_view")
@@ -280,8 +283,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.store.path.name} — annotator")
         self.project_label.setText(str(self.store.path))
         self._refresh_scheme()
-        self.article_model.store = self.store
-        self.article_model.set_search_results(None)
+        if self.article_model.store is not self.store:
+            self.article_model.set_store(self.store)
+        else:
+            self.article_model.set_search_results(None)
         last = self.settings.value(f"project/{self.store.path}/article", 0, type=int)
         ids = self.article_model.ids
         if ids:
@@ -294,13 +299,13 @@ class MainWindow(QMainWindow):
     def open_project(self, path: Path) -> bool:
         """Switch to the project at `path`; on failure the current one stays open."""
         try:
-            store = open_project(path, self.store.annotator)
+            store = open_project(path, self.store.annotator, back_up=False)
         except StoreError as error:
             if not (restorable(error, Path(path)) and backups.offer_restore(self, Path(path), str(error))):
                 self.show_error(str(error))
                 return False
             try:
-                store = open_project(path, self.store.annotator)
+                store = open_project(path, self.store.annotator, back_up=False)
             except StoreError as again:
                 self.show_error(str(again))
                 return False
@@ -309,7 +314,13 @@ class MainWindow(QMainWindow):
         self.seen_version = store.data_version()
         self.undo_stack.clear()
         self._show_project()
+        self.back_up_in_background()
         return True
+
+    def back_up_in_background(self) -> None:
+        """The backup due at open, made on a thread (a 1 GB project copied on the GUI thread
+        kept the window from appearing for seconds)."""
+        self.backup_thread = backup_if_due_in_background(self.store.path)
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -212,3 +212,21 @@ def test_backups_named_the_old_way_count_unless_a_twin_project_could_own_them(pr
     (project.parent / "study").write_bytes(b"")  # `study` beside `study.annotator`: ambiguous
     assert list_backups(project) == []
     assert list_backups(project.parent / "study") == [old]
+
+
+def test_a_background_backup_is_whole_while_the_project_is_written(project):
+    import threading
+
+    from annotator.core.backup import backup_if_due_in_background
+    from annotator.core.model import NewArticle
+
+    with Store.open(project) as store:
+        thread = backup_if_due_in_background(project)
+        assert thread is not threading.current_thread()
+        store.add_articles([NewArticle("Second", "Written while the copy runs.")])
+        thread.join()
+        assert store.article_count() == 2
+    (made,) = list_backups(project)
+    assert titles(made)[0] == "First"
+    backup_if_due_in_background(project).join()  # within the interval: no second backup
+    assert len(list_backups(project)) == 1

@@ -72,3 +72,27 @@ def test_long_titles_are_elided_in_the_middle_with_the_whole_title_outlet_and_da
     assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
     tip = window.article_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Zulu article")
+
+
+def test_the_id_list_is_read_once_at_open_and_not_again_on_search_reset(qtbot, store, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    reads = []
+    real = Store.article_ids
+    monkeypatch.setattr(Store, "article_ids", lambda self, *a, **k: reads.append(a) or real(self, *a, **k))
+    window = MainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert len(reads) == 1  # model, sorting enabled, project shown: one read of 100,000 ids
+    window.article_list.search.setText("Beta")
+    qtbot.keyClick(window.article_list.search, Qt.Key.Key_Return)
+    assert window.article_model.ids == [store.article_ids()[1]]
+    reads.clear()
+    window.article_list.search.clear()  # back to every article: the kept list
+    assert window.article_model.ids == store.article_ids()[:3] and len(reads) == 1  # (the assert's own)
+    third = store.article_ids()[2]
+    assert window.article_model.row_of(third) == 2
+    window.close()

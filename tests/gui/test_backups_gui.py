@@ -242,3 +242,37 @@ def test_merge_warns_about_a_copy_taken_while_the_window_had_it_open(qtbot, tmp_
     reports = [merge(saved), merge(closed)]  # Save a Copy, or the file once the window closed it
     assert "added 20 spans" in reports[0] and "skipped 20 spans" in reports[1]
     assert not any("left behind" in report for report in reports)
+
+
+def test_the_window_shows_before_the_backup_due_at_open_which_runs_off_the_gui_thread(
+    qtbot, monkeypatch, tmp_path
+):
+    import threading
+
+    from annotator.core import backup
+    from annotator.gui import app
+    from annotator.gui.main_window import MainWindow
+
+    path = tmp_path / "big.annotator"
+    with Store.open(path, annotator="ana") as store:
+        store.add_articles([NewArticle("One", "Lavrov said the talks failed.")])
+    copies_on = []
+    real = backup.make_backup
+    monkeypatch.setattr(
+        backup, "make_backup", lambda *a, **k: copies_on.append(threading.current_thread()) or real(*a, **k)
+    )
+    windows = []
+
+    def fake_exec() -> int:
+        (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        windows.append(window)
+        window.backup_thread.join()
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    assert app.run(path, "ana") == 0
+    assert windows and copies_on and threading.main_thread() not in copies_on
+    assert len(list_backups(path)) == 1
