@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.core.importers import ImportRefused
 from annotator.core.model import Article, Relation, Span
 from annotator.core.scheme import Label
@@ -138,9 +140,19 @@ class LeftOut:
             self.add("span annotator names", article.id, sum(1 for s in spans if s.annotator))
 
 
+def json_text(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as is. orjson writes it 5-10 times faster than the standard
+    library (whose encoder was a third of an export's time); what orjson refuses (integers beyond
+    64 bits, which a meta value may hold) the standard library writes."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def json_line(value: Any) -> str:
     """Compact JSON on one line, with the characters some readers split lines at escaped."""
-    line = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    line = json_text(value)
     if not line.isascii():
         for char, escaped in _LINE_SEPARATORS:
             line = line.replace(char, escaped)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +32,7 @@ from annotator.core.formats.common import (
     Rows,
     Ticker,
     WriteOptions,
+    json_text,
     neutralise_formula,
 )
 from annotator.core.importers import FIELDS, MAX_LINE_BYTES, ImportRefused, open_lines
@@ -139,7 +139,7 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     quoting_writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     guard = neutralise_formula if options.neutralise_formulas else _unchanged
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps = json_text
     articles = spans_written = 0
     ticker = Ticker(options.progress)
     for article, spans, _relations in rows:

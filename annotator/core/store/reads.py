@@ -57,8 +57,9 @@ class Reads(StorePart):
         span_where, span_args = _span_filter(statuses, labels, annotator)
         spans = rows.batches(
             self.conn.execute(
-                rows.SPAN_SELECT + " JOIN articles a ON a.id = s.article_id "
-                f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
+                rows.SPAN_SELECT
+                + (" JOIN articles a ON a.id = s.article_id " if statuses else " ")  # rows with text
+                + f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
                 span_args,
             )
         )
