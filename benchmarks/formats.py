@@ -1,4 +1,6 @@
-"""Export and import throughput (spans/s) per exchange format. Prints figures; asserts nothing.
+"""Export and import throughput (spans/s) per exchange format, each beside its ratio to JSONL's
+in the same run (the reference: ratios survive a busy machine). Formats whose optional package is
+missing (spaCy) are skipped with a note. Prints figures; asserts nothing.
 
 python benchmarks/formats.py                   # 1,000,000 spans (100,000 articles of 10 spans)
 python benchmarks/formats.py --spans 50000     # a quick run
@@ -8,6 +10,8 @@ python benchmarks/formats.py --formats brat conll
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import random
 import tempfile
 import time
@@ -18,6 +22,7 @@ from annotator.core.model import NewArticle, NewRelation, NewSpan
 from annotator.core.store import Store
 
 LABELS = ("claim", "quote", "actor", "framing")
+OPTIONAL = {"spacy": "spacy"}  # format: the package it needs
 WORDS = "the minister said talks failed sanctions 😀 🇺🇦 Лавров قال café naïve report".split()
 
 
@@ -49,24 +54,35 @@ def main() -> None:
         total = source.count_spans()
         print(f"corpus: {source.article_count():,} articles, {total:,} spans "
               f"(built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
-        print(f"{'format':<18} {'export s':>9} {'export spans/s':>15} {'import s':>9} {'import spans/s':>15}")
-        for name in args.formats:
+        names = [name for name in args.formats if name == "jsonl"] + [n for n in args.formats if n != "jsonl"]
+        print(f"{'format':<18} {'export s':>9} {'export spans/s':>15} {'vs jsonl':>9} "
+              f"{'import s':>9} {'import spans/s':>15} {'vs jsonl':>9}")  # fmt: skip
+        reference: dict[str, float] = {}
+        for name in names:
+            package = OPTIONAL.get(name)
+            if package and importlib.util.find_spec(package) is None:
+                print(f"{name:<18} skipped: the {package} package is not installed", flush=True)
+                continue
             fmt = FORMATS[name]
             target = work / f"out-{name}{fmt.suffix}"
             started = time.perf_counter()
             exported = export(source, name, target)
-            export_seconds = time.perf_counter() - started
-            line = f"{name:<18} {export_seconds:>9.1f} {exported.spans / export_seconds:>15,.0f}"
+            rate = exported.spans / (time.perf_counter() - started)
+            reference.setdefault("export", rate)
+            ratio = rate / reference["export"]
+            line = f"{name:<18} {exported.spans / rate:>9.1f} {rate:>15,.0f} {ratio:>8.2f}x"
             if fmt.reader is not None and name != "csv":  # the CSV reader takes article tables
                 copy = Store.open(work / f"copy-{name}.annotator", annotator="bench")
                 started = time.perf_counter()
                 imported = import_paths(copy, [target], name)
-                import_seconds = time.perf_counter() - started
+                seconds = time.perf_counter() - started
                 copy.close()
-                line += f" {import_seconds:>9.1f} {imported.spans / import_seconds:>15,.0f}"
+                rate = imported.spans / seconds
+                reference.setdefault("import", rate)
+                line += f" {seconds:>9.1f} {rate:>15,.0f} {rate / reference['import']:>8.2f}x"
                 if imported.refused:
                     line += f"  refused: {imported.refused[0]}"
-            print(line, flush=True)
+            print(f"{line}  (load {os.getloadavg()[0]:.2f})", flush=True)
         source.close()
 
 
