@@ -288,3 +288,28 @@ def test_our_jsonl_relations_import_by_span_id(project, tmp_path):
 def test_unknown_format_is_refused(project):
     with pytest.raises(ValueError, match="choose one of jsonl, csv"):
         export(project, "xml", io.StringIO())
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_label_studio_tasks_are_read_one_at_a_time_whatever_the_chunk(tmp_path, monkeypatch, chunk):
+    from annotator.core.formats import label_studio
+    from annotator.core.importers import ImportRefused
+
+    monkeypatch.setattr(label_studio, "CHUNK", chunk)
+    path = tmp_path / "tasks.json"
+    tasks = [{"data": {"text": f"Task {n} says\n«hi» 😀"}, "id": n} for n in range(5)]
+    path.write_text(" \n" + json.dumps(tasks, ensure_ascii=False, indent=1).replace("},", "} ,\n"), "utf-8")
+    assert list(label_studio._tasks(path)) == tasks
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps(tasks[0]), encoding="utf-8")
+    assert list(label_studio._tasks(single)) == tasks[:1]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"data": {"text": "first"}},\n\n{"data": oops}]', encoding="utf-8")
+    read = label_studio._tasks(broken)
+    assert next(read) == {"data": {"text": "first"}}  # given before the rest of the file is parsed
+    with pytest.raises(ImportRefused, match="line 3"):
+        next(read)
+    for text in ("[]", "[1] x", "[1 2]", "7", "", "[{}"):
+        broken.write_text(text, encoding="utf-8")
+        with pytest.raises(ImportRefused):
+            list(label_studio._tasks(broken))
