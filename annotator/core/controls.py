@@ -54,7 +54,7 @@ def visible_article(article: NewArticle) -> NewArticle:
     }
     if _has_control(article.text):
         changed["text"] = visible(article.text)
-    if any(_has_control([s.label, s.note, s.annotator, s.attributes]) for s in article.spans):
+    if _spans_have_control(article.spans):
         changed["spans"] = tuple(
             replace(
                 span,
@@ -71,6 +71,17 @@ def visible_article(article: NewArticle) -> NewArticle:
 
 
 _FIELDS = ("title", "outlet", "author", "published", "url")
+
+
+def _spans_have_control(spans: tuple) -> bool:
+    """Whether a span's label, note, annotator or attributes hold one: its strings searched at
+    once (one search per span and string was a tenth of an import's time)."""
+    if not spans:
+        return False
+    strings = "\t".join([f"{s.label}\t{s.note}\t{s.annotator}" for s in spans])
+    if _CONTROL.search(strings):
+        return True
+    return any(s.attributes and _has_control(s.attributes) for s in spans)
 
 
 def _has_control(value: Any) -> bool:
