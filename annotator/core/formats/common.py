@@ -29,6 +29,7 @@ def _token_pattern() -> re.Pattern[str]:
 
 
 _LINE_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 
 
 Rows = Iterable[tuple[Article, list[Span], list[Relation]]]
@@ -153,7 +154,7 @@ def json_text(value: Any) -> str:
 def json_line(value: Any) -> str:
     """Compact JSON on one line, with the characters some readers split lines at escaped."""
     line = json_text(value)
-    if not line.isascii():
+    if not line.isascii() and _SEPARATOR.search(line):
         for char, escaped in _LINE_SEPARATORS:
             line = line.replace(char, escaped)
     return line

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from annotator.core.model import Article, Relation, Span, Status
 from annotator.core.store import rows
@@ -55,38 +57,44 @@ class Reads(StorePart):
         where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
         articles = self.conn.execute(rows.ARTICLE_SELECT + f" {where} ORDER BY id", statuses)
         span_where, span_args = _span_filter(statuses, labels, annotator)
-        spans = rows.batches(
+        spans = itertools.groupby(  # (article id, its span rows), in article order
             self.conn.execute(
                 rows.SPAN_SELECT
                 + (" JOIN articles a ON a.id = s.article_id " if statuses else " ")  # rows with text
                 + f'{span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.id',
                 span_args,
-            )
+            ),
+            key=itemgetter(1),
         )
         relation_where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
-        relations = rows.batches(
+        relations = itertools.groupby(
             self.conn.execute(
                 "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created, s.article_id "
                 "FROM relations r JOIN spans s ON s.id = r.from_span "
                 f"JOIN articles a ON a.id = s.article_id {relation_where} ORDER BY s.article_id, r.id",
                 statuses,
-            )
+            ),
+            key=itemgetter(6),
         )
-        next_span = next(spans, None)
-        next_relation = next(relations, None)
+        span_group = next(spans, None)
+        relation_group = next(relations, None)
         for row in articles:
             article = rows.article(row)
+            while span_group is not None and span_group[0] < article.id:
+                span_group = next(spans, None)
             article_spans: list[Span] = []
-            while next_span is not None and next_span[1] <= article.id:
-                if next_span[1] == article.id:
-                    article_spans.append(rows.span(next_span))
-                next_span = next(spans, None)
-            kept = {span.id for span in article_spans}
+            if span_group is not None and span_group[0] == article.id:
+                article_spans = [rows.span(found) for found in span_group[1]]
+            while relation_group is not None and relation_group[0] < article.id:
+                relation_group = next(relations, None)
             article_relations: list[Relation] = []
-            while next_relation is not None and next_relation[6] <= article.id:
-                if next_relation[6] == article.id and next_relation[1] in kept and next_relation[2] in kept:
-                    article_relations.append(rows.relation(next_relation[:6]))
-                next_relation = next(relations, None)
+            if relation_group is not None and relation_group[0] == article.id:
+                kept = {span.id for span in article_spans}
+                article_relations = [
+                    rows.relation(found[:6])
+                    for found in relation_group[1]
+                    if found[1] in kept and found[2] in kept
+                ]
             yield article, article_spans, article_relations
 
     def count_spans(
