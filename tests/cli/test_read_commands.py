@@ -22,6 +22,7 @@ READS = [
     ["stats"],
     ["articles"],
     ["search", "Lavrov"],
+    ["search", "Łavrov tromsø*"],  # each word's other spellings are looked up too
     ["labels"],
     ["annotators"],
     ["export", "--format", "jsonl", "-o", "-"],
