@@ -135,6 +135,7 @@ def _spans(
     path: Path, line: int, record: dict, given: str, text: str, to_canonical: Callable[[int], int]
 ) -> Iterator[NewSpan]:
     """Check each span against the text as given, then move it onto the LF text."""
+    crlf = len(text) != len(given)  # CRLF became LF: offsets move
     for key, noun, start_key, end_key in _SPAN_SHAPES:
         items = record.get(key)
         if items is None or (key == "label" and _categories(items)):
@@ -146,10 +147,12 @@ def _spans(
             if key == "label":
                 if not (isinstance(item, list) and len(item) == 3):
                     raise ImportRefused(path, f"{name} is not [start, end, label]", line)
-                item = {0: item[0], 1: item[1], "label": item[2]}
+                start, end, label = item
+                item = _NO_FIELDS
             elif not isinstance(item, dict):
                 raise ImportRefused(path, f"{name} is not an object", line)
-            start, end, label = item.get(start_key), item.get(end_key), item.get("label")
+            else:
+                start, end, label = item.get(start_key), item.get(end_key), item.get("label")
             if type(start) is not int or type(end) is not int:  # noqa: E721 (bool is not a number here)
                 if not all(isinstance(value, int) and not isinstance(value, bool) for value in (start, end)):
                     raise ImportRefused(path, f"{name}: start and end must be whole numbers", line)
@@ -157,9 +160,10 @@ def _spans(
                 raise ImportRefused(path, f"{name}: the label must be non-empty text", line)
             if not 0 <= start < end <= len(given):
                 raise ImportRefused(path, f"{name} is outside the text (length {len(given)}) or empty", line)
-            start, end = to_canonical(start), to_canonical(end)
-            if start >= end:
-                raise ImportRefused(path, f"{name} covers only a line break", line)
+            if crlf:
+                start, end = to_canonical(start), to_canonical(end)
+                if start >= end:
+                    raise ImportRefused(path, f"{name} covers only a line break", line)
             quoted = item.get("text", _ABSENT)
             if quoted is not _ABSENT and (
                 not isinstance(quoted, str) or normalise_newlines(quoted)[0] != text[start:end]
@@ -230,6 +234,7 @@ def _categories(label: Any) -> bool:
 
 
 _ABSENT = object()
+_NO_FIELDS: dict = {}  # what a [start, end, label] span has besides those (never changed)
 
 
 class _SpanName:
