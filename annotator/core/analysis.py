@@ -182,9 +182,9 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
     codes = _codes(store, f)
     specs = [spec for _, spec in codes]
     together = _pair_counts(store.code_sets(f, specs), len(codes))
-    overlap = {(a, b): n for a, b, n in store.code_overlaps(f, specs)}
+    overlaps = _overlap_counts(store.code_overlaps(f, specs), len(codes))
     rows = [
-        (codes[a][0], codes[b][0], int(together[a, b]), overlap.get((a, b), 0))
+        (codes[a][0], codes[b][0], int(together[a, b]), int(overlaps[a, b]))
         for a, b in zip(*numpy.nonzero(numpy.triu(together, 1)), strict=True)
         if not _refines(codes[a][1], codes[b][1])
     ]
@@ -200,16 +200,33 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
     )
 
 
+def _present(words: numpy.ndarray, count: int) -> numpy.ndarray:
+    """Rows of mask words (see `store/analysis.py`) as rows of 0/1 per code."""
+    bits = numpy.arange(MASK_BITS, dtype=numpy.int64)
+    columns = [(words[:, [w]] >> bits) & 1 for w in range(words.shape[1])]
+    return numpy.concatenate(columns, axis=1)[:, :count]
+
+
 def _pair_counts(sets: list[tuple], count: int) -> numpy.ndarray:
-    """Articles per pair of codes from (mask…, articles) rows: the weighted product of the
+    """Articles per pair of codes from (mask word…, articles) rows: the weighted product of the
     article-by-code incidence matrix with itself, over the distinct code sets only."""
     if not sets or not count:
         return numpy.zeros((count, count), dtype=numpy.int64)
     table = numpy.array(sets, dtype=numpy.int64)
-    bits = numpy.arange(MASK_BITS, dtype=numpy.int64)
-    present = numpy.concatenate([(table[:, [w]] >> bits) & 1 for w in range(table.shape[1] - 1)], axis=1)
-    present = present[:, :count]
+    present = _present(table[:, :-1], count)
     return present.T @ (present * table[:, [-1]])
+
+
+def _overlap_counts(pairs: list[tuple], count: int) -> numpy.ndarray:
+    """Overlapping span pairs per pair of codes from (x words…, y words…, pairs) rows; [a, b] for
+    a < b counts a on either span with b on the other."""
+    if not pairs or not count:
+        return numpy.zeros((count, count), dtype=numpy.int64)
+    table = numpy.array(pairs, dtype=numpy.int64)
+    words = (table.shape[1] - 1) // 2
+    x, y = _present(table[:, :words], count), _present(table[:, words:-1], count)
+    ordered = x.T @ (y * table[:, [-1]])
+    return ordered + ordered.T
 
 
 def _refines(a: tuple, b: tuple) -> bool:

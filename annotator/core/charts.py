@@ -125,8 +125,10 @@ def _heatmap(target: Figure, axes, table: Table) -> None:
         column_names = sorted({b for _, b in cells})
     matrix = [[cells.get((a, b), 0) for b in column_names] for a in row_names]
     image = axes.imshow(matrix, cmap="YlOrRd", aspect="auto")
-    axes.set_xticks(range(len(column_names)), column_names, rotation=35, ha="right", fontsize=7)
-    axes.set_yticks(range(len(row_names)), row_names, fontsize=7)
+    axes.set_xticks(
+        range(len(column_names)), [_short(n) for n in column_names], rotation=35, ha="right", fontsize=7
+    )
+    axes.set_yticks(range(len(row_names)), [_short(n) for n in row_names], fontsize=7)
     percent = chart.values[0] == "share"
     if len(row_names) * len(column_names) <= 200:
         peak = max((v for line in matrix for v in line), default=0) or 1
@@ -138,3 +140,10 @@ def _heatmap(target: Figure, axes, table: Table) -> None:
                     axes.text(j, i, text, ha="center", va="center", fontsize=6, color=color)
     bar = target.colorbar(image, ax=axes, shrink=0.8)
     bar.set_label(chart.values[0], fontsize=8)
+
+
+def _short(name: str) -> str:
+    """A co-occurrence code without its label (`framing.frame=Economic` → `frame=Economic`): the
+    axis stays readable; the table keeps the full name."""
+    label, dot, rest = name.partition(".")
+    return rest if dot and "=" in rest else name

@@ -45,6 +45,7 @@ ALL = "(all)"
 SORT_ROLE = Qt.ItemDataRole.UserRole
 # Refreshing on every edit is free on a small project; past this it waits for the Refresh button.
 LIVE_LIMIT_S = 0.3
+MAX_COLUMN_WIDTH = 190
 
 
 class TableModel(QAbstractTableModel):
@@ -125,7 +126,7 @@ class TableTab(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.view)
         top.addWidget(self.canvas)
-        top.setSizes([420, 580])
+        top.setSizes([540, 560])
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -147,6 +148,8 @@ class TableTab(QWidget):
     def set_table(self, table: analysis.Table) -> None:
         self.model.set_table(table)
         self.view.resizeColumnsToContents()  # a few hundred rows at most: cheap
+        for column in range(self.model.columnCount()):  # long names must not push the counts away
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_WIDTH))
         charts.draw(self.figure, table)
         self.canvas.draw_idle()
         self.hits.clear()
@@ -164,7 +167,8 @@ class TableTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (hit.article_id, hit.span_id))
             self.hits.addItem(item)
         more = " (the first ones)" if len(found) >= HITS_LIMIT else ""
-        self.hits_label.setText(f"{len(found)} spans behind this row{more}; click one to open it.")
+        noun = "span" if len(found) == 1 else "spans"
+        self.hits_label.setText(f"{len(found)} {noun} behind this row{more}; click one to open it.")
         if found:
             self.hits.setCurrentRow(0)
             self.owner.open_span(found[0].article_id, found[0].span_id)

@@ -107,25 +107,42 @@ def _pivot(rows: list[tuple], count: int) -> list[tuple[str, int, list[int], lis
     ]
 
 
-def _code_map(codes: list[Code]) -> tuple[str, list]:
-    """`m(code, label_id, attribute, value)`: a code is its index in `codes`, which lists
-    (label id, None, None) for a label and (label id, attribute, value) for an attribute value."""
-    marks = ", ".join(["(?, ?, ?, ?)"] * len(codes)) or "(NULL, NULL, NULL, NULL)"
-    args = [value for index, code in enumerate(codes) for value in (index, *code)]
-    return f"m(code, label_id, attribute, value) AS (VALUES {marks})", args
+def _code_bits(codes: list[Code], word: int, alias: str, per_article: bool) -> tuple[str, list]:
+    """SQL for word `word` of the code mask of a span (`alias`), or of all spans of an article
+    (`per_article`, in a GROUP BY article): code i is bit i % MASK_BITS of word i // MASK_BITS.
+    A span has one label and one value per attribute, so within a span the bits just add up;
+    over an article, a label's bit is a max() and an attribute's value bits a sum(DISTINCT)."""
+    if not alias.isidentifier():
+        raise ValueError(alias)
+    terms, args = [], []
+    groups: dict[tuple[int, str], list[tuple[str, int]]] = {}
+    for index, (label_id, attribute, value) in enumerate(codes):
+        if index // MASK_BITS != word:
+            continue
+        bit = 1 << (index % MASK_BITS)
+        if attribute is None:
+            terms.append(
+                f"max({alias}.label_id = ?) * {int(bit)}"
+                if per_article
+                else f"(CASE WHEN {alias}.label_id = ? THEN {int(bit)} ELSE 0 END)"
+            )
+            args.append(label_id)
+        else:
+            groups.setdefault((label_id, attribute), []).append((value, bit))
+    for (label_id, attribute), values in groups.items():
+        whens = " ".join(f"WHEN ? THEN {int(bit)}" for _, bit in values)
+        term = (
+            f"CASE WHEN {alias}.label_id = ? THEN "
+            f"CASE json_extract({alias}.attributes, ?) {whens} ELSE 0 END "
+            "ELSE 0 END"
+        )
+        terms.append(f"sum(DISTINCT {term})" if per_article else f"({term})")
+        args += [label_id, _path(attribute), *(value for value, _ in values)]
+    return " + ".join(terms) or "0", args
 
 
-def _span_codes(source: str) -> str:
-    """Codes of the spans in `source` (a CTE with id, article_id, label_id, attributes)."""
-    if not source.isidentifier():
-        raise ValueError(source)
-    return (
-        f"SELECT {source}.id AS span, {source}.article_id AS article, m.code FROM {source} "
-        f"JOIN m ON m.label_id = {source}.label_id AND m.attribute IS NULL UNION ALL "
-        f"SELECT {source}.id, {source}.article_id, m.code FROM {source} "
-        f"JOIN json_each({source}.attributes) j "
-        f"JOIN m ON m.label_id = {source}.label_id AND m.attribute = j.key AND m.value = j.value"
-    )
+def _words(codes: list[Code]) -> int:
+    return max(1, -(-len(codes) // MASK_BITS))
 
 
 def _hits(rows: list[tuple]) -> list[SpanHit]:
@@ -150,34 +167,43 @@ class AnalysisReads(StorePart):
         """Per outlet or month: (value, articles, spans of each label, articles with each label).
         Spans are summed per article first, in the order of the (article, start…) index, so SQLite
         never sorts the spans themselves."""
-        facets, facet_args = _facets(f, dimension)
         span_terms, span_args = _span_terms(f)
         columns = ", ".join(f"sum(s.label_id = ?) AS c{int(i)}" for i in range(len(label_ids))) or "0"
-        sums = _sums(len(label_ids))
-        rows = self.conn.execute(
-            f"WITH {facets} SELECT fa.d, count(*), {sums} FROM fa LEFT JOIN (SELECT s.article_id, {columns} "
-            f"FROM spans s WHERE {span_terms} GROUP BY s.article_id) p ON p.article_id = fa.id GROUP BY fa.d",
-            [*facet_args, *label_ids, *span_args],
-        )
-        return _pivot(rows.fetchall(), len(label_ids))
+        per_article = f"SELECT s.article_id, {columns} FROM spans s WHERE {span_terms} GROUP BY s.article_id"
+        return self._per_article_counts(f, dimension, per_article, [*label_ids, *span_args], len(label_ids))
 
     def counts_per_value(
         self, f: AnalysisFilter, dimension: str, label: str, attribute: str, values: list[str]
     ) -> list[tuple[str, int, list[int], list[int]]]:
         """Per outlet or month: (value, articles, spans with each attribute value, articles with each)."""
-        facets, facet_args = _facets(f, dimension)
         span_terms, span_args = _span_terms(f)
         columns = ", ".join(f"sum(v = ?) AS c{int(i)}" for i in range(len(values))) or "0"
-        sums = _sums(len(values))
-        rows = self.conn.execute(
-            f"WITH {facets} SELECT fa.d, count(*), {sums} FROM fa "
-            f"LEFT JOIN (SELECT article_id, {columns} FROM "
-            "(SELECT s.article_id, json_extract(s.attributes, ?) AS v FROM spans s "
-            f"WHERE s.label_id = ? AND {span_terms}) GROUP BY article_id) p ON p.article_id = fa.id "
-            "GROUP BY fa.d",
-            [*facet_args, *values, _path(attribute), self._known_label_id(label), *span_args],
+        per_article = (
+            f"SELECT article_id, {columns} FROM (SELECT s.article_id, json_extract(s.attributes, ?) AS v "
+            f"FROM spans s WHERE s.label_id = ? AND {span_terms}) GROUP BY article_id"
         )
-        return _pivot(rows.fetchall(), len(values))
+        args = [*values, _path(attribute), self._known_label_id(label), *span_args]
+        return self._per_article_counts(f, dimension, per_article, args, len(values))
+
+    def _per_article_counts(
+        self, f: AnalysisFilter, dimension: str, per_article: str, args: list, count: int
+    ) -> list[tuple[str, int, list[int], list[int]]]:
+        """Sum the columns c0… of `per_article` (one row per article) per outlet or month. The
+        articles are looked up by id (not a join a planner might run as a scan per row), and their
+        totals are read apart, from the small facets index."""
+        dim = DIMENSIONS[dimension]
+        article_terms, article_args = _article_terms(f)
+        sums = _sums(count)
+        totals = self.conn.execute(
+            f"SELECT {dim}, count(*) FROM articles a WHERE {article_terms} GROUP BY 1", article_args
+        )
+        rows = self.conn.execute(
+            f"SELECT {dim}, {sums} FROM ({per_article}) p JOIN articles a ON a.id = p.article_id "
+            f"WHERE {article_terms} GROUP BY 1",
+            [*args, *article_args],
+        )
+        found = {d: values for d, *values in rows}
+        return _pivot([(d, total, *found.get(d, [0] * 2 * count)) for d, total in totals.fetchall()], count)
 
     # ------------------------------------------------------------------ quotes
 
@@ -234,50 +260,45 @@ class AnalysisReads(StorePart):
 
     # ------------------------------------------------------------------ co-occurrence
     def code_sets(self, f: AnalysisFilter, codes: list[Code]) -> list[tuple]:
-        """(mask, mask, …, articles): how many articles carry exactly each set of codes; code i is
-        bit i % 62 of mask i // 62."""
+        """(mask word…, articles): how many articles carry exactly each set of codes (see
+        `_code_bits`). One pass over the spans in article order, no sort of the spans."""
         facets, facet_args = _facets(f)
-        code_map, code_args = _code_map(codes)
         span_terms, span_args = _span_terms(f)
-        words = max(1, -(-len(codes) // MASK_BITS))
-        masks = ", ".join(
-            f"sum(CASE WHEN code / {int(MASK_BITS)} = {int(w)} "
-            f"THEN 1 << (code % {int(MASK_BITS)}) ELSE 0 END) "
-            f"AS w{int(w)}"
-            for w in range(words)
-        )
-        groups = ", ".join(f"w{int(w)}" for w in range(words))
-        span_codes = _span_codes("fs")
+        parts, mask_args = [], []
+        for word in range(_words(codes)):
+            sql, args = _code_bits(codes, word, "s", per_article=True)
+            parts.append(f"{sql} AS w{int(word)}")
+            mask_args += args
+        masks = ", ".join(parts)
+        groups = ", ".join(f"w{int(word)}" for word in range(_words(codes)))
         rows = self.conn.execute(
-            f"WITH {facets}, {code_map}, fs AS (SELECT s.id, s.article_id, s.label_id, s.attributes FROM fa "
-            f"JOIN spans s ON s.article_id = fa.id WHERE {span_terms}), "
-            f"c AS (SELECT DISTINCT article, code FROM ({span_codes})) "
-            f"SELECT {groups}, count(*) FROM (SELECT article, {masks} FROM c GROUP BY article) "
+            f"WITH {facets} SELECT {groups}, count(*) FROM (SELECT s.article_id, {masks} FROM spans s "
+            f"WHERE s.article_id IN (SELECT id FROM fa) AND {span_terms} GROUP BY s.article_id) "
             f"GROUP BY {groups}",
-            [*facet_args, *code_args, *span_args],
+            [*facet_args, *mask_args, *span_args],
         )
         return rows.fetchall()
 
-    def code_overlaps(self, f: AnalysisFilter, codes: list[Code]) -> list[tuple[int, int, int]]:
-        """(code, other code, overlapping span pairs) for code < other code. Each pair is found once,
-        from the span that starts first (or has the lower id), through the (article, start) index."""
+    def code_overlaps(self, f: AnalysisFilter, codes: list[Code]) -> list[tuple]:
+        """(mask word of x…, mask word of y…, pairs) over pairs of overlapping spans x, y. Each
+        pair is found once, from the span that starts first (or has the lower id), through the
+        (article, start) index."""
         facets, facet_args = _facets(f)
-        code_map, code_args = _code_map(codes)
         x_terms, x_args = _span_terms(f, "x")
         y_terms, y_args = _span_terms(f, "y")
-        span_codes = _span_codes("ps")
+        parts, mask_args = [], []
+        for alias in ("x", "y"):
+            for word in range(_words(codes)):
+                sql, args = _code_bits(codes, word, alias, per_article=False)
+                parts.append(sql)
+                mask_args += args
+        masks = ", ".join(parts)
+        groups = ", ".join(str(int(n)) for n in range(1, len(parts) + 1))
         rows = self.conn.execute(
-            f"WITH {facets}, {code_map}, ov(a, b) AS (SELECT x.id, y.id FROM fa "
-            "JOIN spans x ON x.article_id = fa.id "
+            f"WITH {facets} SELECT {masks}, count(*) FROM fa JOIN spans x ON x.article_id = fa.id "
             'JOIN spans y ON y.article_id = x.article_id AND y.start >= x.start AND y.start < x."end" '
-            f"AND (y.start > x.start OR y.id > x.id) WHERE {x_terms} AND {y_terms}), "
-            "ps AS (SELECT id, article_id, label_id, attributes FROM spans "
-            "WHERE id IN (SELECT a FROM ov UNION SELECT b FROM ov)), "
-            f"sc AS MATERIALIZED ({span_codes}) "
-            "SELECT min(cx.code, cy.code), max(cx.code, cy.code), count(*) FROM ov "
-            "JOIN sc cx ON cx.span = ov.a JOIN sc cy ON cy.span = ov.b WHERE cx.code != cy.code "
-            "GROUP BY 1, 2",
-            [*facet_args, *code_args, *x_args, *y_args],
+            f"AND (y.start > x.start OR y.id > x.id) WHERE {x_terms} AND {y_terms} GROUP BY {groups}",
+            [*facet_args, *mask_args, *x_args, *y_args],
         )
         return rows.fetchall()
 
@@ -333,17 +354,18 @@ class AnalysisReads(StorePart):
     def hits_by_codes(self, f: AnalysisFilter, codes: list[Code], pair: tuple[int, int]) -> list[SpanHit]:
         """The spans of two codes in the articles where both occur."""
         facets, facet_args = _facets(f)
-        code_map, code_args = _code_map(codes)
         span_terms, span_args = _span_terms(f)
-        span_codes = _span_codes("fs")
+        chosen = [codes[pair[0]], codes[pair[1]]]
+        span_bits, span_bit_args = _code_bits(chosen, 0, "s", per_article=False)
+        article_bits, article_bit_args = _code_bits(chosen, 0, "s", per_article=True)
         rows = self.conn.execute(
-            f"WITH {facets}, {code_map}, fs AS (SELECT s.id, s.article_id, s.label_id, s.attributes FROM fa "
-            f"JOIN spans s ON s.article_id = fa.id WHERE {span_terms}), c AS MATERIALIZED ({span_codes}) "
+            f"WITH {facets}, both_codes AS (SELECT s.article_id FROM spans s WHERE s.article_id IN "
+            f"(SELECT id FROM fa) AND {span_terms} GROUP BY s.article_id HAVING {article_bits} = 3) "
             + _HIT_SELECT
-            + "WHERE s.id IN (SELECT span FROM c WHERE code IN (?, ?) AND article IN "
-            "(SELECT article FROM c WHERE code IN (?, ?) GROUP BY article HAVING count(DISTINCT code) = 2)) "
+            + f"WHERE s.article_id IN (SELECT article_id FROM both_codes) AND {span_terms} "
+            f"AND {span_bits} > 0 "
             f"ORDER BY s.article_id, s.start LIMIT {int(HITS_LIMIT)}",
-            [*facet_args, *code_args, *span_args, *pair, *pair],
+            [*facet_args, *span_args, *article_bit_args, *span_args, *span_bit_args],
         )
         return _hits(rows.fetchall())
 
