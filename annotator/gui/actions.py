@@ -56,6 +56,7 @@ class ActionId(StrEnum):
     REJECT_SUGGESTION = "annotator:suggest:reject"
     ACCEPT_SOURCE = "annotator:suggest:accept_source"
     SUGGEST_CORPUS = "annotator:suggest:corpus"
+    TAG_ALL = "annotator:suggest:tag_all"
     ANALYSIS = "annotator:analysis:window"
     CODEBOOK = "annotator:analysis:codebook"
     MERGE = "annotator:team:merge"
@@ -192,6 +193,12 @@ ACTIONS = (
         (),
         "Run the recommenders over the whole corpus in the background",
     ),
+    ActionSpec(
+        ActionId.TAG_ALL,
+        "&Tag All Occurrences…",
+        ("Ctrl+Shift+O",),
+        "Give the selected span's label to every other occurrence of its text (counted first)",
+    ),
     ActionSpec(ActionId.AGREEMENT, "Agreement &Report…", tip="Inter-annotator agreement per label"),
     ActionSpec(ActionId.SHORTCUTS, "&Keyboard Shortcuts", (Key.HelpContents, "F1")),
     ActionSpec(ActionId.ABOUT, "&About annotator"),
@@ -276,6 +283,7 @@ MENUS = (
             ActionId.ACCEPT_SOURCE,
             "-",
             ActionId.SUGGEST_CORPUS,
+            ActionId.TAG_ALL,
         ),
     ),
     ("&Analysis", (ActionId.ANALYSIS, ActionId.CODEBOOK)),

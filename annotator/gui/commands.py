@@ -240,3 +240,22 @@ class RejectSuggestionsCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return self.store.restore_suggestions(self.snapshot)
+
+
+class AddSpansCommand(StoreCommand):
+    """Many spans in one step ("tag every occurrence"); undo removes them all."""
+
+    def __init__(self, store: Store, events: StoreEvents, items: list[tuple[int, int, int, str]]):
+        super().__init__(store, events, f"Tag {len(items)} occurrences")
+        self.items = list(items)
+        self.spans: list[Span] = []
+
+    def apply(self) -> Changes:
+        if not self.spans:
+            changes = self.store.add_spans(self.items)
+            self.spans = [self.store.span(span_id) for span_id in sorted(changes.spans)]
+            return changes
+        return self.store.restore_spans(self.spans)
+
+    def revert(self) -> Changes:
+        return self.store.delete_spans([span.id for span in self.spans])

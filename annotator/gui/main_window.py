@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
             ActionId.REJECT_SUGGESTION: self.suggester.reject_current,
             ActionId.ACCEPT_SOURCE: self.suggester.accept_source,
             ActionId.SUGGEST_CORPUS: self.suggester.run_corpus,
+            ActionId.TAG_ALL: self.suggester.tag_all,
             ActionId.ANALYSIS: self.show_analysis,
             ActionId.CODEBOOK: self.export_codebook,
         }

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
-from PySide6.QtWidgets import QLabel, QProgressDialog
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Changes, StoredSuggestion
+from annotator.core.occurrences import occurrences
 from annotator.core.store import Store
 from annotator.core.suggest import learned, registry
 from annotator.core.suggest.runner import suggest_articles, train_model
 from annotator.gui.actions import ActionId
-from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
+from annotator.gui.commands import AcceptSuggestionsCommand, AddSpansCommand, RejectSuggestionsCommand
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -227,6 +228,63 @@ class SuggestionController(QObject):
         window.undo_stack.push(command_class(window.store, window.events, ids, *args))
         following = next((s for s in self.items if s.start >= position), None)
         self._make_current(following or (self.items[0] if self.items else None))
+
+    # --------------------------------------------------------- tag all occurrences
+    def occurrences_of(self, span_id: int, case_sensitive: bool) -> tuple[list, list]:
+        """Untagged whole-word occurrences of the span's text with its label: (in this article,
+        in the other articles), each an (article id, start, end, label)."""
+        store, article = self.window.store, self.window.article
+        span = store.span(span_id)
+        needle = article.text[span.start : span.end]
+        here: list[tuple[int, int, int, str]] = []
+        elsewhere: list[tuple[int, int, int, str]] = []
+        for article_id in store.article_ids():
+            text = article.text if article_id == article.id else store.article(article_id).text
+            haystack, probe = (text, needle) if case_sensitive else (text.casefold(), needle.casefold())
+            if probe not in haystack:  # a quick test before the word-by-word one
+                continue
+            tagged = {(s.start, s.end) for s in store.spans(article_id) if s.label == span.label}
+            found = [
+                (article_id, start, end, span.label)
+                for start, end in occurrences(text, needle, True, case_sensitive)
+                if (start, end) not in tagged
+            ]
+            (here if article_id == article.id else elsewhere).extend(found)
+        return here, elsewhere
+
+    def tag_all(self) -> None:
+        """With a span selected: say how many untagged occurrences of its text there are (in this
+        article, in all), then tag the chosen ones with its label as one undo step."""
+        window = self.window
+        span_id = window.text_view.selected_span()
+        if span_id is None or window.article is None:
+            window.statusBar().showMessage("Select a span first (click it or press Tab).", 4000)
+            return
+        counts = {case: self.occurrences_of(span_id, case) for case in (False, True)}
+        span = window.store.span(span_id)
+        needle = window.article.text[span.start : span.end]
+        box = QMessageBox(window)
+        box.setObjectName("tag_all_dialog")
+        box.setWindowTitle("Tag all occurrences")
+        here, elsewhere = counts[False]
+        box.setText(
+            f"“{needle}” occurs untagged {len(here)} more times in this article and "
+            f"{len(elsewhere)} times in other articles (whole words, any case; matching case: "
+            f"{len(counts[True][0])} and {len(counts[True][1])}). Tag them as {span.label}?"
+        )
+        match_case = QCheckBox("Match case")
+        box.setCheckBox(match_case)
+        in_article = box.addButton("This Article", QMessageBox.ButtonRole.AcceptRole)
+        everywhere = box.addButton("All Articles", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        chosen = box.clickedButton()
+        here, elsewhere = counts[match_case.isChecked()]
+        box.deleteLater()
+        items = here if chosen is in_article else here + elsewhere if chosen is everywhere else []
+        if items:
+            window.undo_stack.push(AddSpansCommand(window.store, window.events, items))
+            window.statusBar().showMessage(f"Tagged {len(items)} occurrences as {span.label}.", 5000)
 
     # ------------------------------------------------------------- whole corpus
     def run_corpus(self) -> None:

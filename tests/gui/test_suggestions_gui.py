@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QCheckBox, QPushButton
 
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
@@ -128,3 +128,28 @@ def test_preferences_choose_recommenders_and_threshold(qtbot, window, store, mon
     dialog.accept()
     shown = {(TEXT[s:e], label) for s, e, label in window.text_view.suggestion_ranges()}
     assert shown == {("We are patient", "quote")}  # the speaker (0.855) is under 0.9
+
+
+def test_tag_all_occurrences_counts_first_and_is_one_undo_step(qtbot, window, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    start = TEXT.index("Lavrov told")
+    store.add_span(1, start, start + 6, "actor")
+    store.add_articles([NewArticle("Three", "Lavrov again. LAVROV. Lavrovsky is no match.")])
+    window.open_article(1)
+    window.text_view.set_selected_span(store.spans(1)[0].id)
+    shown = []
+
+    def answer(box):
+        shown.append(box.text())
+        box.findChild(QCheckBox).setChecked(False)
+        next(b for b in box.buttons() if b.text() == "All Articles").click()
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_O, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert "occurs untagged 2 more times in this article and 2 times in other articles" in shown[0]
+    assert {(s.start, s.end) for s in store.spans(1)} == {(7, 13), (start, start + 6), (80, 86)}
+    assert [store.article(3).text[s.start : s.end] for s in store.spans(3)] == ["Lavrov", "LAVROV"]
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert len(store.spans(1)) == 1 and store.spans(3) == []
