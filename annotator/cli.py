@@ -15,7 +15,6 @@ import click
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
-from annotator.core.codebook import write_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats import (
     EXPORT_FORMATS,
@@ -733,6 +732,8 @@ def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> 
 
         annotator codebook --html -o codebook.html --examples 5
     """
+    from annotator.core.codebook import write_codebook  # numpy, via the report: only when asked
+
     with context.open() as store:
         _checked_target(store, output)
         try:

@@ -172,6 +172,21 @@ def test_core_and_cli_do_not_load_qt(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
+    """They are for analysis only: loading them costs every command start-up time, and the
+    standalone app once failed at start because a top-level import pulled numpy in."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from annotator.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'q.db')!r}, 'stats'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "loaded = [m for m in ('numpy', 'matplotlib') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_no_command_without_gui_explains(monkeypatch):
     import builtins
 
