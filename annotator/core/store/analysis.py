@@ -175,15 +175,33 @@ class AnalysisReads(StorePart):
     def counts_per_value(
         self, f: AnalysisFilter, dimension: str, label: str, attribute: str, values: list[str]
     ) -> list[tuple[str, int, list[int], list[int]]]:
-        """Per outlet or month: (value, articles, spans with each attribute value, articles with each)."""
+        """Per outlet or month: (value, articles, spans with each attribute value, articles with
+        each). Values outside `values` (the scheme's choices) are left out."""
+        dim = DIMENSIONS[dimension]
+        article_terms, article_args = _article_terms(f)
         span_terms, span_args = _span_terms(f)
-        columns = ", ".join(f"sum(v = ?) AS c{int(i)}" for i in range(len(values))) or "0"
-        per_article = (
-            f"SELECT article_id, {columns} FROM (SELECT s.article_id, json_extract(s.attributes, ?) AS v "
-            f"FROM spans s WHERE s.label_id = ? AND {span_terms}) GROUP BY article_id"
+        rows = self.conn.execute(
+            f"SELECT {dim}, p.v, sum(p.n), count(*) FROM (SELECT s.article_id, "
+            "json_extract(s.attributes, ?) AS v, count(*) AS n FROM spans s "
+            f"WHERE s.label_id = ? AND {span_terms} GROUP BY 1, 2) p "
+            f"JOIN articles a ON a.id = p.article_id WHERE {article_terms} GROUP BY 1, 2",
+            [_path(attribute), self._known_label_id(label), *span_args, *article_args],
         )
-        args = [*values, _path(attribute), self._known_label_id(label), *span_args]
-        return self._per_article_counts(f, dimension, per_article, args, len(values))
+        position = {value: i for i, value in enumerate(values)}
+        found: dict[str, list[int]] = {}
+        for d, value, spans, articles in rows:
+            if value in position:
+                cells = found.setdefault(d, [0] * 2 * len(values))
+                cells[2 * position[value]], cells[2 * position[value] + 1] = spans, articles
+        totals = self._totals(f, dim)
+        return _pivot([(d, total, *found.get(d, [0] * 2 * len(values))) for d, total in totals], len(values))
+
+    def _totals(self, f: AnalysisFilter, dim: str) -> list[tuple[str, int]]:
+        """Articles passing the filter per outlet or month, from the small facets index."""
+        article_terms, article_args = _article_terms(f)
+        return self.conn.execute(
+            f"SELECT {dim}, count(*) FROM articles a WHERE {article_terms} GROUP BY 1", article_args
+        ).fetchall()
 
     def _per_article_counts(
         self, f: AnalysisFilter, dimension: str, per_article: str, args: list, count: int
@@ -194,16 +212,15 @@ class AnalysisReads(StorePart):
         dim = DIMENSIONS[dimension]
         article_terms, article_args = _article_terms(f)
         sums = _sums(count)
-        totals = self.conn.execute(
-            f"SELECT {dim}, count(*) FROM articles a WHERE {article_terms} GROUP BY 1", article_args
-        )
         rows = self.conn.execute(
             f"SELECT {dim}, {sums} FROM ({per_article}) p JOIN articles a ON a.id = p.article_id "
             f"WHERE {article_terms} GROUP BY 1",
             [*args, *article_args],
         )
         found = {d: values for d, *values in rows}
-        return _pivot([(d, total, *found.get(d, [0] * 2 * count)) for d, total in totals.fetchall()], count)
+        return _pivot(
+            [(d, total, *found.get(d, [0] * 2 * count)) for d, total in self._totals(f, dim)], count
+        )
 
     # ------------------------------------------------------------------ quotes
 
