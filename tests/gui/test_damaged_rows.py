@@ -89,3 +89,23 @@ def test_articles_command_lists_the_damaged_row_and_says_why(tmp_path, store):
     result = CliRunner().invoke(cli, ["--db", str(store.path), "articles"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "damaged" in result.output and "unknown status 'archived'" in result.output
+
+
+def test_a_row_on_a_damaged_page_shows_as_damaged_and_the_others_still_read(qtbot, tmp_path):
+    path = tmp_path / "p.annotator"
+    title = "A" * 5000 + "MARKERXYZ" + "B" * 10000  # long: its own overflow pages hold it
+    with Store.open(path, annotator="ana") as fresh:
+        fresh.add_articles(
+            [NewArticle("One", "First."), NewArticle(title, "Second."), NewArticle("Three", "Third.")]
+        )
+    data = bytearray(path.read_bytes())
+    page = data.index(b"MARKERXYZ") // 4096 * 4096
+    data[page : page + 4] = b"\xff\xff\xff\x00"  # the overflow chain now points nowhere
+    path.write_bytes(bytes(data))
+    with Store.open(path, annotator="ana") as store:
+        model = ArticleTableModel(store)
+        status = [name for name, _ in ArticleTableModel.COLUMNS].index("status")
+        shown = {model.article_id(r): model.data(model.index(r, status)) for r in range(model.rowCount())}
+        assert shown == {1: "new", 2: "damaged", 3: "new"}
+        tip = model.data(model.index(model.row_of(2), 0), Qt.ItemDataRole.ToolTipRole)
+        assert "malformed" in tip
