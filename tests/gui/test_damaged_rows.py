@@ -99,8 +99,10 @@ def test_a_row_on_a_damaged_page_shows_as_damaged_and_the_others_still_read(qtbo
             [NewArticle("One", "First."), NewArticle(title, "Second."), NewArticle("Three", "Third.")]
         )
     data = bytearray(path.read_bytes())
-    page = data.index(b"MARKERXYZ") // 4096 * 4096
-    data[page : page + 4] = b"\xff\xff\xff\x00"  # the overflow chain now points nowhere
+    # The title's overflow pages: the table's copy (the last one; the list's index holds another,
+    # left alone so the id list still reads) now chains to a page that does not exist.
+    page = data.rindex(b"MARKERXYZ") // 4096 * 4096
+    data[page : page + 4] = b"\xff\xff\xff\x00"
     path.write_bytes(bytes(data))
     with Store.open(path, annotator="ana") as store:
         model = ArticleTableModel(store)
