@@ -13,8 +13,8 @@ has no annotation to sit in: reported). Title, status and metadata sit in `data`
 config matching the export, with every relation type, is written beside it as `<name>.xml`.
 
 Import: `annotations` and the legacy `completions` (before 1.0) are the analysts' work;
-`predictions` are a model's suggestions and never become anyone's spans (left out and counted
-until the project stores suggestions); skipped (cancelled) annotations are left out; whole-text
+`predictions` are a model's suggestions and never become anyone's spans (they are stored as
+suggestions to accept or reject); skipped (cancelled) annotations are left out; whole-text
 choices, text and ratings become article metadata; other result types are counted as left out.
 """
 
