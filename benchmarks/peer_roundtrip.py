@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.core.formats import export_to_path  # noqa: E402
+from annotator.core.formats import export  # noqa: E402
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
@@ -139,7 +139,7 @@ def matched(expected: Counter, found: Counter) -> str:
 # ----------------------------------------------------------------------------- Label Studio
 def label_studio(venv: Path, work: Path, store: Store) -> None:
     tasks, config = work / "tasks.json", work / "tasks.xml"
-    summary = export_to_path(store, "label-studio", tasks)
+    summary = export(store, "label-studio", tasks)
     port, token = free_port(), uuid.uuid4().hex
     env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(work / "ls-data"), "DJANGO_DB": "sqlite"}
     command = [
@@ -222,7 +222,7 @@ def label_studio(venv: Path, work: Path, store: Store) -> None:
 # ----------------------------------------------------------------------------- doccano
 def doccano(venv: Path, work: Path, store: Store) -> None:
     data = work / "doccano.jsonl"
-    export_to_path(store, "doccano", data)
+    export(store, "doccano", data)
     backend = next((venv / "lib").glob("python3*/site-packages/backend"))
     env = {
         **os.environ,
