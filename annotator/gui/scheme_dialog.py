@@ -3,6 +3,7 @@ and the codebook descriptions of those. Every change is an undoable command thro
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 
 from PySide6.QtGui import QColor, QUndoStack
@@ -41,14 +42,19 @@ def reserved_keys() -> set[str]:
 
 
 def format_attributes(specs: tuple[AttributeSpec, ...]) -> str:
-    """One attribute per line: `name: a, b, c` (choice), `name (text)` or `name (yes/no)`."""
+    """One attribute per line: `name: a, b, c` (choice), `name (text)` or `name (yes/no)`. A
+    choice with a comma or a double quote in it is quoted as in CSV ("Legality, …")."""
     lines = []
     for spec in specs:
         if spec.kind == "choice":
-            lines.append(f"{spec.name}: {', '.join(spec.choices)}")
+            lines.append(f"{spec.name}: {', '.join(_quoted(choice) for choice in spec.choices)}")
         else:
             lines.append(f"{spec.name} ({'yes/no' if spec.kind == 'bool' else 'text'})")
     return "\n".join(lines)
+
+
+def _quoted(choice: str) -> str:
+    return '"' + choice.replace('"', '""') + '"' if "," in choice or '"' in choice else choice
 
 
 def parse_attributes(text: str) -> tuple[AttributeSpec, ...]:
@@ -59,7 +65,9 @@ def parse_attributes(text: str) -> tuple[AttributeSpec, ...]:
             continue
         if ":" in line:
             name, choices = line.split(":", 1)
-            values = tuple(c.strip() for c in choices.split(",") if c.strip())
+            values = tuple(
+                c.strip() for c in next(csv.reader([choices], skipinitialspace=True), []) if c.strip()
+            )
             specs.append(AttributeSpec(name.strip(), "choice", values))
         elif line.endswith("(text)"):
             specs.append(AttributeSpec(line[: -len("(text)")].strip(), "text"))

@@ -37,3 +37,21 @@ def test_descriptions_are_edited_undone_and_shown_escaped_in_the_palette(qtbot, 
     assert store.label("quote").description == ""
     assert store.label("quote").attributes[0].value_descriptions == ()
     assert "Reported speech" not in window.palette.buttons["quote"].toolTip()
+
+
+def test_a_choice_with_a_comma_survives_the_scheme_editor(qtbot, window, store):
+    """The frame "Legality, constitutionality and jurisprudence" used to come back as two choices."""
+    from annotator.gui.scheme_dialog import format_attributes, parse_attributes
+
+    framing = store.label("framing")
+    assert parse_attributes(format_attributes(framing.attributes)) == framing.attributes
+    dialog = SchemeDialog(window, store, window.events, window.undo_stack)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow([label.name for label in store.labels()].index("framing"))
+    dialog.description.setPlainText("A passage that frames the issue")
+    dialog.descriptions.setPlainText("frame=Legality, constitutionality and jurisprudence: courts and law")
+    assert dialog.apply()
+    frame = store.label("framing").attributes[0]
+    assert frame.choices == framing.attributes[0].choices
+    assert frame.value_description("Legality, constitutionality and jurisprudence") == "courts and law"
+    dialog.close()
