@@ -15,6 +15,7 @@ import click
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
+from annotator.core.controls import printable
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats import (
     EXPORT_FORMATS,
@@ -49,6 +50,12 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def echo(message: object = "", **kwargs: object) -> None:
+    """`click.echo` for every line that may quote a title, name or file name: an escape sequence
+    stored in a title is shown as text, never run by the terminal."""
+    click.echo(printable(str(message)), **kwargs)
 
 
 class Group(click.Group):
@@ -190,15 +197,15 @@ def import_(
                 label_field=label_field, progress=lambda path: advance(1),
             )  # fmt: skip
         for line in summary.notes:
-            click.echo(f"  note: {line}", err=True)
-    click.echo(
+            echo(f"  note: {line}", err=True)
+    echo(
         f"Imported {summary.articles} articles with {summary.spans} spans; "
         f"skipped {len(summary.duplicates)} duplicates; refused {len(summary.refused)} files."
     )
     for title in summary.duplicates:
-        click.echo(f"  duplicate: {title}")
+        echo(f"  duplicate: {title}")
     for line in summary.refused:
-        click.echo(f"  refused: {line}", err=True)
+        echo(f"  refused: {line}", err=True)
     if summary.refused:
         sys.exit(1)
 
@@ -306,9 +313,9 @@ def export_(
                 except OSError as error:
                     raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
     if str(output) != "-":
-        click.echo(f"Wrote {summary.articles} articles and {summary.spans} spans to {output}.")
+        echo(f"Wrote {summary.articles} articles and {summary.spans} spans to {output}.")
     for line in summary.left_out:
-        click.echo(f"  left out: {line}", err=True)
+        echo(f"  left out: {line}", err=True)
 
 
 @cli.command()
@@ -328,9 +335,9 @@ def articles(context: Context, status: str | None) -> None:
             for article_id in ids[start : start + 1000]:
                 row = rows[article_id]
                 status = str(row.status) if row.status else "damaged"
-                click.echo(f"{row.id:>6}  {status:<11}  {row.span_count:>5}  {row.title}")
+                echo(f"{row.id:>6}  {status:<11}  {row.span_count:>5}  {row.title}")
                 if row.problem:
-                    click.echo(f"  article {row.id}: {row.problem}", err=True)
+                    echo(f"  article {row.id}: {row.problem}", err=True)
 
 
 @cli.command()
@@ -345,13 +352,13 @@ def stats(context: Context) -> None:
     with context.open(read_only=True) as store:
         statuses = store.status_counts()
         labels = store.label_counts()
-        click.echo(f"Project: {store.path}")
-        click.echo(f"Articles: {sum(statuses.values())}")
+        echo(f"Project: {store.path}")
+        echo(f"Articles: {sum(statuses.values())}")
         for status, count in statuses.items():
-            click.echo(f"  {status:<12} {count:>8}")
-        click.echo(f"Spans: {sum(labels.values())}")
+            echo(f"  {status:<12} {count:>8}")
+        echo(f"Spans: {sum(labels.values())}")
         for label, count in labels.items():
-            click.echo(f"  {label:<12} {count:>8}")
+            echo(f"  {label:<12} {count:>8}")
 
 
 @cli.command()
@@ -368,10 +375,10 @@ def search(context: Context, query: str, limit: int) -> None:
     with context.open(read_only=True) as store:
         hits = search_articles(store, query, limit=limit)
     if not hits:
-        click.echo("No results.")
+        echo("No results.")
     for hit in hits:
-        click.echo(f"{hit.article_id:>6}  {hit.title}")
-        click.echo(f"        {hit.snippet}")
+        echo(f"{hit.article_id:>6}  {hit.title}")
+        echo(f"        {hit.snippet}")
 
 
 @cli.command()
@@ -385,10 +392,10 @@ def labels(context: Context) -> None:
     """
     with context.open(read_only=True) as store:
         for label in store.labels():
-            click.echo(f"{label.name:<12} key {label.shortcut or '-':<2} {label.color}")
+            echo(f"{label.name:<12} key {label.shortcut or '-':<2} {label.color}")
             for spec in label.attributes:
                 choices = f": {', '.join(spec.choices)}" if spec.choices else ""
-                click.echo(f"    {spec.name} ({spec.kind}){choices}")
+                echo(f"    {spec.name} ({spec.kind}){choices}")
 
 
 @cli.command()
@@ -400,7 +407,7 @@ def where(context: Context) -> None:
 
         annotator where
     """
-    click.echo(context.db or default_project_path())
+    echo(context.db or default_project_path())
 
 
 @cli.command()
@@ -421,13 +428,13 @@ def backup(context: Context, list_only: bool) -> None:
         for found in list_backups(path):
             stat = found.stat()
             when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-            click.echo(f"{when}  {stat.st_size / 2**20:>8.1f} MB  {found}")
+            echo(f"{when}  {stat.st_size / 2**20:>8.1f} MB  {found}")
         return
     if not path.is_file():
         raise click.ClickException(f"No project at {path}.")
     with Store.open(path, context.annotator) as store:
         target = store.backup()
-    click.echo(f"Backed up {path} to {target}.")
+    echo(f"Backed up {path} to {target}.")
 
 
 @cli.command()
@@ -446,7 +453,7 @@ def copy(context: Context, output: Path, replace: bool) -> None:
     """
     with context.open() as store:
         store.save_copy(output, replace=replace)
-    click.echo(f"Copied {store.path} to {output}.")
+    echo(f"Copied {store.path} to {output}.")
 
 
 @cli.command()
@@ -474,7 +481,7 @@ def restore(context: Context, backup_file: Path | None, yes: bool) -> None:
         click.confirm(f"Replace the content of {path} with {backup_file}?", abort=True)
     saved = restore_backup(path, backup_file)
     kept = f"What it held before is kept in {saved}." if saved else "There was no project file to keep."
-    click.echo(f"Restored {path} from {backup_file}. {kept}")
+    echo(f"Restored {path} from {backup_file}. {kept}")
 
 
 @cli.command(name="install-desktop")
@@ -495,13 +502,13 @@ def install_desktop(uninstall: bool) -> None:
         raise click.ClickException("install-desktop is for Linux; on Windows and macOS see README.md.")
     if uninstall:
         files = desktop.uninstall_desktop()
-        click.echo(f"Removed {len(files)} files from {desktop.data_home()}.")
+        echo(f"Removed {len(files)} files from {desktop.data_home()}.")
     else:
         files = desktop.install_desktop()
-        click.echo(f"Installed the launcher, {len(desktop.ICON_SIZES) + 1} icons and the project file type:")
-        click.echo(f"  {files[0]} starts: {' '.join(desktop.launcher_command())} open FILE")
+        echo(f"Installed the launcher, {len(desktop.ICON_SIZES) + 1} icons and the project file type:")
+        echo(f"  {files[0]} starts: {' '.join(desktop.launcher_command())} open FILE")
     for tool in desktop.refresh_caches():
-        click.echo(f"Ran {tool}.")
+        echo(f"Ran {tool}.")
 
 
 @cli.command()
@@ -524,11 +531,11 @@ def merge(context: Context, others: tuple[Path, ...], add_articles: bool) -> Non
             try:
                 report = merge_project(store, other, add_articles=add_articles)
             except MergeError as error:
-                click.echo(f"refused: {error}", err=True)
+                echo(f"refused: {error}", err=True)
                 failed = True
                 continue
             for line in report.lines(add_articles):
-                click.echo(line)
+                echo(line)
     if failed:
         raise click.ClickException("Some files were not merged (see above).")
 
@@ -544,7 +551,7 @@ def annotators(context: Context) -> None:
     """
     with context.open(read_only=True) as store:
         for name, (spans, done) in store.annotators().items():
-            click.echo(f"{name:<20} {spans:>8} spans {done:>6} done")
+            echo(f"{name:<20} {spans:>8} spans {done:>6} done")
 
 
 @cli.command()
@@ -578,20 +585,20 @@ def agreement(
         table = io.StringIO()
         write_csv(report, table)
         if str(csv_path) == "-":
-            click.echo(table.getvalue(), nl=False)
+            click.echo(table.getvalue(), nl=False)  # CSV: its CRLF line ends stay
         else:
             try:
                 csv_path.write_text(table.getvalue(), encoding="utf-8", newline="")
             except OSError as error:
                 raise click.ClickException(f"Cannot write {csv_path}: {error.strerror}.") from None
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     if csv_path is not None and str(csv_path) == "-":
         return
     for label in [*report.labels, ALL]:
-        click.echo(f"{label}")
-        click.echo(
+        echo(f"{label}")
+        echo(
             f"  {'pair':<24}{'articles':>9}{'spans':>10}  {'exact P/R/F1':<18}{'overlap P/R/F1':<18}"
             f"{'kappa':>7}{'alpha':>7}{'alpha_u':>8}"
         )
@@ -600,13 +607,13 @@ def agreement(
             overlap = "/".join(
                 _figure(x) for x in (row.overlap_precision, row.overlap_recall, row.overlap_f1)
             )
-            click.echo(
+            echo(
                 f"  {row.a + ' / ' + row.b:<24}{row.articles:>9}{f'{row.spans_a}/{row.spans_b}':>10}  "
                 f"{exact:<18}{overlap:<18}{_figure(row.cohen_kappa):>7}{_figure(row.alpha_nominal):>7}"
                 f"{_figure(row.alpha_unitized):>8}"
             )
         for row in (group for group in report.groups if group.label == label):
-            click.echo(
+            echo(
                 f"  {'all ' + str(len(row.annotators)):<24}{row.articles:>9}{'':>10}  {'Fleiss kappa':<36}"
                 f"{_figure(row.fleiss_kappa):>7}{_figure(row.alpha_nominal):>7}{_figure(row.alpha_unitized):>8}"
             )
@@ -698,19 +705,19 @@ def report(context: Context, html_path: Path | None, csv_dir: Path | None, **fil
         try:
             if csv_dir is not None:
                 written = write_csv_dir(tables, csv_dir)
-                click.echo(f"Wrote {len(written)} tables to {csv_dir}.")
+                echo(f"Wrote {len(written)} tables to {csv_dir}.")
             if html_path is not None:
                 page = html_report(
                     f"Analysis of {store.path.stem}", tables, f, {t.key: charts.svg(t) for t in tables}
                 )
                 html_path.write_text(page, encoding="utf-8")
-                click.echo(f"Wrote {html_path}.")
+                echo(f"Wrote {html_path}.")
         except OSError as error:
             raise click.ClickException(f"Cannot write {error.filename}: {error.strerror}.") from None
     if html_path is None and csv_dir is None:
         for table in tables:
-            click.echo(f"{table.title}: {len(table.rows)} rows")
-        click.echo("Give --html FILE and/or --csv-dir FOLDER to write them.")
+            echo(f"{table.title}: {len(table.rows)} rows")
+        echo("Give --html FILE and/or --csv-dir FOLDER to write them.")
 
 
 @cli.command()
@@ -740,7 +747,7 @@ def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> 
             count = write_codebook(store, output, fmt, examples)
         except OSError as error:
             raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
-    click.echo(f"Wrote the codebook of {count} labels to {output}.")
+    echo(f"Wrote the codebook of {count} labels to {output}.")
 
 
 def _figure(value: float | None) -> str:

@@ -102,3 +102,18 @@ def xml_attr(text: str) -> str:
 def xml_text(text: str) -> str:
     """XML character data that stays well-formed whatever `text` holds."""
     return escape(text.translate(_PICTURES))
+
+
+# For a terminal: every C0 character but tab and line feed, DEL and the C1 controls (U+0080–
+# U+009F, where 0x9B starts an escape sequence on some terminals), so a title can't move the cursor,
+# clear the screen or retitle the window.
+_TERMINAL = (
+    {code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\t\n"}
+    | {0x7F: "\u2421"}
+    | {code: "\ufffd" for code in range(0x80, 0xA0)}
+)
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control characters shown as stand-ins, never run."""
+    return text.translate(_TERMINAL)

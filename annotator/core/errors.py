@@ -60,6 +60,16 @@ class Damaged(StoreError):
         super().__init__(f"The project {path} is damaged ({detail}). Restore it from a backup.")
 
 
+class DamagedRow(StoreError):
+    """A row no version of annotator writes (tampered with, or damaged): named, never guessed at."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"The project holds a damaged row: {what}. Nothing was written; restore a backup, "
+            "or fix or delete that row."
+        )
+
+
 class NotAProject(StoreError):
     """A file that is not an annotator project (a folder, another SQLite file, anything else)."""
 

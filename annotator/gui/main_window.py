@@ -408,6 +408,7 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int) -> None:
         try:
             article = self.store.article(article_id)
+            self.store.spans(article_id)  # a damaged span row is named here, not in a view's paint
         except KeyError:
             return
         except (AnnotatorError, ValueError) as error:  # a damaged row: an unknown status, say

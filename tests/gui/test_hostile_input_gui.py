@@ -42,3 +42,21 @@ def test_the_core_knows_every_single_key_the_window_keeps_for_itself():
     from annotator.gui.scheme_dialog import reserved_keys
 
     assert reserved_keys() == set(WINDOW_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        ("UPDATE articles SET meta = 'x' WHERE id = 2", "the metadata of article 2 cannot be read as JSON"),
+        ("UPDATE spans SET attributes = '{' WHERE article_id = 2", "the attributes of span"),
+    ],
+)
+def test_opening_a_damaged_article_names_the_row(window, sql, says):
+    store = window.store
+    store.add_articles([NewArticle("Two", "Lavrov said hello.")])
+    store.add_span(2, 0, 6, "actor")
+    store.conn.execute(sql)
+    window.open_article(2)
+    shown = window.statusBar().currentMessage()
+    assert shown.startswith(f"Article 2 cannot be opened: The project holds a damaged row: {says}")
+    assert window.article.id == 1  # the article shown before stays

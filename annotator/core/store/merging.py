@@ -9,10 +9,9 @@ changed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import DamagedRow, StoreError
 from annotator.core.scheme import WINDOW_KEYS, AttributeSpec, free_shortcut
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
@@ -89,7 +88,8 @@ class Merging(StorePart):
         mapping: dict[int, int] = {}
         for label_id, name, color, shortcut, attributes in other.labels():
             if name not in {label.name for label in self.labels()}:
-                specs = [AttributeSpec.from_dict(spec) for spec in json.loads(attributes)]
+                found = _valid_json(attributes, f"label {name!r} attributes", list)
+                specs = [AttributeSpec.from_dict(spec) for spec in found]
                 taken = {label.shortcut.lower() for label in self.labels() if label.shortcut}
                 key = shortcut
                 if shortcut and (shortcut.lower() in taken or shortcut.lower() in WINDOW_KEYS):
@@ -104,6 +104,11 @@ class Merging(StorePart):
         return mapping
 
     def _copy_article(self, row: tuple) -> int:
+        """Copy an article row (ARTICLE_COLUMNS) of the other file, checked as an export would."""
+        status, meta = row[2], row[10]
+        if status not in STATUS_RANK:
+            raise StoreError(f"its article {row[0]!r} has the unknown status {status!r}")
+        _valid_json(meta, f"article {row[0]!r} metadata")
         cursor = self.conn.execute(
             f"INSERT INTO articles ({rows.ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row
         )
@@ -124,6 +129,7 @@ class Merging(StorePart):
         for _, span_id, start, end, label_id, attributes, note, annotator, created, updated in spans:
             if label_id not in labels or not 0 <= start < end <= length:
                 raise StoreError(f"its span {span_id} has an unknown label or lies outside its article")
+            _valid_json(attributes, f"span {span_id} attributes")
             key = (start, end, labels[label_id], annotator)
             if key in known:
                 counts.spans_skipped += 1
@@ -140,6 +146,8 @@ class Merging(StorePart):
 
     def _merge_status(self, article_id: int, annotator: str, status: str) -> int:
         """Record the other file's status for this annotator unless ours is as advanced; 1 if changed."""
+        if status not in STATUS_RANK:
+            raise StoreError(f"its status of article {article_id} for {annotator!r} is unknown: {status!r}")
         row = self.conn.execute(
             "SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
             [article_id, annotator],
@@ -151,3 +159,12 @@ class Merging(StorePart):
             [article_id, annotator, status],
         )
         return 1
+
+
+def _valid_json(text: str, what: str, kind: type = dict) -> object:
+    """The other file's stored JSON, or StoreError naming its row (merged as it is, it would
+    damage this project)."""
+    try:
+        return rows.from_json(text, what, kind)
+    except DamagedRow:
+        raise StoreError(f"its {what} cannot be read (not the JSON annotator writes)") from None

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
+from annotator.core.errors import DamagedRow
 from annotator.core.model import Article, Relation, Span, Status
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
@@ -85,6 +86,13 @@ class Reads(StorePart):
             article_spans: list[Span] = []
             if span_group is not None and span_group[0] == article.id:
                 article_spans = [rows.span(found) for found in span_group[1]]
+            length = len(article.text)
+            for span in article_spans:
+                if not 0 <= span.start < span.end <= length:  # an export would write a lie
+                    raise DamagedRow(
+                        f"span {span.id} of article {article.id} covers [{span.start}, {span.end}), "
+                        f"outside its text (length {length})"
+                    )
             while relation_group is not None and relation_group[0] < article.id:
                 relation_group = next(relations, None)
             article_relations: list[Relation] = []

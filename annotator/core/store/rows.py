@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
+from annotator.core.errors import DamagedRow
 from annotator.core.model import Article, ArticleRow, Relation, Span, Status
 from annotator.core.scheme import AttributeSpec, Label
 
@@ -44,7 +47,31 @@ def content_hash(text: str) -> str:
 
 
 def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """JSON as stored; NaN and Infinity are not JSON (other readers reject them): ValueError."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def from_json(text: object, what: str, kind: type = dict) -> Any:
+    """Stored JSON back (`kind`: what it must be); DamagedRow naming `what` if it is not that,
+    or holds NaN or Infinity, which no export may write."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise DamagedRow(f"{what} cannot be read as JSON ({error})") from None
+    if not isinstance(value, kind):
+        raise DamagedRow(f"{what} should be a JSON {'object' if kind is dict else 'list'}")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
 
 
 def attributes_json(attributes: Iterable[AttributeSpec]) -> str:
@@ -55,6 +82,9 @@ def batches(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
     """Iterate a cursor in batches (fewer round trips than fetchone)."""
     while batch := cursor.fetchmany(size):
         yield from batch
+
+
+_STATUSES = frozenset(str(status) for status in Status)
 
 
 def article_row(row: tuple) -> ArticleRow:
@@ -77,6 +107,8 @@ def _shown(value: object) -> str:
 
 
 def article(row: tuple) -> Article:
+    if row[3] not in _STATUSES:
+        raise DamagedRow(f"article {row[0]} has the unknown status {row[3]!r}")
     return Article(
         id=row[0],
         title=row[1],
@@ -89,7 +121,7 @@ def article(row: tuple) -> Article:
         source=row[8],
         content_hash=row[9],
         imported_at=row[10],
-        meta=json.loads(row[11]),
+        meta=from_json(row[11], f"the metadata of article {row[0]}"),
     )
 
 
@@ -100,7 +132,7 @@ def span(row: tuple) -> Span:
         start=row[2],
         end=row[3],
         label=row[4],
-        attributes={} if row[5] == "{}" else json.loads(row[5]),
+        attributes={} if row[5] == "{}" else from_json(row[5], f"the attributes of span {row[0]}"),
         note=row[6],
         annotator=row[7],
         created=row[8],
@@ -113,12 +145,17 @@ def relation(row: tuple) -> Relation:
 
 
 def label(row: tuple) -> Label:
+    what = f"the attributes of label {row[1]!r}"
+    try:
+        specs = tuple(AttributeSpec.from_dict(a) for a in from_json(row[4], what, list))
+    except (TypeError, KeyError, AttributeError, ValueError) as error:
+        raise DamagedRow(f"{what} are not attribute definitions ({error})") from None
     return Label(
         id=row[0],
         name=row[1],
         color=row[2],
         shortcut=row[3],
-        attributes=tuple(AttributeSpec.from_dict(a) for a in json.loads(row[4])),
+        attributes=specs,
         position=row[5],
         description=row[6],
     )
