@@ -51,8 +51,11 @@ def place_folder(finished: Path, target: Path, project: Path, replace: bool = Fa
     if not target.is_dir():
         raise OutputRefused(f"{target} exists and is not a folder; nothing was written.")
     if not any(target.iterdir()):
-        target.rmdir()
-        os.replace(finished, target)
+        try:
+            os.replace(finished, target)  # onto an empty folder: one step, so a kill leaves one or the other
+        except OSError:  # where a folder cannot replace another (Windows): two steps
+            target.rmdir()
+            os.replace(finished, target)
         return
     names = sorted(entry.name for entry in finished.iterdir())
     for name in names:

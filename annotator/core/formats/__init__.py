@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,10 +173,11 @@ def _export_to_path(
     for target in (path, *([path.with_suffix(companion[0])] if companion else [])):
         check_target(store.path, target)
     parent = path.parent if str(path.parent) else Path(".")
+    remove_stale_temps(parent, path.name)
     if fmt.output == "folder":
         if path.exists() and not path.is_dir():
             raise OSError(f"{path} exists and is not a folder")
-        temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+        temp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), dir=parent))
         _usual_mode(temp, folder=True)
         try:
             summary = fmt.writer(rows, temp, options)
@@ -182,7 +185,7 @@ def _export_to_path(
         finally:
             shutil.rmtree(temp, ignore_errors=True)
         return summary
-    handle, name_ = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+    handle, name_ = tempfile.mkstemp(prefix=_temp_prefix(path), dir=parent)
     temp = Path(name_)
     _usual_mode(temp)
     try:
@@ -199,6 +202,42 @@ def _export_to_path(
         if temp.exists():
             temp.unlink()
     return summary
+
+
+# An export writes into a hidden temporary sibling, moved into place when complete; a killed
+# export leaves it behind (460 MB after 18 kills). The next export to the same name removes those
+# untouched for STALE_AFTER seconds: one being written is touched all the time.
+STALE_AFTER = 3600
+_TEMP = "export-"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.{_TEMP}"
+
+
+def remove_stale_temps(folder: Path, name: str) -> list[Path]:
+    """Remove the stale temporaries of earlier exports to `folder / name` (also those named as
+    before: `.name.` and mkstemp's eight characters); the paths removed."""
+    pattern = re.compile(rf"^\.{re.escape(name)}\.(?:{_TEMP}|old\.)?[a-z0-9_]{{8}}$")
+    removed = []
+    try:
+        entries = [entry for entry in os.scandir(folder) if pattern.match(entry.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError as error:
+            log.warning("cannot remove the stale export file %s: %s", entry.path, error)
+            continue
+        removed.append(Path(entry.path))
+        log.info("removed the stale export file %s", entry.path)
+    return removed
 
 
 def _writable(name: str) -> Format:
@@ -221,7 +260,7 @@ def _usual_mode(path: Path | str, folder: bool = False) -> None:
 
 
 def _write_atomically(path: Path, content: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=_temp_prefix(path), dir=path.parent)
     _usual_mode(temp)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -29,7 +30,7 @@ def store_error(error: sqlite3.Error, path: Path) -> StoreError:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return Busy(path)
-    if "full" in text:
+    if "full" in text or (("disk i/o error" in text or "unable to open" in text) and _no_room(path)):
         return DiskFull(path)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         part = _unwritable_part(path)
@@ -50,6 +51,19 @@ def describe_unexpected(error: BaseException, path: Path) -> str:
     if isinstance(error, sqlite3.Error):
         return describe_error(error, path)
     return f"Something unexpected went wrong ({type(error).__name__}: {error}). Finished edits are saved."
+
+
+# SQLite reports a write that fails for want of space in its side files (the -wal, the -shm
+# index, a journal) as "disk I/O error" or "unable to open": a disk with less room than this left
+# is then the cause to name.
+ROOM_NEEDED = 1024 * 1024
+
+
+def _no_room(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent or ".").free < ROOM_NEEDED
+    except OSError:
+        return False
 
 
 def _unwritable_part(path: Path) -> str:
