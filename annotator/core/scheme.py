@@ -152,6 +152,25 @@ def free_shortcut(name: str, taken: set[str]) -> str:
     return next((key for key in candidates if key not in taken), "")
 
 
+@dataclass(frozen=True)
+class RelationRule:
+    """Which label a relation of `type` goes from and to; `single`: a source has at most one."""
+
+    type: str
+    source: str
+    target: str
+    single: bool = True
+
+
+RELATION_RULES = (RelationRule(QUOTE_RELATION, "quote", "actor"),)
+"""The attributions the window offers: a quote is said by one actor."""
+
+
+def rule_from(label: str, rules: tuple[RelationRule, ...] = RELATION_RULES) -> RelationRule | None:
+    """The relation a span of `label` can start, if any."""
+    return next((rule for rule in rules if rule.source == label), None)
+
+
 def validate_label(label: Label, others: list[Label]) -> None:
     """Raise SchemeError unless `label` can join `others` (unique name and shortcut)."""
     problem = name_problem(label.name)

@@ -259,3 +259,25 @@ class AddSpansCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return self.store.delete_spans([span.id for span in self.spans])
+
+
+class FirstSpanCommand(QUndoCommand):
+    """The first span made in a new article also marks the article in progress: one undo step,
+    and nothing at all if the span is refused."""
+
+    def __init__(self, add: AddSpanCommand, mark: SetStatusCommand):
+        super().__init__(add.text())
+        self.add, self.mark = add, mark
+        self.error = ""
+
+    def redo(self) -> None:
+        self.add.redo()
+        self.error = self.add.error
+        if self.error:
+            self.setObsolete(True)
+            return
+        self.mark.redo()
+
+    def undo(self) -> None:
+        self.mark.undo()
+        self.add.undo()

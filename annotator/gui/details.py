@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +27,13 @@ UNSET = "—"
 
 
 class SpanDetails(QWidget):
-    """Edits are emitted as requests; the window turns them into undoable commands."""
+    """Edits are emitted as requests; the window turns them into undoable commands.
+
+    A typed note or text attribute is committed when its editor loses focus or Return is
+    pressed, and also by `commit()`, which runs before another span (or none) is shown and which
+    the window calls before it closes: a shortcut (Ctrl+Enter, Tab, Alt+Down) leaves the focus
+    where it is, so focus alone would lose what was typed.
+    """
 
     update_requested = Signal(int, dict)  # span id, keyword arguments for update_span
     delete_relation_requested = Signal(int)
@@ -36,6 +43,9 @@ class SpanDetails(QWidget):
         self.setObjectName("span_details")
         self.span: Span | None = None
         self.labels: list[Label] = []
+        self.text_attributes: dict[str, QLineEdit] = {}
+        self._shown = 0  # counts show_span calls, to notice one made while committing
+        self._as_shown: dict[str, str] = {}  # editor texts as shown ("" is the note)
         layout = QVBoxLayout(self)
         self.empty = QLabel("No span selected.\nClick a span or press Tab.")
         self.empty.setEnabled(False)
@@ -53,7 +63,7 @@ class SpanDetails(QWidget):
         self.note = QLineEdit()
         self.note.setObjectName("details_note")
         self.note.setPlaceholderText("Note")
-        self.note.editingFinished.connect(self._note_edited)
+        self.note.editingFinished.connect(self.commit)
         self.relations = QListWidget()
         self.relations.setObjectName("details_relations")
         self.relations.setMaximumHeight(90)
@@ -77,8 +87,15 @@ class SpanDetails(QWidget):
     def show_span(
         self, span: Span | None, text: str = "", relations: list[tuple[Relation, str]] = ()
     ) -> None:
-        """Show `span` (None: nothing selected). `relations` pairs each relation with a description."""
+        """Show `span` (None: nothing selected). `relations` pairs each relation with a description.
+        What was typed for the span shown so far is committed first."""
+        shown = self._shown
+        self.commit()
+        if self._shown != shown:
+            return  # committing refreshed the view with fresher data than `span`
+        self._shown += 1
         self.span = span
+        self.text_attributes = {}
         self.empty.setVisible(span is None)
         self.body.setVisible(span is not None)
         for widget in self.attribute_rows:
@@ -95,6 +112,7 @@ class SpanDetails(QWidget):
             self.form.insertRow(2 + index, spec.name.replace("_", " ").capitalize(), editor)
             self.attribute_rows.append(editor)
         self.note.setText(span.note)
+        self._remember_shown()
         self.relations.clear()
         for relation, description in relations:
             item = QListWidgetItem(description)
@@ -111,7 +129,8 @@ class SpanDetails(QWidget):
             return box
         if spec.kind == "text":
             line = QLineEdit(str(value or ""))
-            line.editingFinished.connect(lambda: self._set_attribute(name, line.text().strip() or None))
+            line.editingFinished.connect(self.commit)
+            self.text_attributes[name] = line
             return line
         combo = QComboBox()
         combo.addItems([UNSET, *choices])
@@ -132,9 +151,34 @@ class SpanDetails(QWidget):
         if self.span is not None and name != self.span.label:
             self.update_requested.emit(self.span.id, {"label": name})
 
-    def _note_edited(self) -> None:
-        if self.span is not None and self.note.text() != self.span.note:
-            self.update_requested.emit(self.span.id, {"note": self.note.text()})
+    def pending(self) -> dict[str, Any]:
+        """The fields whose editors the user changed since the span was shown (or committed)."""
+        if self.span is None:
+            return {}
+        fields: dict[str, Any] = {}
+        if self.note.text() != self._as_shown.get("", self.note.text()):
+            fields["note"] = self.note.text()
+        attributes = dict(self.span.attributes)
+        for name, line in self.text_attributes.items():
+            if line.text() != self._as_shown.get(name, line.text()):
+                attributes.pop(name, None)
+                if line.text().strip():
+                    attributes[name] = line.text().strip()
+        if attributes != self.span.attributes:
+            fields["attributes"] = attributes
+        return fields
+
+    def commit(self) -> None:
+        """Emit what was typed and not yet stored (once: the shown span is updated to match)."""
+        fields = self.pending()
+        if fields:
+            span, self.span = self.span, replace(self.span, **fields)
+            self._remember_shown()
+            self.update_requested.emit(span.id, fields)
+
+    def _remember_shown(self) -> None:
+        self._as_shown = {name: line.text() for name, line in self.text_attributes.items()}
+        self._as_shown[""] = self.note.text()
 
     def _remove_relation(self) -> None:
         item = self.relations.currentItem() or self.relations.item(0)

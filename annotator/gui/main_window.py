@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -29,7 +30,6 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Article, Changes, Status
 from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
-from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.search import match_ranges, search
 from annotator.core.selection import quote_bounds, sentence_bounds
 from annotator.core.store import Store, StoreError
@@ -37,11 +37,12 @@ from annotator.gui import backups, dialogs, preferences
 from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
 from annotator.gui.agreement_dialog import show_agreement
 from annotator.gui.article_list import ArticleList
+from annotator.gui.attribution import Attribution
 from annotator.gui.commands import (
-    AddRelationCommand,
     AddSpanCommand,
     DeleteRelationCommand,
     DeleteSpanCommand,
+    FirstSpanCommand,
     SetStatusCommand,
     StoreCommand,
     UpdateSpanCommand,
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self.idle.timeout.connect(self.checkpoint)
         self.undo_stack = QUndoStack(self)
         self.article: Article | None = None
-        self.relate_from: int | None = None
+        self.attribution = Attribution(self)
         self.corpus_query = ""
         self.find_index = -1
         self.label_actions: list[QAction] = []
@@ -140,6 +141,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.project_label)
         cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         cancel.activated.connect(self._escape)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.text_view, context=Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self._enter_in_text)
+        app = QApplication.instance()
+        app.commitDataRequest.connect(self.details.commit)  # the desktop session is ending
+        app.aboutToQuit.connect(self.details.commit)
 
         self.resize(1280, 820)
         self.resizeDocks([self.docks[0], self.docks[1]], [440, 330], Qt.Orientation.Horizontal)
@@ -414,8 +421,9 @@ class MainWindow(QMainWindow):
         except (AnnotatorError, ValueError) as error:  # a damaged row: an unknown status, say
             self.statusBar().showMessage(f"Article {article_id} cannot be opened: {error}", 10000)
             return
+        self.details.commit()
         self.article = article
-        self.relate_from = None
+        self.attribution.cancel()
         self.text_view.set_article(article.text, self.store.span_extents(article_id), self._colors())
         self._list_spans()
         self._show_relations()
@@ -443,18 +451,30 @@ class MainWindow(QMainWindow):
         """Mark the article done (or skipped) and open the next one that is not."""
         if self.article is None:
             return
+        self.details.commit()
         article_id = self.article.id
-        self._push(
-            SetStatusCommand(
-                self.store, self.events, article_id, self.store.article(article_id).status, status
-            )
-        )
+        old = self.store.article_rows([article_id])[article_id].status
+        self._push(SetStatusCommand(self.store, self.events, article_id, old, status))
         self.checkpoint()  # a finished article is in the project file, ready to be copied
-        following = self.store.next_article_id(article_id, not_done=True)
+        following = self._next_not_done(article_id)
         if following is not None:
             self.open_article(following)
         else:
             self.statusBar().showMessage("Every article is done or skipped.", 5000)
+
+    def _next_not_done(self, article_id: int) -> int | None:
+        """The first article below this one in the list as shown (then from the top) that is
+        neither done nor skipped."""
+        ids = self.article_model.ids
+        row = self.article_model.row_of(article_id)
+        order = ids if row is None else ids[row + 1 :] + ids[:row]
+        for begin in range(0, len(order), 500):
+            chunk = order[begin : begin + 500]
+            rows = self.store.article_rows(chunk)
+            for candidate in chunk:
+                if candidate in rows and rows[candidate].status not in (Status.DONE, Status.SKIPPED):
+                    return candidate
+        return None
 
     # ------------------------------------------------------------------ spans
     def apply_label(self, name: str) -> None:
@@ -466,7 +486,7 @@ class MainWindow(QMainWindow):
             return
         selection = self.text_view.selected_range()
         if selection is not None:
-            self._push(AddSpanCommand(self.store, self.events, self.article.id, *selection, name))
+            self._add_span(selection, name)
             self.text_view.clear_text_selection()  # the new span shows at once, not under the selection
             return
         span_id = self.text_view.selected_span()
@@ -477,6 +497,17 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
 
+    def _add_span(self, selection: tuple[int, int], name: str) -> None:
+        """A new span; the first one in a new article also marks it in progress (one undo step)."""
+        article_id = self.article.id
+        status = self.store.article_rows([article_id])[article_id].status
+        add = AddSpanCommand(self.store, self.events, article_id, *selection, name)
+        if status == Status.NEW:
+            mark = SetStatusCommand(self.store, self.events, article_id, status, Status.IN_PROGRESS)
+            self._push(FirstSpanCommand(add, mark))
+        else:
+            self._push(add)
+
     def delete_span(self) -> None:
         if self.suggester.current is not None:
             self.suggester.reject_current()
@@ -486,24 +517,19 @@ class MainWindow(QMainWindow):
             self._push(DeleteSpanCommand(self.store, self.events, self.store.span(span_id)))
 
     def relate(self) -> None:
-        """R on a span starts an attribution; R (or a click) on a second span completes it."""
+        """R on a quote starts an attribution; R (or Enter, or a click) on an actor completes it."""
         span_id = self.text_view.selected_span()
-        if span_id is None:
+        if self.attribution.active and span_id is not None and span_id != self.attribution.source:
+            self.attribution.finish(span_id)
+        elif span_id is None:
             self.statusBar().showMessage("Select a quote first (click it or press Tab), then press R.", 4000)
-            return
-        if self.relate_from is None or self.relate_from == span_id:
-            self.relate_from = span_id
-            self.statusBar().showMessage(
-                "Attribute to…: click the actor, or Tab to it and press R. Esc cancels."
-            )
-            return
-        self._finish_relation(span_id)
+        else:
+            self.attribution.start(span_id)
 
-    def _finish_relation(self, to_span: int) -> None:
-        from_span, self.relate_from = self.relate_from, None
-        self.statusBar().clearMessage()
-        if self._push(AddRelationCommand(self.store, self.events, from_span, to_span, QUOTE_RELATION)):
-            self.statusBar().showMessage("Quote attributed.", 3000)
+    def _enter_in_text(self) -> None:
+        span_id = self.text_view.selected_span()
+        if self.attribution.active and span_id is not None:
+            self.attribution.finish(span_id)
 
     def delete_relations(self) -> None:
         span_id = self.text_view.selected_span()
@@ -522,8 +548,8 @@ class MainWindow(QMainWindow):
         )
 
     def _span_clicked(self, span_id: int) -> None:
-        if self.relate_from is not None and span_id != self.relate_from:
-            self._finish_relation(span_id)
+        if self.attribution.active and span_id != self.attribution.source:
+            self.attribution.finish(span_id)
 
     def _span_selected(self, span_id: int | None) -> None:
         self.span_list.show_current(span_id)
@@ -541,7 +567,7 @@ class MainWindow(QMainWindow):
             relations.append((relation, f"{arrow} {relation.type} {other.label}: {excerpt}"))
         self.details.show_span(span, self.article.text[span.start : span.end], relations)
 
-    def _push(self, command: StoreCommand) -> bool:
+    def _push(self, command: StoreCommand | FirstSpanCommand) -> bool:
         self.undo_stack.push(command)
         return not command.error
 
@@ -732,9 +758,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("edit/snap_to_words", checked)
 
     def _escape(self) -> None:
-        if self.relate_from is not None:
-            self.relate_from = None
-            self.statusBar().showMessage("Attribution cancelled.", 2000)
+        if self.attribution.active:
+            self.attribution.cancel("Attribution cancelled.")
         elif self.find_bar.isVisible():
             self._close_find()
         elif self.suggester.current is not None:
@@ -766,6 +791,7 @@ class MainWindow(QMainWindow):
         self.store.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.details.commit()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

@@ -264,6 +264,8 @@ class TextView(QPlainTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.snap_to_words = True
         self.show_tags = False
+        self.span_filter: Callable[[Span], bool] | None = None
+        """When set, Tab and Shift+Tab walk only the spans it accepts (valid attribution targets)."""
         self.describe_span: Callable[[int], str] = self._describe
         """What the hover tooltip says about a span; the window adds attributes and annotator."""
         self.painted_span_count = 0
@@ -452,9 +454,17 @@ class TextView(QPlainTextEdit):
         self._select(span_id, scroll=True)
 
     def select_next_span(self, backwards: bool = False) -> None:
-        """Select the next (previous) span in text order, from the selected span or the cursor."""
+        """Select the next (previous) span in text order, from the selected span or the cursor;
+        with a `span_filter`, the next one it accepts (none: the selection stays)."""
         cursor = self.to_code_point(self.textCursor().position())
         span_id = self._spans.step(self._selected, cursor, backwards)
+        if self.span_filter is not None:
+            for _ in range(len(self._spans.order)):
+                if span_id is None or self.span_filter(self._spans.by_id[span_id]):
+                    break
+                span_id = self._spans.step(span_id, cursor, backwards)
+            else:
+                span_id = None
         if span_id is not None:
             self._select(span_id, scroll=True)
 
