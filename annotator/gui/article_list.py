@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import Status
 from annotator.core.search import MAX_QUERY_CHARS
 from annotator.gui.models import STATUS_TEXT, ArticleTableModel
+
+NARROW = 380
 
 
 class ArticleList(QWidget):
@@ -60,6 +63,13 @@ class ArticleList(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.table)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow list (a laptop) hides outlet and date; the title's tooltip still has them."""
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW
+        for column in (1, 2):
+            self.table.horizontalHeader().setSectionHidden(column, narrow)
 
     def _chosen(self, index) -> None:
         if index.isValid():

@@ -24,6 +24,7 @@ from annotator.core.model import Relation, Span
 from annotator.core.scheme import AttributeSpec, Label
 
 UNSET = "—"
+MIN_WIDTH = 180
 
 
 class SpanDetails(QWidget):
@@ -41,6 +42,9 @@ class SpanDetails(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("span_details")
+        # A fixed minimum: the fields of a span with more attributes never widen the dock (which
+        # would re-wrap the article text under the user's eyes).
+        self.setMinimumWidth(MIN_WIDTH)
         self.span: Span | None = None
         self.labels: list[Label] = []
         self.text_attributes: dict[str, QLineEdit] = {}
@@ -57,7 +61,7 @@ class SpanDetails(QWidget):
         self.text.setReadOnly(True)
         self.text.setMaximumHeight(96)
         self.text.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.label = QComboBox()
+        self.label = _narrow(QComboBox())
         self.label.setObjectName("details_label")
         self.label.activated.connect(self._label_chosen)
         self.note = QLineEdit()
@@ -132,7 +136,7 @@ class SpanDetails(QWidget):
             line.editingFinished.connect(self.commit)
             self.text_attributes[name] = line
             return line
-        combo = QComboBox()
+        combo = _narrow(QComboBox())
         combo.addItems([UNSET, *choices])
         combo.setCurrentText(str(value) if value in choices else UNSET)
         combo.activated.connect(lambda i: self._set_attribute(name, None if i == 0 else choices[i - 1]))
@@ -184,3 +188,11 @@ class SpanDetails(QWidget):
         item = self.relations.currentItem() or self.relations.item(0)
         if item is not None:
             self.delete_relation_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+def _narrow(combo: QComboBox) -> QComboBox:
+    """A combo box whose width does not follow its longest choice, so showing another span never
+    widens the dock (which would re-wrap the article text)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
+    return combo

@@ -10,7 +10,16 @@ from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -127,9 +136,10 @@ class MainWindow(QMainWindow):
             self._dock("Articles", "articles_dock", self.article_list, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Labels", "labels_dock", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Span", "span_dock", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Spans", "span_list_dock", self.span_list, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Spans", "span_list_dock", self.span_list, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
         self.span_dock = self.docks[3]
+        self.splitDockWidget(self.docks[0], self.span_dock, Qt.Orientation.Vertical)
 
         self.actions = create_actions(self)
         self.suggester = SuggestionController(self)
@@ -149,8 +159,9 @@ class MainWindow(QMainWindow):
         app.aboutToQuit.connect(self.details.commit)
 
         self.resize(1280, 820)
-        self.resizeDocks([self.docks[0], self.docks[1]], [440, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks[0], self.docks[1]], [320, 270], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks[1], self.docks[2]], [220, 480], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks[0], self.span_dock], [420, 300], Qt.Orientation.Vertical)
         self.restoreGeometry(self.settings.value("window/geometry", b""))
         self.restoreState(self.settings.value("window/state", b""))
         snap = self.settings.value("edit/snap_to_words", True, type=bool)
@@ -789,6 +800,27 @@ class MainWindow(QMainWindow):
         except StoreError as error:
             log.info("window session mark left in %s: %s", self.store.path, error)
         self.store.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._keep_text_wide()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._keep_text_wide()
+
+    def _keep_text_wide(self) -> None:
+        """The text gets at least half the window's width: when the window shrinks (a laptop),
+        the side columns give up width in proportion (a user may still drag them wider)."""
+        columns = [
+            dock
+            for dock in (self.docks[0], self.docks[1])
+            if not dock.isHidden() and not dock.isFloating()
+        ]
+        widths = [dock.width() for dock in columns]
+        room = self.width() // 2 - 24
+        if sum(widths) > room > 0:
+            self.resizeDocks(columns, [w * room // sum(widths) for w in widths], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit()
