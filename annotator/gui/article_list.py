@@ -50,10 +50,8 @@ class ArticleList(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 70), (2, 70), (3, 70), (4, 44)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        model.modelReset.connect(self._fit_columns)
+        self._fit_columns()
         self.table.activated.connect(self._chosen)
         self.table.clicked.connect(self._chosen)
         row = QHBoxLayout()
@@ -64,12 +62,27 @@ class ArticleList(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table)
 
+    def _fit_columns(self) -> None:
+        """Widths per column set; a narrow list (a laptop) hides outlet and date (the title's
+        tooltip still has them)."""
+        header = self.table.horizontalHeader()
+        searching = self.model.search_ids is not None
+        widths = (160, 44, 0) if searching else (0, 70, 76, 70, 44)
+        for column, width in enumerate(widths):
+            header.setSectionHidden(column, False)
+            if width:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        if not searching and self.width() < NARROW:
+            for column in (1, 2):
+                header.setSectionHidden(column, True)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """A narrow list (a laptop) hides outlet and date; the title's tooltip still has them."""
         super().resizeEvent(event)
-        narrow = self.width() < NARROW
-        for column in (1, 2):
-            self.table.horizontalHeader().setSectionHidden(column, narrow)
+        if (self.width() < NARROW) != (event.oldSize().width() < NARROW):
+            self._fit_columns()
 
     def _chosen(self, index) -> None:
         if index.isValid():

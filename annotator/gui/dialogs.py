@@ -42,6 +42,7 @@ from annotator.core.model import Status
 from annotator.core.output import OutputRefused
 from annotator.core.scheme import Label
 from annotator.core.store import Store, StoreError
+from annotator.core.wording import count
 from annotator.gui.actions import ACTIONS, key_sequences
 from annotator.gui.app import app_icon
 from annotator.gui.events import StoreEvents
@@ -137,7 +138,7 @@ def run_import(
 
 def show_import_summary(parent: QWidget, summary: ImportSummary) -> None:
     lines = [
-        f"Imported {summary.articles} articles with {summary.spans} spans.",
+        f"Imported {count(summary.articles, 'article')} with {count(summary.spans, 'span')}.",
         f"Skipped {len(summary.duplicates)} duplicates.",
     ]
     if summary.refused:
@@ -246,7 +247,7 @@ def run_export(parent: QWidget, store: Store, settings: QSettings) -> None:
     if isinstance(summary, str):
         QMessageBox.warning(parent, "Export", as_plain(summary))
     else:
-        lines = [f"Wrote {summary.articles} articles and {summary.spans} spans to {path}."]
+        lines = [f"Wrote {count(summary.articles, 'article')} and {count(summary.spans, 'span')} to {path}."]
         lines += [f"Left out: {line}" for line in summary.left_out]
         QMessageBox.information(parent, "Export", "\n".join(lines))
 

@@ -42,6 +42,7 @@ from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
 from annotator.core.search import match_ranges, search
 from annotator.core.selection import quote_bounds, sentence_bounds
 from annotator.core.store import Store, StoreError
+from annotator.core.wording import count, matches
 from annotator.gui import backups, dialogs, preferences
 from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
 from annotator.gui.agreement_dialog import show_agreement
@@ -60,7 +61,7 @@ from annotator.gui.curation import CurationDialog
 from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
-from annotator.gui.models import ArticleTableModel
+from annotator.gui.models import STATUS_TEXT, ArticleTableModel
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
 from annotator.gui.suggestions import SuggestionController
@@ -438,8 +439,10 @@ class MainWindow(QMainWindow):
         self.text_view.set_article(article.text, self.store.span_extents(article_id), self._colors())
         self._list_spans()
         self._show_relations()
-        if self.corpus_query:
+        if self.corpus_query:  # show the first hit, highlighted; F3 / Shift+F3 walk the others
             self.text_view.set_highlights(match_ranges(article.text, self.corpus_query))
+            self.find_index = -1
+            self.find_step(1)
         if self.find_bar.isVisible():
             self._find_changed(self.find_edit.text())
         self._count_labels()
@@ -721,6 +724,8 @@ class MainWindow(QMainWindow):
         self.find_index = (self.find_index + step) % len(ranges)
         self.text_view.select_range(*ranges[self.find_index])
         self.find_count.setText(f"{self.find_index + 1} of {len(ranges)}")
+        if not self.find_bar.isVisible():
+            self.statusBar().showMessage(f"Hit {self.find_index + 1} of {len(ranges)} (F3: next)", 4000)
 
     def search_corpus(self, query: str) -> None:
         self.corpus_query = query.strip()
@@ -729,8 +734,9 @@ class MainWindow(QMainWindow):
             self.text_view.set_highlights([])
             return
         hits = search(self.store, self.corpus_query, limit=1000)
-        self.article_model.set_search_results([hit.article_id for hit in hits])
-        self.statusBar().showMessage(f"{len(hits)} articles match “{self.corpus_query}”.", 5000)
+        snippets = {hit.article_id: " ".join(hit.snippet.split()) for hit in hits}
+        self.article_model.set_search_results([hit.article_id for hit in hits], snippets, self.corpus_query)
+        self.statusBar().showMessage(f"{matches(len(hits), 'article')} “{self.corpus_query}”.", 5000)
         if hits:
             self.open_article(hits[0].article_id)
 
@@ -787,7 +793,8 @@ class MainWindow(QMainWindow):
         cursor = self.text_view.to_code_point(self.text_view.textCursor().position())
         spans = self.text_view.span_count
         self.position_label.setText(
-            f"{place} · {self.article.status} · {spans} spans · position {cursor} of {len(self.article.text)}"
+            f"{place} · {STATUS_TEXT[self.article.status]} · {count(spans, 'span')} · "
+            f"position {cursor} of {len(self.article.text)}"
         )
 
     def show_error(self, message: str) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import ArticleRow, Changes, Status
+from annotator.core.search import match_ranges
 from annotator.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,8 @@ _ROOT = QModelIndex()
 
 
 class ArticleTableModel(QAbstractTableModel):
-    """Articles as rows: title, outlet, date, status, spans."""
+    """Articles as rows: title, outlet, date, status, spans; during a search: title, number of
+    hits and a snippet of the text around them."""
 
     COLUMNS = (
         ("title", "Title"),
@@ -34,6 +36,7 @@ class ArticleTableModel(QAbstractTableModel):
         ("status", "Status"),
         ("spans", "Spans"),
     )
+    SEARCH_COLUMNS = (("title", "Title"), ("hits", "Hits"), ("snippet", "Found"))
     FETCH = 200
 
     def __init__(self, store: Store, parent=None):
@@ -46,7 +49,14 @@ class ArticleTableModel(QAbstractTableModel):
         self.status: Status | None = None
         self.order = ("id", False)
         self.search_ids: list[int] | None = None
+        self.snippets: dict[int, str] = {}
+        self.query = ""
+        self._hits: dict[int, int] = {}
         self.reload()
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        return self.SEARCH_COLUMNS if self.search_ids is not None else self.COLUMNS
 
     def reload(self) -> None:
         """Re-read the id list (after import, a merge, another program's change)."""
@@ -82,12 +92,27 @@ class ArticleTableModel(QAbstractTableModel):
         self.status = status
         self._show()
 
-    def set_search_results(self, ids: list[int] | None) -> None:
-        """Show these ids in this order (search hits), or everything again with None."""
+    def set_search_results(
+        self, ids: list[int] | None, snippets: dict[int, str] | None = None, query: str = ""
+    ) -> None:
+        """Show these ids in this order (search hits, with a snippet each, and the number of hits
+        of `query` counted as rows are shown), or everything again with None."""
         if ids is None and self.search_ids is None:
             return
         self.search_ids = ids
+        self.snippets, self.query, self._hits = snippets or {}, query, {}
         self._show()
+
+    def hit_count(self, article_id: int) -> int:
+        """Hits of the query in the article (read as the row is painted: never raises)."""
+        if article_id not in self._hits:
+            try:
+                text = self.store.article(article_id).text
+            except (AnnotatorError, ValueError, KeyError) as error:
+                log.warning("article %s: %s", article_id, error)
+                text = ""
+            self._hits[article_id] = len(match_ranges(text, self.query))
+        return self._hits[article_id]
 
     def row_of(self, article_id: int) -> int | None:
         if self._row_of is None:
@@ -101,25 +126,30 @@ class ArticleTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][1]
+            return self.columns[section][1]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.COLUMNS[index.column()][0] == "spans":
+        column = self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("spans", "hits"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        article_id = self.ids[index.row()]
+        if column == "snippet":
+            return self.snippets.get(article_id, "")
+        if column == "hits":
+            return self.hit_count(article_id)
         row = self._row(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
             where = " · ".join(filter(None, (row.outlet, row.published)))
             return "\n".join(filter(None, (row.title, where, row.problem)))
-        column = self.COLUMNS[index.column()][0]
         if column == "status":
             return "damaged" if row.status is None else STATUS_TEXT[row.status]
         if column == "spans":
@@ -128,13 +158,14 @@ class ArticleTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column; column -1 (no sort indicator) is import order."""
+        if self.search_ids is not None:
+            return  # search results stay best first
         key = self.COLUMNS[column][0] if 0 <= column < len(self.COLUMNS) else "id"
         wanted = (key, order == Qt.SortOrder.DescendingOrder)
         if wanted == self.order:
             return  # setSortingEnabled sorts once more by the column it already has
         self.order = wanted
-        if self.search_ids is None:
-            self._show()
+        self._show()
 
     def on_changes(self, changes: Changes) -> None:
         """Refresh only the rows an operation touched; reload on structural change. An edit never
@@ -148,7 +179,7 @@ class ArticleTableModel(QAbstractTableModel):
             self._rows.pop(article_id, None)
             row = self.row_of(article_id)
             if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def _row(self, row: int) -> ArticleRow:
         """The row, read with the next FETCH ones. Called while the list paints: it never raises
