@@ -736,9 +736,9 @@ class MainWindow(QMainWindow):
         hits = search(self.store, self.corpus_query, limit=1000)
         snippets = {hit.article_id: " ".join(hit.snippet.split()) for hit in hits}
         self.article_model.set_search_results([hit.article_id for hit in hits], snippets, self.corpus_query)
-        self.statusBar().showMessage(f"{matches(len(hits), 'article')} “{self.corpus_query}”.", 5000)
         if hits:
             self.open_article(hits[0].article_id)
+        self.statusBar().showMessage(f"{matches(len(hits), 'article')} “{self.corpus_query}”.", 5000)
 
     def _focus(self, dock: QDockWidget, widget: QWidget) -> None:
         dock.show()
