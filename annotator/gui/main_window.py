@@ -64,6 +64,7 @@ from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.models import STATUS_TEXT, ArticleTableModel
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
+from annotator.gui.span_menu import span_menu
 from annotator.gui.suggestions import SuggestionController
 from annotator.gui.text_view import TextView
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.text_view.setObjectName("text_view")
         self.text_view.span_selection_changed.connect(self._span_selected)
         self.text_view.span_clicked.connect(self._span_clicked)
+        self.text_view.span_menu_requested.connect(lambda span_id, at: span_menu(self, span_id).exec(at))
         self.text_view.cursorPositionChanged.connect(self._update_status)
         self.find_bar = self._build_find_bar()
         central = QWidget()
@@ -521,6 +523,11 @@ class MainWindow(QMainWindow):
             self._push(FirstSpanCommand(add, mark))
         else:
             self._push(add)
+
+    def edit_note(self) -> None:
+        """Show the selected span's note field, focused, for typing."""
+        self._focus(self.docks[2], self.details.note)
+        self.details.note.selectAll()
 
     def delete_span(self) -> None:
         if self.suggester.current is not None:

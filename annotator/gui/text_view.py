@@ -14,9 +14,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -147,6 +148,7 @@ class TextView(QPlainTextEdit):
 
     span_clicked = Signal(int)
     span_selection_changed = Signal(object)
+    span_menu_requested = Signal(int, QPoint)  # span id, global position
 
     def __init__(self, parent: QWidget | None = None, block_limit: int = DISPLAY_BLOCK):
         super().__init__(parent)
@@ -483,6 +485,17 @@ class TextView(QPlainTextEdit):
         self._select(span_id, scroll=False)
         if span_id is not None:
             self.span_clicked.emit(span_id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """On a span: select it (the one already selected if stacked) and ask for the span menu."""
+        ids, _ = self._spans_under(QPointF(event.pos()))
+        if not ids:
+            super().contextMenuEvent(event)
+            return
+        span_id = self._selected if self._selected in ids else ids[0]
+        self._select(span_id, scroll=False)
+        self.span_menu_requested.emit(span_id, event.globalPos())
+        event.accept()
 
     def copy(self) -> None:
         """Copy the canonical text, not the display copy with its extra line breaks.
