@@ -25,6 +25,11 @@ class Attribution:
     def active(self) -> bool:
         return self.source is not None
 
+    def _enter(self, on: bool) -> None:
+        """Enter belongs to the attribution while it runs (and to suggestions otherwise)."""
+        for shortcut in self.window.enter_shortcuts:
+            shortcut.setEnabled(on)
+
     def _say(self, message: str, ms: int = 0) -> None:
         self.window.statusBar().showMessage(message, ms)
 
@@ -35,12 +40,14 @@ class Attribution:
             self._say(f"Only a quote can be attributed: “{span.label}” has no speaker.", 4000)
             return
         self.source, self.rule = span_id, rule
+        self._enter(True)
         self.window.text_view.span_filter = lambda other: other.label == rule.target and other.id != span_id
         self._say(f"Attribute to…: click the {rule.target}, or Tab to one and press Enter. Esc cancels.")
 
     def cancel(self, message: str = "") -> None:
         self.source = self.rule = None
         self.window.text_view.span_filter = None
+        self._enter(False)
         if message:
             self._say(message, 2000)
 

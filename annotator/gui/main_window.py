@@ -154,9 +154,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.project_label)
         cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         cancel.activated.connect(self._escape)
+        self.enter_shortcuts = []  # Enter completes an attribution; enabled only while attributing
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), self.text_view, context=Qt.ShortcutContext.WidgetShortcut)
+            enter.setEnabled(False)
             enter.activated.connect(self._enter_in_text)
+            self.enter_shortcuts.append(enter)
         app = QApplication.instance()
         app.commitDataRequest.connect(self.details.commit)  # the desktop session is ending
         app.aboutToQuit.connect(self.details.commit)
