@@ -1,7 +1,8 @@
-"""Re-make docs/screenshot.png: the real window on a seed article with spans of all four labels,
-a nested span and a quote attributed to its actor.
+"""Re-make docs/screenshot.png (1600×1000) and docs/screenshot-laptop.png (1024×700): the real
+window on a seed article with spans of all four labels, a claim overlapping a quote, a nested span,
+a quote attributed to its actor, and the span list.
 
-    xvfb-run -s "-screen 0 1500x950x24" python docs/make_screenshot.py
+    xvfb-run -s "-screen 0 1700x1100x24" python docs/make_screenshot.py
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from annotator.core.store import Store
 from annotator.gui.app import create_application
 from annotator.gui.main_window import MainWindow
 
-OUT = Path(__file__).resolve().parent / "screenshot.png"
+DOCS = Path(__file__).resolve().parent
+SHOTS = ((DOCS / "screenshot.png", 1600, 1000), (DOCS / "screenshot-laptop.png", 1024, 700))
 
 
 def annotate(store: Store, article_id: int) -> int:
@@ -54,6 +56,7 @@ def annotate(store: Store, article_id: int) -> int:
     )
     speaker = span("Lavrov", "actor", {"type": "person"}, after=text.index("Russia,”"))
     span("North Korea", "actor", {"type": "state"}, after=text.index("including North"))
+    span("build alliances that threaten others", "claim", {"stance": "opposes"})
     store.add_relation(quote, speaker, "said_by")
     return quote
 
@@ -65,19 +68,30 @@ def main() -> None:
     import_paths(store, [SEEDS_DIR])
     article_id = next(i for i in store.article_ids() if "Lavrov" in store.article(i).text)
     quote = annotate(store, article_id)
-    window = MainWindow(store, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-    window.resize(1440, 900)
-    window.show()
-    window.open_article(article_id)
-    window.text_view.set_selected_span(quote)
-    window.text_view.verticalScrollBar().setValue(0)
+    shots = list(SHOTS)
 
-    def shoot() -> None:
-        window.grab().save(str(OUT))
-        print(f"wrote {OUT}")
-        app.quit()
+    def show_next() -> None:
+        out, width, height = shots[0]
+        settings = QSettings(str(folder / f"settings-{width}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        window.resize(width, height)
+        window.show()
+        window.open_article(article_id)
+        # Once laid out at its size: select the quote (scrolled into view if need be).
+        QTimer.singleShot(400, lambda: window.text_view.set_selected_span(quote))
+        QTimer.singleShot(900, lambda: shoot(window))
 
-    QTimer.singleShot(800, shoot)
+    def shoot(window: MainWindow) -> None:
+        out, width, height = shots.pop(0)
+        window.grab().save(str(out))
+        print(f"wrote {out} ({width}×{height}; text pane {window.text_view.width()} px wide)")
+        window.close()
+        if shots:
+            show_next()
+        else:
+            app.quit()
+
+    QTimer.singleShot(0, show_next)
     app.exec()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import Status
@@ -79,9 +79,13 @@ class ArticleList(QWidget):
             for column in (1, 2):
                 header.setSectionHidden(column, True)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_columns()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if (self.width() < NARROW) != (event.oldSize().width() < NARROW):
+        if (self.width() < NARROW) != self.table.horizontalHeader().isSectionHidden(1):
             self._fit_columns()
 
     def _chosen(self, index) -> None:
