@@ -159,6 +159,8 @@ def main() -> None:
             f"{ms(time.perf_counter() - started)} (store read + set_article + first paint)"
         )
 
+    spans_shown = window.span_list.model.rowCount() if window.span_dock.isVisible() else 0
+    print(f"span list open alongside: {spans_shown:,} rows")
     view = window.text_view
     timings = []
     for _ in range(100):
@@ -188,6 +190,19 @@ def main() -> None:
         timings.append(time.perf_counter() - started)
     print(
         f"scroll one page + repaint (one-paragraph article), median of 20: {ms(statistics.median(timings))}"
+    )
+    table, timings = window.span_list.table, []
+    for _ in range(20):
+        row = rng.randrange(table.model().rowCount())
+        started = time.perf_counter()
+        table.scrollTo(table.model().index(row, 0))
+        table.viewport().repaint()
+        window.span_list.span_chosen.emit(table.model().span_id(row))  # as a click on the row does
+        view.viewport().repaint()
+        timings.append(time.perf_counter() - started)
+    print(
+        f"span list: go to a random row of {table.model().rowCount():,}, select its span and scroll "
+        f"the text there, median of 20: {ms(statistics.median(timings))}"
     )
     window.close()
     for timer in window.findChildren(QTimer):

@@ -647,11 +647,7 @@ class MainWindow(QMainWindow):
             self.label_counts.update(span.label for span in fresh)
             self.text_view.update_spans(changes.spans, fresh)
             self.palette.set_counts(self.label_counts)
-            known = self.span_model.known
-            if any((self.text_view.span(i) is None) != (i not in known) for i in changes.spans):
-                self._list_spans()  # spans came or went
-            else:
-                self.span_model.forget(changes.spans)
+            self.span_model.update(changes.spans)
         if changes.relations or changes.labels:
             self._show_relations()
         if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
@@ -841,6 +837,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit()
+        self.watch.stop()  # a closed window polls and checkpoints no more (its store may be closed next)
+        self.idle.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

@@ -5,7 +5,8 @@ fetched from the store in windows as they are shown, so 50,000 spans list at onc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -50,6 +51,45 @@ class SpanTableModel(QAbstractTableModel):
         self._rows.clear()
         self._arrange()
 
+    def update(self, span_ids: Iterable[int]) -> None:
+        """These spans were added, removed or changed (the extent lookup already knows). In text
+        order, rows are inserted and removed in place, so the list keeps its scroll position and
+        50,000 rows cost no rebuild; a sorted or filtered list is arranged again."""
+        span_ids = set(span_ids)
+        for span_id in span_ids:
+            self._rows.pop(span_id, None)
+        gone = [i for i in span_ids if i in self.known and self._extent(i) is None]
+        came = [i for i in span_ids if i not in self.known and self._extent(i) is not None]
+        if not gone and not came:
+            self.forget(span_ids)
+            return
+        self.known.difference_update(gone)
+        self.known.update(came)
+        for span_id in gone:
+            del self._in_text_order[self._in_text_order.index(span_id)]
+        for span_id in came:
+            insort(self._in_text_order, span_id, key=self._position)
+        if self.label is not None or self.order != (-1, False):
+            self._arrange()
+            return
+        for span_id in gone:
+            row = self.row_by_id[span_id]
+            self.beginRemoveRows(_ROOT, row, row)
+            del self.ids[row]
+            self.row_by_id = {i: r for r, i in enumerate(self.ids)}
+            self.endRemoveRows()
+        for span_id in came:
+            row = bisect_left(self.ids, self._position(span_id), key=self._position)
+            self.beginInsertRows(_ROOT, row, row)
+            self.ids.insert(row, span_id)
+            self.row_by_id = {i: r for r, i in enumerate(self.ids)}
+            self.endInsertRows()
+        self.forget(span_ids - set(came))
+
+    def _position(self, span_id: int) -> tuple[int, int, int]:
+        extent = self._extent(span_id)
+        return (extent.start, -extent.end, span_id) if extent else (0, 0, span_id)
+
     def set_relations(self, relations: Sequence[Relation]) -> None:
         described: dict[int, list[str]] = {}
         for relation in relations:
@@ -89,7 +129,7 @@ class SpanTableModel(QAbstractTableModel):
             ids = sorted(ids, key=self._sort_key(column), reverse=descending)
         elif descending:
             ids = ids[::-1]
-        self.ids = ids
+        self.ids = list(ids)  # never the text-order list itself: rows are edited in place
         self.row_by_id = {span_id: row for row, span_id in enumerate(ids)}
         self.endResetModel()
 
@@ -208,7 +248,8 @@ class SpanList(QWidget):
             header.resizeSection(column, width)
         self.table.clicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)
-        model.modelReset.connect(self._show_count)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._show_count)
         row = QHBoxLayout()
         row.addWidget(QLabel("Label:"))
         row.addWidget(self.filter, 1)

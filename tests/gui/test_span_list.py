@@ -94,6 +94,14 @@ def test_new_spans_and_edits_show_in_the_list(qtbot, window, store):
     qtbot.keyClick(view, Qt.Key.Key_C)  # relabel the selected span
     assert model.index(0, 0).data() == "claim"
     assert window.span_list.table.selectionModel().isRowSelected(0)
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    view.select_range(8, 12)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert [model.index(r, 1).data() for r in range(2)] == ["Nothing", "here"]
+    assert window.span_list.count.text() == "2 spans"
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert model.rowCount() == 1 and not resets  # rows added and removed in place, no reset
 
 
 def test_fifty_thousand_spans_list_without_reading_them_all(qtbot, window, store, tmp_path):
