@@ -234,7 +234,7 @@ edits = st.lists(
 )
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits)
 def test_delete_then_restore_leaves_store_unchanged(store, article_id, ranges):
     for start, length, label in ranges:
