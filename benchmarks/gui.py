@@ -39,8 +39,13 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+SUGGEST = True  # --no-suggestions: the recommenders off, as Preferences can set them
+
+
 def window_for(store: Store, folder: Path) -> MainWindow:
     settings = QSettings(str(folder / f"settings-{time.monotonic_ns()}.ini"), QSettings.Format.IniFormat)
+    if not SUGGEST:
+        settings.setValue("suggest/sources", ["none"])
     return MainWindow(store, settings)
 
 
@@ -124,7 +129,10 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=50_000)
     parser.add_argument("--project", type=Path, default=None, help="also time start-up on this project")
     parser.add_argument("--probe-startup", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-suggestions", action="store_true", help="recommenders off in the window")
     args = parser.parse_args()
+    global SUGGEST
+    SUGGEST = not args.no_suggestions
     if args.probe_startup:
         probe_startup(args.probe_startup)
         return

@@ -472,8 +472,7 @@ class MainWindow(QMainWindow):
             return
         self.details.commit()
         article_id = self.article.id
-        old = self.store.article_rows([article_id])[article_id].status
-        self._push(SetStatusCommand(self.store, self.events, article_id, old, status))
+        self._push(SetStatusCommand(self.store, self.events, article_id, self.article.status, status))
         self.checkpoint()  # a finished article is in the project file, ready to be copied
         following = self._next_not_done(article_id)
         if following is not None:
@@ -518,8 +517,7 @@ class MainWindow(QMainWindow):
 
     def _add_span(self, selection: tuple[int, int], name: str) -> None:
         """A new span; the first one in a new article also marks it in progress (one undo step)."""
-        article_id = self.article.id
-        status = self.store.article_rows([article_id])[article_id].status
+        article_id, status = self.article.id, self.article.status
         add = AddSpanCommand(self.store, self.events, article_id, *selection, name)
         if status == Status.NEW:
             mark = SetStatusCommand(self.store, self.events, article_id, status, Status.IN_PROGRESS)

@@ -31,7 +31,7 @@ class SpanTableModel(QAbstractTableModel):
         self.store = store
         self.text = ""
         self.ids: list[int] = []
-        self.row_by_id: dict[int, int] = {}
+        self._row_by_id: dict[int, int] | None = None  # built when first asked, dropped on change
         self._extent: Callable[[int], SpanExtent | None] = lambda span_id: None
         self._in_text_order: list[int] = []
         self.known: set[int] = set()
@@ -73,18 +73,28 @@ class SpanTableModel(QAbstractTableModel):
             self._arrange()
             return
         for span_id in gone:
-            row = self.row_by_id[span_id]
+            row = self.ids.index(span_id)  # its extent is gone: found by id (C speed)
             self.beginRemoveRows(_ROOT, row, row)
             del self.ids[row]
-            self.row_by_id = {i: r for r, i in enumerate(self.ids)}
             self.endRemoveRows()
         for span_id in came:
             row = bisect_left(self.ids, self._position(span_id), key=self._position)
             self.beginInsertRows(_ROOT, row, row)
             self.ids.insert(row, span_id)
-            self.row_by_id = {i: r for r, i in enumerate(self.ids)}
             self.endInsertRows()
         self.forget(span_ids - set(came))
+
+    def row_of(self, span_id: int) -> int | None:
+        """The row showing a span: a binary search in text order (rows move as spans come and go),
+        else a lookup built once per arrangement."""
+        if self.label is None and self.order == (-1, False):
+            if span_id not in self.known:
+                return None
+            row = bisect_left(self.ids, self._position(span_id), key=self._position)
+            return row if row < len(self.ids) and self.ids[row] == span_id else None
+        if self._row_by_id is None:
+            self._row_by_id = {i: row for row, i in enumerate(self.ids)}
+        return self._row_by_id.get(span_id)
 
     def _position(self, span_id: int) -> tuple[int, int, int]:
         extent = self._extent(span_id)
@@ -110,7 +120,7 @@ class SpanTableModel(QAbstractTableModel):
         """These spans changed in place (label, attributes, note): fetch them again."""
         for span_id in span_ids:
             self._rows.pop(span_id, None)
-            row = self.row_by_id.get(span_id)
+            row = self.row_of(span_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
@@ -130,7 +140,7 @@ class SpanTableModel(QAbstractTableModel):
         elif descending:
             ids = ids[::-1]
         self.ids = list(ids)  # never the text-order list itself: rows are edited in place
-        self.row_by_id = {span_id: row for row, span_id in enumerate(ids)}
+        self._row_by_id = None
         self.endResetModel()
 
     def _sort_key(self, column: int) -> Callable[[int], object]:
@@ -281,7 +291,7 @@ class SpanList(QWidget):
 
     def show_current(self, span_id: int | None) -> None:
         """Select the row of the span selected in the text, without emitting `span_chosen`."""
-        row = self.model.row_by_id.get(span_id) if span_id is not None else None
+        row = self.model.row_of(span_id) if span_id is not None else None
         if row is None:
             self.table.clearSelection()
             return
