@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy
-
 from annotator.core.model import AnalysisFilter, SpanHit
 from annotator.core.store.analysis import MASK_BITS, Roles
 
 if TYPE_CHECKING:
+    import numpy
+
     from annotator.core.store import Store
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -181,6 +181,8 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
     relations). A label is not paired with its own attribute values, which it always accompanies."""
     codes = _codes(store, f)
     specs = [spec for _, spec in codes]
+    import numpy  # here, not at the top: the window imports this module, and numpy takes 0.2-0.4 s
+
     together = _pair_counts(store.code_sets(f, specs), len(codes))
     overlaps = _overlap_counts(store.code_overlaps(f, specs), len(codes))
     rows = [
@@ -202,6 +204,8 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
 
 def _present(words: numpy.ndarray, count: int) -> numpy.ndarray:
     """Rows of mask words (see `store/analysis.py`) as rows of 0/1 per code."""
+    import numpy
+
     bits = numpy.arange(MASK_BITS, dtype=numpy.int64)
     columns = [(words[:, [w]] >> bits) & 1 for w in range(words.shape[1])]
     return numpy.concatenate(columns, axis=1)[:, :count]
@@ -210,6 +214,8 @@ def _present(words: numpy.ndarray, count: int) -> numpy.ndarray:
 def _pair_counts(sets: list[tuple], count: int) -> numpy.ndarray:
     """Articles per pair of codes from (mask word…, articles) rows: the weighted product of the
     article-by-code incidence matrix with itself, over the distinct code sets only."""
+    import numpy
+
     if not sets or not count:
         return numpy.zeros((count, count), dtype=numpy.int64)
     table = numpy.array(sets, dtype=numpy.int64)
@@ -220,6 +226,8 @@ def _pair_counts(sets: list[tuple], count: int) -> numpy.ndarray:
 def _overlap_counts(pairs: list[tuple], count: int) -> numpy.ndarray:
     """Overlapping span pairs per pair of codes from (x words…, y words…, pairs) rows; [a, b] for
     a < b counts a on either span with b on the other."""
+    import numpy
+
     if not pairs or not count:
         return numpy.zeros((count, count), dtype=numpy.int64)
     table = numpy.array(pairs, dtype=numpy.int64)
