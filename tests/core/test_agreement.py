@@ -149,3 +149,31 @@ def test_bad_requests_are_refused(team):
         compute_agreement(team, ["ana"])
     with pytest.raises(AgreementError, match="No label named 'place'"):
         compute_agreement(team, ["ana", "bob"], ["place"])
+
+
+PR_TEXT = "Lavrov met Blinken and Stoltenberg in Geneva."
+
+
+def test_precision_recall_and_f1_against_a_hand_count_where_they_differ(tmp_path):
+    """ana tags three actors; bob tags "Lavrov" exactly and "Blinken and" (overlapping ana's
+    "Blinken"), and misses "Stoltenberg". By hand: exact 1 match, so P = 1/2, R = 1/3; overlap:
+    both of bob's spans meet one of ana's (P = 2/2), two of ana's three meet one of bob's (R = 2/3).
+    F1 is checked as 2·matches / (spans of A + spans of B), which is not how the code computes it."""
+    path = tmp_path / "pr.annotator"
+    with Store.open(path, annotator="ana") as store:
+        store.add_articles([NewArticle("one", PR_TEXT)])
+    tagged = {"ana": ["Lavrov", "Blinken", "Stoltenberg"], "bob": ["Lavrov", "Blinken and"]}
+    for name, pieces in tagged.items():
+        with Store.open(path, annotator=name) as store:
+            [article_id] = store.article_ids()
+            for piece in pieces:
+                start = PR_TEXT.index(piece)
+                store.add_span(article_id, start, start + len(piece), "actor")
+            store.set_status(article_id, Status.DONE)
+    with Store.open(path) as store:
+        actor = {row.label: row for row in compute_agreement(store, ["ana", "bob"], ["actor"]).pairs}["actor"]
+    spans_a, spans_b, exact, overlap_a, overlap_b = 3, 2, 1, 2, 2
+    assert (actor.exact_precision, actor.exact_recall) == (exact / spans_b, exact / spans_a)
+    assert actor.exact_f1 == pytest.approx(2 * exact / (spans_a + spans_b))  # 0.4, not (1/2 + 1/3) / 2
+    assert (actor.overlap_precision, actor.overlap_recall) == (overlap_b / spans_b, overlap_a / spans_a)
+    assert actor.overlap_f1 == pytest.approx(2 * 1 * (2 / 3) / (1 + 2 / 3))

@@ -43,6 +43,27 @@ def test_new_project_has_schema_wal_and_default_scheme(store):
     assert store.is_new
 
 
+def test_every_connection_the_store_opens_commits_durably(tmp_path, monkeypatch):
+    """PRAGMA synchronous = FULL (2) on every connection a Store opens, writing or reading: with
+    anything less a power cut can lose edits the analyst saw saved (WAL mode alone does not
+    prevent it). The connections are caught as they are made, not taken from `store.conn`."""
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def recording(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", recording)
+    path = tmp_path / "p.annotator"
+    with Store.open(path, annotator="ana") as store:
+        store.add_articles([NewArticle("One", "Some text.")])
+        with Store.open(path, read_only=True) as reader:
+            assert len(opened) == 2
+            assert [conn.execute("PRAGMA synchronous").fetchone()[0] for conn in opened] == [2, 2]
+            assert reader.article_count() == store.article_count() == 1
+
+
 def test_the_first_migration_keeps_its_own_copy_of_the_default_scheme(tmp_path, monkeypatch):
     from annotator.core import migrations, scheme
 
