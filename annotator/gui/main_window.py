@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         """Import with a cancellable progress dialog, then one refresh and a summary."""
         summary = dialogs.run_import(self, self.store, paths, fmt)
         self.undo_stack.clear()
-        self.on_changes(Changes("import", article_list=True, labels=True), None)
+        self.events.changed.emit(Changes("import", article_list=True, labels=True), None)
         if summary is not None:
             dialogs.show_import_summary(self, summary)
             if self.article is None and self.article_model.ids:
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             except MergeError as error:
                 lines.append(f"refused: {error}")
         self.undo_stack.clear()
-        self.on_changes(Changes("merge", article_list=True, labels=True), None)
+        self.events.changed.emit(Changes("merge", article_list=True, labels=True), None)
         QMessageBox.information(self, "Merge", dialogs.as_plain("\n".join(lines)))
 
     def show_analysis(self) -> None:
@@ -607,7 +607,7 @@ class MainWindow(QMainWindow):
         if version != self.seen_version:
             self.seen_version = version
             self.store.forget_cache()
-            self.on_changes(Changes("external", article_list=True, labels=True), None)
+            self.events.changed.emit(Changes("external", article_list=True, labels=True), None)
 
     def checkpoint(self) -> None:
         """Write this session's edits from the -wal file into the project file, so that a plain
