@@ -29,6 +29,8 @@ THRESHOLD_KEY = "suggest/threshold"
 DEFAULT_SOURCES = ("quotes", "actors", "repeat", "learned")
 DEFAULT_THRESHOLD = 0.5
 CORPUS_BATCH = 20  # articles between progress reports (and chances to cancel)
+# Characters: news articles are far shorter; the recommenders on a 5 MB text take minutes.
+OPEN_ARTICLE_LIMIT = 200_000
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -102,9 +104,18 @@ class SuggestionController(QObject):
 
     def compute(self) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in
-        it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids."""
+        it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids.
+        A book-length article is left to the corpus run, which works in the background: on the
+        window's thread it would stall opening it and every edit in it."""
         window = self.window
         names = [n for n in enabled_sources(window.settings) if n != "learned" or self.model is not None]
+        if window.article is not None and len(window.article.text) > OPEN_ARTICLE_LIMIT:
+            window.statusBar().showMessage(
+                f"This article is too long to suggest for as it opens ({len(window.article.text):,} "
+                f"characters); Suggestions → Suggest for All Articles does it in the background.",
+                8000,
+            )
+            return
         if window.article is not None and names and not window.store.writing:
             if self.memory is None:
                 self.memory = window.store.suggestion_memory()

@@ -153,3 +153,18 @@ def test_tag_all_occurrences_counts_first_and_is_one_undo_step(qtbot, window, st
     assert window.undo_stack.count() == 1
     window.undo_stack.undo()
     assert len(store.spans(1)) == 1 and store.spans(3) == []
+
+
+def test_a_book_length_article_is_left_to_the_background_run(qtbot, window, store, monkeypatch):
+    """Suggesting on the window's thread as a 5 MB article opened (and after each edit in it)
+    stalled the window for minutes."""
+    from annotator.gui import suggestions
+
+    monkeypatch.setattr(suggestions, "OPEN_ARTICLE_LIMIT", len(OTHER) - 1)
+    window.open_article(2)
+    assert store.suggestions(2) == []
+    assert "too long to suggest for" in window.statusBar().currentMessage()
+    monkeypatch.setattr(suggestions, "OPEN_ARTICLE_LIMIT", len(OTHER))
+    window.open_article(1)
+    window.open_article(2)
+    assert store.suggestions(2) != []
