@@ -137,14 +137,40 @@ class NewArticle:
     suggestions: tuple[NewSuggestion, ...] = ()
 
 
+class Op(StrEnum):
+    """The kind of operation a `Changes` reports: views branch on these, never on free text."""
+
+    ADD_SPAN = "add_span"
+    ADD_SPANS = "add_spans"
+    UPDATE_SPAN = "update_span"
+    DELETE_SPANS = "delete_spans"
+    RESTORE_SPANS = "restore_spans"
+    COPY_SPANS = "copy_spans"
+    ADD_RELATION = "add_relation"
+    DELETE_RELATION = "delete_relation"
+    SET_STATUS = "set_status"
+    ADD_LABEL = "add_label"
+    UPDATE_LABEL = "update_label"
+    DELETE_LABEL = "delete_label"
+    STORE_SUGGESTIONS = "store_suggestions"
+    ACCEPT_SUGGESTIONS = "accept_suggestions"
+    REJECT_SUGGESTIONS = "reject_suggestions"
+    RESTORE_SUGGESTIONS = "restore_suggestions"
+    IMPORT = "import"  # files imported
+    MERGE = "merge"  # colleagues' projects merged in
+    RESTORE = "restore"  # the project's content replaced by a backup
+    EXTERNAL = "external"  # another program committed to the project
+    OPEN = "open"  # another project opened in the window
+
+
 @dataclass(frozen=True)
 class Changes:
     """What one store operation changed, so views refresh only what they show.
 
-    Mirrors Anki's OpChanges: the operation name plus the ids per entity kind.
+    Mirrors Anki's OpChanges: the operation plus the ids per entity kind.
     """
 
-    op: str
+    op: Op
     articles: frozenset[int] = frozenset()
     spans: frozenset[int] = frozenset()
     relations: frozenset[int] = frozenset()

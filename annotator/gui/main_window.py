@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core.backup import backup_if_due_in_background
 from annotator.core.errors import AnnotatorError
 from annotator.core.merge import MergeError, merge_project
-from annotator.core.model import Article, Changes, Status
+from annotator.core.model import Article, Changes, Op, Status
 from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
 from annotator.core.search import match_ranges, search
 from annotator.core.selection import quote_bounds, sentence_bounds
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         """Import with a cancellable progress dialog, then one refresh and a summary."""
         summary = dialogs.run_import(self, self.store, paths, fmt)
         self.undo_stack.clear()
-        self.events.changed.emit(Changes("import", article_list=True, labels=True), None)
+        self.events.changed.emit(Changes(Op.IMPORT, article_list=True, labels=True), None)
         if summary is not None:
             dialogs.show_import_summary(self, summary)
             if self.article is None and self.article_model.ids:
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             except MergeError as error:
                 lines.append(f"refused: {error}")
         self.undo_stack.clear()
-        self.events.changed.emit(Changes("merge", article_list=True, labels=True), None)
+        self.events.changed.emit(Changes(Op.MERGE, article_list=True, labels=True), None)
         QMessageBox.information(self, "Merge", dialogs.as_plain("\n".join(lines)))
 
     def show_analysis(self) -> None:
@@ -607,7 +607,7 @@ class MainWindow(QMainWindow):
         if version != self.seen_version:
             self.seen_version = version
             self.store.forget_cache()
-            self.events.changed.emit(Changes("external", article_list=True, labels=True), None)
+            self.events.changed.emit(Changes(Op.EXTERNAL, article_list=True, labels=True), None)
 
     def checkpoint(self) -> None:
         """Write this session's edits from the -wal file into the project file, so that a plain
@@ -648,11 +648,11 @@ class MainWindow(QMainWindow):
             self.span_model.update(changes.spans)
         if changes.relations or changes.labels:
             self._show_relations()
-        if changes.op in ("restore_spans", "add_span") and len(changes.spans) == 1:
+        if changes.op in (Op.RESTORE_SPANS, Op.ADD_SPAN) and len(changes.spans) == 1:
             self.text_view.set_selected_span(next(iter(changes.spans)))
         elif changes.requires_text_redraw:
             self._span_selected(self.text_view.selected_span())
-        if changes.op == "set_status":
+        if changes.op is Op.SET_STATUS:
             self.article = self.store.article(self.article.id)
         self._update_status()
 

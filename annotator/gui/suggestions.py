@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Changes, StoredSuggestion
+from annotator.core.model import Changes, Op, StoredSuggestion
 from annotator.core.occurrences import occurrences
 from annotator.core.store import Store
 from annotator.core.suggest import learned, registry
@@ -158,9 +158,9 @@ class SuggestionController(QObject):
 
     def on_changes(self, changes: Changes) -> None:
         article = self.window.article
-        if changes.labels or changes.op == "external":
+        if changes.labels or changes.op is Op.EXTERNAL:
             self.memory = None
-        if article is None or not (article.id in changes.articles or changes.op == "external"):
+        if article is None or not (article.id in changes.articles or changes.op is Op.EXTERNAL):
             return
         if changes.spans:
             self.edited = True

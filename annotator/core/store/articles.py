@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.controls import visible_article
 from annotator.core.errors import InvalidSpan, NotFound
-from annotator.core.model import Article, ArticleRow, Changes, NewArticle, Status
+from annotator.core.model import Article, ArticleRow, Changes, NewArticle, Op, Status
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 from annotator.core.store.spans import check_range
@@ -285,7 +285,7 @@ class Articles(StorePart):
                 "INSERT OR REPLACE INTO article_status (article_id, annotator, status) VALUES (?, ?, ?)",
                 [article_id, self.annotator, str(Status(status))],
             )
-        return Changes("set_status", articles=frozenset({article_id}))
+        return Changes(Op.SET_STATUS, articles=frozenset({article_id}))
 
     def annotator_status(self, annotator: str) -> dict[int, Status]:
         """The status each article has for one annotator (articles they never marked are absent)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotator.core.errors import NotFound, SchemeError
-from annotator.core.model import Changes
+from annotator.core.model import Changes, Op
 from annotator.core.scheme import AttributeSpec, Label, validate_label
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
@@ -51,7 +51,7 @@ class Labels(StorePart):
                 LABEL_INSERT, [name, color, shortcut, rows.attributes_json(label.attributes), description]
             )
         self._labels = None
-        return Changes("add_label", labels=True)
+        return Changes(Op.ADD_LABEL, labels=True)
 
     def update_label(self, label: Label) -> Changes:
         """Rename, recolour, re-key, re-describe or change the attributes of the label with `label.id`."""
@@ -73,7 +73,7 @@ class Labels(StorePart):
                 ],
             )
         self._labels = None
-        return Changes("update_label", labels=True)
+        return Changes(Op.UPDATE_LABEL, labels=True)
 
     def delete_label(self, name: str) -> Changes:
         """Remove an unused label; a label still used by spans is refused."""
@@ -84,7 +84,7 @@ class Labels(StorePart):
         with self._write() as conn:
             conn.execute("DELETE FROM labels WHERE id = ?", [label.id])
         self._labels = None
-        return Changes("delete_label", labels=True)
+        return Changes(Op.DELETE_LABEL, labels=True)
 
     def _add_missing_labels(self, names: Iterable[str]) -> None:
         """Add the labels of `names` the scheme lacks, with spare colours, inside the caller's

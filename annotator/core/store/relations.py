@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotator.core.errors import InvalidSpan, NotFound
-from annotator.core.model import Changes, Relation
+from annotator.core.model import Changes, Op, Relation
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 
@@ -62,7 +62,7 @@ class Relations(StorePart):
                 rows.RELATION_INSERT, [from_span, to_span, type, self.annotator, rows.now()]
             )
         return Changes(
-            "add_relation",
+            Op.ADD_RELATION,
             articles=frozenset({source.article_id}),
             relations=frozenset({cursor.lastrowid}),
         )
@@ -73,7 +73,7 @@ class Relations(StorePart):
         with self._write() as conn:
             conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
         return Changes(
-            "delete_relation",
+            Op.DELETE_RELATION,
             articles=self._relation_articles([relation]),
             relations=frozenset({relation_id}),
         )

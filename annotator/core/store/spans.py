@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from annotator.core.errors import InvalidSpan, NotFound
-from annotator.core.model import Changes, Relation, Span, SpanExtent
+from annotator.core.model import Changes, Op, Relation, Span, SpanExtent
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 
@@ -82,7 +82,7 @@ class Spans(StorePart):
         span = Span(0, article_id, start, end, label, attributes or {}, note, self.annotator, now, now)
         with self._write() as conn:
             span_id = self._insert_span(conn, span)
-        return Changes("add_span", articles=frozenset({article_id}), spans=frozenset({span_id}))
+        return Changes(Op.ADD_SPAN, articles=frozenset({article_id}), spans=frozenset({span_id}))
 
     def add_spans(self, spans: Iterable[tuple[int, int, int, str]]) -> Changes:
         """Create several spans (article id, start, end, label) in one transaction: "tag every
@@ -94,7 +94,7 @@ class Spans(StorePart):
             made.append(Span(0, article_id, start, end, label, {}, "", self.annotator, now, now))
         with self._write() as conn:
             ids = [self._insert_span(conn, span) for span in made]
-        return Changes("add_spans", articles=frozenset(s.article_id for s in made), spans=frozenset(ids))
+        return Changes(Op.ADD_SPANS, articles=frozenset(s.article_id for s in made), spans=frozenset(ids))
 
     def update_span(
         self,
@@ -134,7 +134,7 @@ class Spans(StorePart):
                     span_id,
                 ],
             )
-        return Changes("update_span", articles=frozenset({old.article_id}), spans=frozenset({span_id}))
+        return Changes(Op.UPDATE_SPAN, articles=frozenset({old.article_id}), spans=frozenset({span_id}))
 
     def delete_span(self, span_id: int) -> Changes:
         """Delete a span and the relations that touch it."""
@@ -154,7 +154,7 @@ class Spans(StorePart):
             copies = dict(zip(new_ids, sources, strict=True))
             relation_ids = self._copy_relations(conn, copies, annotator, now)
         return Changes(
-            "copy_spans",
+            Op.COPY_SPANS,
             articles=frozenset(s.article_id for s in sources),
             spans=frozenset(new_ids),
             relations=frozenset(relation_ids),
@@ -198,7 +198,7 @@ class Spans(StorePart):
                 relation_ids += [relation.id for relation in self.span_relations(span_id)]
                 conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
         return Changes(
-            "delete_spans",
+            Op.DELETE_SPANS,
             articles=frozenset(span.article_id for span in spans),
             spans=frozenset(ids),
             relations=frozenset(relation_ids),
@@ -226,7 +226,7 @@ class Spans(StorePart):
                     ],
                 )
         return Changes(
-            "restore_spans",
+            Op.RESTORE_SPANS,
             articles=frozenset(s.article_id for s in spans) | self._relation_articles(relations),
             spans=frozenset(s.id for s in spans),
             relations=frozenset(r.id for r in relations),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from annotator.core.errors import NotFound
-from annotator.core.model import Changes, Span, StoredSuggestion
+from annotator.core.model import Changes, Op, Span, StoredSuggestion
 from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
@@ -220,7 +220,7 @@ class Suggestions(StorePart):
                         ids.add(cursor.lastrowid)
                     if suggestion.speaker:
                         self._link_speaker(conn, article_id, suggestion)
-        return Changes("store_suggestions", articles=frozenset(batch), suggestions=frozenset(ids))
+        return Changes(Op.STORE_SUGGESTIONS, articles=frozenset(batch), suggestions=frozenset(ids))
 
     def _link_speaker(self, conn: sqlite3.Connection, article_id: int, suggestion: Suggestion) -> None:
         start, end = suggestion.speaker
@@ -303,7 +303,7 @@ class Suggestions(StorePart):
                     relations.add(cursor.lastrowid)
             conn.executemany("DELETE FROM suggestions WHERE id = ?", [[i] for i in by_id])
         return Changes(
-            "accept_suggestions",
+            Op.ACCEPT_SUGGESTIONS,
             articles=frozenset(s.article_id for s in pending),
             spans=frozenset(new_spans),
             relations=frozenset(relations),
@@ -358,7 +358,7 @@ class Suggestions(StorePart):
                 )
                 conn.execute("DELETE FROM suggestions WHERE id = ?", [s.id])
         return Changes(
-            "reject_suggestions",
+            Op.REJECT_SUGGESTIONS,
             articles=frozenset(s.article_id for s in pending),
             suggestions=frozenset(s.id for s in pending),
         )
@@ -384,7 +384,7 @@ class Suggestions(StorePart):
                     [s.speaker_span, s.speaker_suggestion, s.id],
                 )
         return Changes(
-            "restore_suggestions",
+            Op.RESTORE_SUGGESTIONS,
             articles=frozenset(s.article_id for s in snapshot.removed),
             spans=frozenset(spans),
             suggestions=frozenset(s.id for s in snapshot.removed),
