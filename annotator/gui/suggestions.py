@@ -31,6 +31,9 @@ DEFAULT_THRESHOLD = 0.5
 CORPUS_BATCH = 20  # articles between progress reports (and chances to cancel)
 # Characters: news articles are far shorter; the recommenders on a 5 MB text take minutes.
 OPEN_ARTICLE_LIMIT = 200_000
+# The newest spans the window learns names and repeated strings from (all of them took 3 s on the
+# window's thread in a million-span project, after every edit).
+MEMORY_SPANS = 20_000
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -118,7 +121,7 @@ class SuggestionController(QObject):
             return
         if window.article is not None and names and not window.store.writing:
             if self.memory is None:
-                self.memory = window.store.suggestion_memory()
+                self.memory = window.store.suggestion_memory(recent=MEMORY_SPANS)
             try:
                 suggest_articles(
                     window.store, [window.article.id], names, memory=self.memory, model=self.model

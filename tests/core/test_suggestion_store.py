@@ -181,3 +181,12 @@ def test_occurrences_whole_words_and_case():
     assert occurrences(text, "Lavrov", case_sensitive=True) == [(0, 6)]
     assert occurrences(text, "Lavrov", whole_words=False, case_sensitive=True) == [(0, 6), (19, 25)]
     assert occurrences(text, "  ") == []
+
+
+def test_the_memory_can_be_limited_to_the_newest_spans(store):
+    """The window learns from the newest spans only: all of a million-span project took seconds."""
+    store.add_span(1, 0, 13, "actor", {"normalised_name": "Sergey Lavrov"})
+    store.add_span(1, 24, 38, "quote")
+    assert set(store.suggestion_memory().tagged) == {("Sergey Lavrov", "actor"), ("We are patient", "quote")}
+    newest = store.suggestion_memory(recent=1)
+    assert set(newest.tagged) == {("We are patient", "quote")} and newest.actors == {}

@@ -136,16 +136,18 @@ class Suggestions(StorePart):
         """The article's spans as the recommenders see them."""
         return tuple(Known(s.start, s.end, s.label, s.attributes) for s in self.spans(article_id))
 
-    def suggestion_memory(self) -> Memory:
+    def suggestion_memory(self, recent: int | None = None) -> Memory:
         """The project's actors (surface text → normalised name, type) and how often each short
-        string was tagged with each label against how often it was rejected."""
+        string was tagged with each label against how often it was rejected. `recent` limits it to
+        the newest spans: the window rebuilds it as the analyst works, and reading every span of
+        a million-span project takes seconds."""
         actors: dict[str, tuple[str, str]] = {}
         tagged: dict[tuple[str, str], tuple[int, int]] = {}
         found = self.conn.execute(
             'SELECT substr(a.text, s.start + 1, s."end" - s.start), l.name, s.attributes '
-            "FROM spans s JOIN labels l ON l.id = s.label_id JOIN articles a ON a.id = s.article_id "
-            'WHERE s."end" - s.start <= ?',
-            [REPEAT_MAX_LENGTH],
+            "FROM (SELECT * FROM spans ORDER BY id DESC LIMIT ?) s JOIN labels l ON l.id = s.label_id "
+            'JOIN articles a ON a.id = s.article_id WHERE s."end" - s.start <= ?',
+            [-1 if recent is None else recent, REPEAT_MAX_LENGTH],
         )
         for text, label, attributes in rows.batches(found):
             accepted, rejected = tagged.get((text, label), (0, 0))
