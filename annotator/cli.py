@@ -198,9 +198,11 @@ def import_(
             )  # fmt: skip
         for line in summary.notes:
             echo(f"  note: {line}", err=True)
+    added = f"{summary.spans_added} spans added to {summary.added_to} articles already stored; "
     echo(
         f"Imported {summary.articles} articles with {summary.spans} spans; "
-        f"skipped {len(summary.duplicates)} duplicates; refused {len(summary.refused)} files."
+        + (added if summary.added_to else "")
+        + f"skipped {len(summary.duplicates)} duplicates; refused {len(summary.refused)} files."
     )
     for title in summary.duplicates:
         echo(f"  duplicate: {title}")

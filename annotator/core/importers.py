@@ -68,6 +68,8 @@ class ImportSummary:
     articles: int = 0
     spans: int = 0
     duplicates: list[str] = field(default_factory=list)  # "file: title" of articles already stored
+    added_to: int = 0  # articles already stored that got spans from a file (another analyst's)
+    spans_added: int = 0  # spans added to those
     refused: list[str] = field(default_factory=list)  # one line per refused file or path
     notes: list[str] = field(default_factory=list)  # spans realigned, records skipped, kept in another shape
 
@@ -162,6 +164,8 @@ def store_file(
         summary.articles += len(outcome.article_ids)
         summary.spans += outcome.span_count
         summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
+        summary.added_to += len(outcome.added_to)
+        summary.spans_added += outcome.spans_added
         log.info("imported %s: %d articles", path, len(outcome.article_ids))
         return True
     return False

@@ -141,6 +141,9 @@ def show_import_summary(parent: QWidget, summary: ImportSummary) -> None:
         f"Imported {count(summary.articles, 'article')} with {count(summary.spans, 'span')}.",
         f"Skipped {len(summary.duplicates)} duplicates.",
     ]
+    if summary.added_to:
+        spans, articles = count(summary.spans_added, "span"), count(summary.added_to, "article")
+        lines.insert(1, f"Added {spans} to {articles} already stored.")
     if summary.refused:
         lines.append(f"Refused {len(summary.refused)} files:")
         lines += [f"• {line}" for line in summary.refused[:20]]

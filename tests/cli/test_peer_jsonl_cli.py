@@ -202,3 +202,53 @@ def test_exports_honour_the_umask(tmp_path, umask, file_mode, folder_mode):
     assert [mode(tmp_path / n) for n in ("a.jsonl", "b.json", "b.xml", "c.qdpx")] == [file_mode] * 4
     assert mode(tmp_path / "d") == folder_mode
     assert {mode(p) for p in (tmp_path / "d").iterdir()} == {file_mode}
+
+
+def test_a_lead_imports_two_analysts_files_into_one_project_and_agreement_compares_them(tmp_path):
+    """Both files hold the same article: the second adds its spans, relation and done-status to it."""
+    lead = tmp_path / "lead.annotator"
+    ana = lines(
+        tmp_path / "ana.jsonl",
+        {"text": TEXT, "label": [[0, 6, "actor"]], "status": "done"},
+        {"text": "No spans here."},
+    )
+    entities = [
+        {"id": 1, "label": "actor", "start_offset": 0, "end_offset": 6},
+        {"id": 2, "label": "actor", "start_offset": 38, "end_offset": 49},
+    ]
+    relations = [{"id": 1, "from_id": 2, "to_id": 1, "type": "disagrees"}]
+    bob = lines(
+        tmp_path / "bob.jsonl",
+        {"text": TEXT, "entities": entities, "relations": relations, "status": "done"},
+        {"text": "No spans here.", "status": "done"},  # no spans: a plain duplicate, as before
+    )
+    assert run("--annotator", "ana", "import", str(ana), db=lead).exit_code == 0
+    bad = lines(
+        tmp_path / "bad.jsonl",
+        {"text": TEXT, "label": [[38, 49, "actor"]]},
+        {"text": "x", "label": [[0, 9, "a"]]},
+    )
+    assert run("--annotator", "bob", "import", str(bad), db=lead).exit_code != 0
+    assert [len(spans) for _, spans in stored(lead)] == [1, 0]  # atomic per file: nothing added
+    result = run("--annotator", "bob", "import", str(bob), db=lead)
+    assert result.exit_code == 0, result.output
+    assert "2 spans added to 1 articles already stored" in result.output
+    assert "skipped 1 duplicates" in result.output
+    with Store.open(lead) as store:
+        [first, _] = store.article_ids()
+        assert sorted((s.start, s.end, s.annotator) for s in store.spans(first)) == [
+            (0, 6, "ana"), (0, 6, "bob"), (38, 49, "bob"),
+        ]  # fmt: skip
+        assert [r.type for r in store.relations(first)] == ["disagrees"]
+        assert store.annotator_status("bob") == {first: Status.DONE}
+    result = run("agreement", "--csv", str(tmp_path / "a.csv"), db=lead)
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "a.csv").open(encoding="utf-8") as handle:
+        [row] = [r for r in csv.DictReader(handle) if r["label"] == ALL and r["annotators"] == "ana+bob"]
+    assert (row["articles"], row["spans_a"], row["spans_b"]) == ("1", "1", "2")
+    again = run("--annotator", "bob", "import", str(bob), db=lead)
+    assert again.exit_code == 0, again.output
+    assert "Imported 0 articles with 0 spans; skipped 2 duplicates" in again.output
+    assert "already stored" not in again.output
+    with Store.open(lead) as store:
+        assert len(store.spans(first)) == 3 and len(store.relations(first)) == 1

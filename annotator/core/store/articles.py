@@ -35,6 +35,8 @@ class ImportOutcome:
     article_ids: tuple[int, ...] = ()
     span_count: int = 0
     duplicates: tuple[str, ...] = field(default=())  # titles of articles already stored
+    added_to: tuple[int, ...] = ()  # articles already stored that got spans from the file
+    spans_added: int = 0  # spans added to those
 
 
 class Articles(StorePart):
@@ -52,7 +54,8 @@ class Articles(StorePart):
     def add_articles(self, articles: Iterable[NewArticle], labels: Iterable[str] = ()) -> ImportOutcome:
         """Store articles with their spans in one transaction: all of them or none.
 
-        Articles whose text is already stored are skipped and reported as duplicates. `labels`
+        A record whose text is already stored adds the spans the article lacks (another analyst's
+        file: see `_add_to_stored`); one that adds none is reported as a duplicate. `labels`
         (a file's codebook, which its reader may fill while the articles are read) are added to
         the scheme in the same transaction when missing, even if no span uses them. The search
         index is filled per batch of articles (see `_indexing_in_batches`), not row by row.
@@ -60,6 +63,8 @@ class Articles(StorePart):
         now = rows.now()
         ids: list[int] = []
         duplicates: list[str] = []
+        added_to: list[int] = []
+        spans_added = 0
         span_rows: list[tuple] = []
         span_total = 0
         label_ids: dict[str, int] = {}
@@ -69,12 +74,16 @@ class Articles(StorePart):
                 seen: set[str] = set()
                 for article in map(visible_article, articles):
                     digest = rows.content_hash(article.text)
-                    exists = (
-                        digest in seen
-                        or conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", [digest]).fetchone()
-                    )
-                    if exists:
-                        duplicates.append(article.title)
+                    stored = None if digest in seen else self._article_id_of(digest)
+                    added = 0
+                    if stored is not None and article.spans:
+                        added = self._add_to_stored(stored, article, label_ids, now)
+                    if added:
+                        added_to.append(stored)
+                        spans_added += added
+                    if digest in seen or stored is not None:
+                        if not added:
+                            duplicates.append(article.title)
                         continue
                     seen.add(digest)
                     cursor = conn.execute(
@@ -129,7 +138,10 @@ class Articles(StorePart):
                         conn.executemany(NEW_SPAN_INSERT, span_rows)
                         span_total += len(span_rows)
                         span_rows.clear()
-                        self._insert_new_relations(article_id, article, now)
+                        found = conn.execute(
+                            "SELECT id FROM spans WHERE article_id = ? ORDER BY id", [article_id]
+                        )
+                        self._insert_relations([row[0] for row in found], article, now)
                     if len(span_rows) >= 10_000:
                         conn.executemany(NEW_SPAN_INSERT, span_rows)
                         span_total += len(span_rows)
@@ -140,7 +152,48 @@ class Articles(StorePart):
         except BaseException:
             self._labels = None
             raise
-        return ImportOutcome(tuple(ids), span_total, tuple(duplicates))
+        return ImportOutcome(tuple(ids), span_total, tuple(duplicates), tuple(added_to), spans_added)
+
+    def _article_id_of(self, digest: str) -> int | None:
+        """The stored article with this content hash, if any."""
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        return None if row is None else row[0]
+
+    def _add_to_stored(
+        self, article_id: int, article: NewArticle, label_ids: dict[str, int], now: str
+    ) -> int:
+        """Inside an import: add a record's spans to the stored article with its text, skipping
+        those already there (same range, label and annotator, as a merge matches them), with the
+        relations among them and the record's status for the importing annotator (unless theirs
+        is as advanced). The number of spans added."""
+        conn = self.conn
+        known = {
+            (start, end, label_id, annotator): span_id
+            for span_id, start, end, label_id, annotator in conn.execute(
+                'SELECT id, start, "end", label_id, annotator FROM spans WHERE article_id = ?', [article_id]
+            )
+        }
+        length = self._text_length(article_id)
+        span_ids: list[int] = []
+        added = 0
+        for span in article.spans:
+            check_range(span.start, span.end, length)
+            annotator = span.annotator or self.annotator
+            conn.execute(rows.ANNOTATOR_INSERT, [annotator, now])
+            label_id = label_ids.get(span.label)
+            if label_id is None:
+                label_id = label_ids[span.label] = self._label_id(span.label, create=True)
+            key = (span.start, span.end, label_id, annotator)
+            if key not in known:
+                attributes = rows.to_json(span.attributes)
+                values = [article_id, *key[:3], attributes, span.note, annotator, now, now]
+                known[key] = conn.execute(NEW_SPAN_INSERT, values).lastrowid
+                added += 1
+            span_ids.append(known[key])
+        self._insert_relations(span_ids, article, now)
+        if article.status != Status.NEW:
+            self._merge_status(article_id, self.annotator, str(article.status))
+        return added
 
     def _insert_new_suggestions(
         self, conn: sqlite3.Connection, article_id: int, article: NewArticle, now: str
@@ -188,17 +241,16 @@ class Articles(StorePart):
         flush()
         conn.execute(trigger[0])
 
-    def _insert_new_relations(self, article_id: int, article: NewArticle, now: str) -> None:
-        """Relations of an article whose spans were just inserted (in order, so the n-th id is
-        `spans[n]`); InvalidSpan for an index out of range, a self-link or a repeated relation."""
-        found = self.conn.execute("SELECT id FROM spans WHERE article_id = ? ORDER BY id", [article_id])
-        span_ids = [row[0] for row in found]
+    def _insert_relations(self, span_ids: list[int], article: NewArticle, now: str) -> None:
+        """An imported article's relations, `span_ids[n]` being the stored id of `spans[n]`
+        (one already stored is kept); InvalidSpan for an index out of range, a self-link or a
+        relation repeated in the file."""
         seen: set[tuple[int, int, str]] = set()
         for relation in article.relations:
             ends = (relation.from_index, relation.to_index)
             if not all(0 <= index < len(span_ids) for index in ends):
                 raise InvalidSpan(f"A relation refers to spans {ends}; the article has {len(span_ids)}.")
-            if relation.from_index == relation.to_index:
+            if span_ids[relation.from_index] == span_ids[relation.to_index]:
                 raise InvalidSpan(f"A relation links span {relation.from_index} to itself.")
             if not relation.type.strip():
                 raise InvalidSpan("A relation needs a type.")
@@ -206,7 +258,11 @@ class Articles(StorePart):
             if key in seen:
                 raise InvalidSpan(f"The relation {relation.type!r} between two spans appears twice.")
             seen.add(key)
-            self.conn.execute(rows.RELATION_INSERT, [*key, self.annotator, now])
+            self.conn.execute(
+                "INSERT OR IGNORE INTO relations (from_span, to_span, type, annotator, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [*key, self.annotator, now],
+            )
 
     def article(self, article_id: int) -> Article:
         """The article with this id; NotFound (a KeyError) if there is none."""
