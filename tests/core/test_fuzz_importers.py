@@ -135,4 +135,4 @@ def test_a_refused_file_leaves_the_store_unchanged(tmp_path, store, suffix, chan
         assert summary.articles == 0
     else:
         assert after["articles"][0] == before["articles"][0] + summary.articles
-        assert after["spans"][0] == before["spans"][0] + summary.spans
+        assert after["spans"][0] == before["spans"][0] + summary.spans + summary.spans_added
