@@ -64,6 +64,13 @@ class ActionId(StrEnum):
     AGREEMENT = "annotator:team:agreement"
     SHORTCUTS = "annotator:help:shortcuts"
     ABOUT = "annotator:help:about"
+    CURATION_ACCEPT = "annotator:curation:accept"
+    CURATION_REJECT = "annotator:curation:reject"
+    CURATION_ACCEPT_AGREED = "annotator:curation:accept_agreed"
+    CURATION_NEXT = "annotator:curation:next"
+    CURATION_PREVIOUS = "annotator:curation:previous"
+    CURATION_UNDO = "annotator:curation:undo"
+    CURATION_REDO = "annotator:curation:redo"
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,18 @@ ACTIONS = (
     ActionSpec(ActionId.ABOUT, "&About annotator"),
 )
 
+# The Adjudicate window's single keys: they act while it has the focus.
+_IN_DIALOG = Qt.ShortcutContext.WidgetWithChildrenShortcut
+CURATION_ACTIONS = (
+    ActionSpec(ActionId.CURATION_ACCEPT, "Adjudicate: Accept into Gold", ("A",), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_REJECT, "Adjudicate: Reject", ("R", "X"), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_ACCEPT_AGREED, "Adjudicate: All Agreed", ("Shift+A",), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_NEXT, "Adjudicate: Next Disagreement", ("N", "J"), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_PREVIOUS, "Adjudicate: Previous One", ("P", "K"), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_UNDO, "Adjudicate: Undo", ("Ctrl+Z",), context=_IN_DIALOG),
+    ActionSpec(ActionId.CURATION_REDO, "Adjudicate: Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), context=_IN_DIALOG),
+)
+
 MENUS = (
     (
         "&File",
@@ -304,10 +323,10 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
     return sequences
 
 
-def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
+def create_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> dict[ActionId, QAction]:
     """One QAction per spec, added to `parent` so its shortcuts work wherever focus is."""
     actions: dict[ActionId, QAction] = {}
-    for spec in ACTIONS:
+    for spec in specs:
         action = QAction(spec.title, parent)
         action.setObjectName(spec.id)
         action.setShortcuts(key_sequences(spec))

@@ -5,7 +5,7 @@ shows every candidate coloured agreed / only A / only B (accepted ones in the go
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.core.curation import GOLD, CurationItem, Kind, curation_items
 from annotator.core.model import Changes, SpanExtent, Status
 from annotator.core.store import Store
+from annotator.gui.actions import CURATION_ACTIONS, ActionId, create_actions
 from annotator.gui.commands import CopySpansCommand, DeleteSpansCommand
 from annotator.gui.events import StoreEvents
 from annotator.gui.text_view import TextView
@@ -32,15 +33,6 @@ COLORS = {
     str(Kind.ONLY_A): "#1f6fd1",
     str(Kind.ONLY_B): "#e07b00",
     "gold": "#c9a400",
-}
-KEYS = {
-    "accept": ("A",),
-    "reject": ("R", "X"),
-    "accept_agreed": ("Shift+A",),
-    "next": ("N", "J"),
-    "previous": ("P", "K"),
-    "undo": ("Ctrl+Z",),
-    "redo": ("Ctrl+Shift+Z", "Ctrl+Y"),
 }
 HELP = "A accept · R reject · N/P next/previous disagreement · Shift+A accept all agreed · Ctrl+Z undo"
 
@@ -115,25 +107,20 @@ class CurationDialog(QDialog):
         self._fill_articles(article_id)
         self.view.setFocus()
 
-    def _create_actions(self) -> dict[str, QAction]:
+    def _create_actions(self) -> dict[ActionId, QAction]:
+        """The single keys, from the action table (the shortcut help lists them too)."""
         slots = {
-            "accept": self.accept_current,
-            "reject": self.reject_current,
-            "accept_agreed": self.accept_agreed,
-            "next": lambda: self.step(1),
-            "previous": lambda: self.step(-1),
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
+            ActionId.CURATION_ACCEPT: self.accept_current,
+            ActionId.CURATION_REJECT: self.reject_current,
+            ActionId.CURATION_ACCEPT_AGREED: self.accept_agreed,
+            ActionId.CURATION_NEXT: lambda: self.step(1),
+            ActionId.CURATION_PREVIOUS: lambda: self.step(-1),
+            ActionId.CURATION_UNDO: self.undo_stack.undo,
+            ActionId.CURATION_REDO: self.undo_stack.redo,
         }
-        actions = {}
-        for name, slot in slots.items():
-            action = QAction(name, self)
-            action.setObjectName(f"annotator:curation:{name}")
-            action.setShortcuts([QKeySequence(key) for key in KEYS[name]])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            actions[name] = action
+        actions = create_actions(self, CURATION_ACTIONS)
+        for action_id, slot in slots.items():
+            actions[action_id].triggered.connect(slot)
         return actions
 
     # ----------------------------------------------------------------- choice

@@ -43,7 +43,7 @@ from annotator.core.output import OutputRefused
 from annotator.core.scheme import Label
 from annotator.core.store import Store, StoreError
 from annotator.core.wording import count
-from annotator.gui.actions import ACTIONS, key_sequences
+from annotator.gui.actions import ACTIONS, CURATION_ACTIONS, key_sequences
 from annotator.gui.app import app_icon
 from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
@@ -306,10 +306,11 @@ NATIVE = QtGui.QKeySequence.SequenceFormat.NativeText
 
 
 def shortcuts_dialog(parent: QWidget, labels: list[Label]) -> QDialog:
-    """Help → Keyboard Shortcuts: the action table plus the scheme's label keys."""
+    """Help → Keyboard Shortcuts: the action tables (the window's and Adjudicate's) plus the
+    scheme's label keys."""
     rows = [  # each action's main key: "Ctrl+Z", not "Ctrl+Z, F14, Alt+Backspace"
         (spec.title.replace("&", "").rstrip("…"), keys[0].toString(NATIVE) if keys else "")
-        for spec in ACTIONS
+        for spec in (*ACTIONS, *CURATION_ACTIONS)
         for keys in [key_sequences(spec)]
     ]
     rows += [(f"Label as {label.name}", label.shortcut.upper()) for label in labels if label.shortcut]

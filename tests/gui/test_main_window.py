@@ -336,17 +336,18 @@ def test_keyboard_alone_reaches_the_list_and_opens_an_article(qtbot, window, sto
 
 
 def test_shortcut_help_lists_every_action_and_label_key(qtbot, window, store):
-    from annotator.gui.actions import ACTIONS
+    from annotator.gui.actions import ACTIONS, CURATION_ACTIONS
     from annotator.gui.dialogs import shortcuts_dialog
 
     dialog = shortcuts_dialog(window, store.labels())
     qtbot.addWidget(dialog)
     table = dialog.findChild(QTableWidget)
     titles = [table.item(row, 0).text() for row in range(table.rowCount())]
-    assert len(titles) == len(ACTIONS) + 4
+    assert len(titles) == len(ACTIONS) + len(CURATION_ACTIONS) + 4
     assert "Mark Done and Next" in titles and "Label as quote" in titles
     keys = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
     assert keys["Label as quote"] == "Q" and keys["Undo"] == "Ctrl+Z" and keys["Redo"] == "Ctrl+Shift+Z"
+    assert keys["Adjudicate: Accept into Gold"] == "A" and keys["Adjudicate: Reject"] == "R"
     assert not any(", " in key for key in keys.values()), "one main key per action"
 
 
