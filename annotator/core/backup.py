@@ -116,14 +116,7 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
     except OSError as error:
         raise BackupError(f"Cannot write backups to {folder}: {error.strerror}.") from None
     try:
-        copy = sqlite3.connect(temp)
-        try:
-            copy_database(conn, copy, project)
-            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            _unmark(copy)
-            check = copy.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            copy.close()
+        check = _copy_into(conn, project, temp, quick_check=True)
         if check != "ok":  # a damaged copy must never push a good backup out of the rotation
             raise BackupError(f"{project.name} is damaged ({check}); no backup was made. Restore one.")
         os.replace(temp, target)
@@ -167,19 +160,26 @@ def write_copy(conn: sqlite3.Connection, project: Path, target: Path) -> None:
     except OSError as error:
         raise BackupError(f"Cannot write {target}: {error.strerror}.") from None
     try:
-        copy = sqlite3.connect(temp)
-        try:
-            copy_database(conn, copy, project)
-            copy.execute("PRAGMA journal_mode = DELETE")
-            _unmark(copy)
-        finally:
-            copy.close()
+        _copy_into(conn, project, temp)
         os.replace(temp, target)
     except (sqlite3.Error, OSError) as error:
         raise BackupError(f"Cannot write {target}: {error}.") from None
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _copy_into(conn: sqlite3.Connection, project: Path, temp: str, quick_check: bool = False) -> str:
+    """Copy the open project into the file `temp` as one self-contained file (no WAL, not marked
+    as open in a window); with `quick_check`, return SQLite's verdict on the copy."""
+    copy = sqlite3.connect(temp)
+    try:
+        copy_database(conn, copy, project)
+        copy.execute("PRAGMA journal_mode = DELETE")
+        _unmark(copy)
+        return copy.execute("PRAGMA quick_check").fetchone()[0] if quick_check else "ok"
+    finally:
+        copy.close()
 
 
 def prune(project: Path, keep: int = KEEP) -> None:

@@ -7,14 +7,8 @@ the article's metadata.
 CSV: one row per span, columns `article_id, article_title, span_id, start, end, label, text,
 attributes, note, annotator`; `attributes` is compact JSON. Articles without spans give no row.
 
-Formula injection (OWASP "CSV injection"): a spreadsheet runs a cell starting with `=`, `+`, `-`, `@`,
-tab, CR or LF as a formula. By default every text cell whose value starts with one of these gets a
-leading `'`, so the `text` cell of such a span is then *not* `article.text[start:end]`. A value that
-already starts with apostrophes followed by a trigger character (`'=x`) gets one more, which keeps the
-rule reversible: `restore_formula` strips one leading `'` exactly when what follows the leading
-apostrophes is a trigger character, and gives back the raw value. Numeric columns are never altered.
-`neutralise_formulas=False` (CLI `--no-formula-guard`) writes raw cells for tools that are not
-spreadsheets.
+Cells a spreadsheet would run as a formula get a leading `'` (`common.neutralise_formula` says
+why and how it stays reversible); `--no-formula-guard` writes raw cells.
 """
 
 from __future__ import annotations
