@@ -9,7 +9,11 @@ JSONL: one line per article with the keys `id, title, text, status, meta, spans,
 that no reader splits a line inside a string.
 
 Import also reads doccano's shapes (`label: [[start, end, label]]`, or `entities` and `relations`),
-with the text and spans under other keys if asked (`--text-field`, `--label-field`).
+with the text and spans under other keys if asked (`--text-field`, `--label-field`), and Prodigy's
+task records, whose spans without an `answer` are pre-annotations kept as suggestions
+(`formats/prodigy.py`). doccano's files carry no such mark (its auto-labelling stores a model's
+labels as the user's own, and "approved" is an export filter, not a field), so their labels are
+read as spans.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from annotator.core.formats import prodigy
 from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, Ticker, WriteOptions, json_line
 from annotator.core.importers import FIELDS, ImportRefused, open_lines
 from annotator.core.model import Article, NewArticle, NewRelation, NewSpan, Status
@@ -37,7 +42,6 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
     """Records of a JSONL file (ours or doccano's). The text and `[start, end, label]` spans sit
     under `options.text_field` and `options.label_field`. A bad record refuses the file, unless
     `options.skip_bad`: then it is skipped and described in `options.notes`."""
-    text_field, label_field = options.text_field, options.label_field
     bad = options.notes if options.skip_bad else None
     hint = " (--skip-bad imports the other records)" if options.named else ""
     count = 0
@@ -46,7 +50,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
             if not line.strip():
                 continue
             try:
-                article = _jsonl_article(path, number, line, text_field, label_field)
+                article = _jsonl_article(path, number, line, options)
             except ImportRefused as error:
                 if bad is None:
                     raise ImportRefused(path, error.reason + hint, number) from None
@@ -58,7 +62,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         raise ImportRefused(path, "empty file")
 
 
-def _jsonl_article(path: Path, line: int, raw: str, text_field: str, label_field: str) -> NewArticle:
+def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> NewArticle:
+    text_field, label_field = options.text_field, options.label_field
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -110,6 +115,9 @@ def _jsonl_article(path: Path, line: int, raw: str, text_field: str, label_field
         meta["label"] = record["label"]  # doccano's document-level categories, not spans
     spans = tuple(_spans(path, line, record, given, text, to_canonical))
     relations = _relations(path, line, record)
+    suggestions: tuple = ()
+    if prodigy.is_prodigy(record):
+        spans, relations, suggestions = prodigy.sort_spans(record, spans, relations, options, (path, line))
     title = fields.pop("title") or title_from(text)
     return NewArticle(
         title=title,
@@ -119,6 +127,7 @@ def _jsonl_article(path: Path, line: int, raw: str, text_field: str, label_field
         spans=spans,
         status=status,
         relations=relations,
+        suggestions=suggestions,
         **fields,
     )
 
@@ -238,7 +247,7 @@ _NO_FIELDS: dict = {}  # what a [start, end, label] span has besides those (neve
 
 
 class _SpanName:
-    """"span 3 [1, 2, "x"]" for a message, made only when a message is (not for every span)."""
+    """ "span 3 [1, 2, "x"]" for a message, made only when a message is (not for every span)."""
 
     __slots__ = ("index", "item", "noun")
 

@@ -75,14 +75,16 @@ class Articles(StorePart):
                 for article in map(visible_article, articles):
                     digest = rows.content_hash(article.text)
                     stored = None if digest in seen else self._article_id_of(digest)
-                    added = 0
+                    added = suggested = 0
                     if stored is not None and article.spans:
                         added = self._add_to_stored(stored, article, label_ids, now)
+                    if stored is not None and article.suggestions:
+                        suggested = self._add_suggestions_to_stored(conn, stored, article, now)
                     if added:
                         added_to.append(stored)
                         spans_added += added
                     if digest in seen or stored is not None:
-                        if not added:
+                        if not (added or suggested):
                             duplicates.append(article.title)
                         continue
                     seen.add(digest)
@@ -207,6 +209,27 @@ class Articles(StorePart):
                 "score, created) VALUES (?, ?, ?, ?, '{}', ?, ?, ?)",
                 [article_id, s.start, s.end, s.label, s.source, s.score, now],
             )
+
+    def _add_suggestions_to_stored(
+        self, conn: sqlite3.Connection, article_id: int, article: NewArticle, now: str
+    ) -> int:
+        """Inside an import: a file's predictions for an article already stored, except those
+        already pending, made spans or rejected. How many were added."""
+        length = self._text_length(article_id)
+        added = 0
+        for s in article.suggestions:
+            check_range(s.start, s.end, length)
+            self._label_id(s.label, create=True)
+            key = [article_id, s.start, s.end, s.label]
+            added += conn.execute(
+                'INSERT OR IGNORE INTO suggestions (article_id, start, "end", label, attributes, source, '
+                "score, created) SELECT ?, ?, ?, ?, '{}', ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+                'suggestion_rejections WHERE article_id = ? AND start = ? AND "end" = ? AND label = ?) '
+                "AND NOT EXISTS (SELECT 1 FROM spans p JOIN labels l ON l.id = p.label_id "
+                'WHERE p.article_id = ? AND p.start = ? AND p."end" = ? AND l.name = ?)',
+                [*key, s.source, s.score, now, *key, *key],
+            ).rowcount
+        return added
 
     @contextmanager
     def _indexing_in_batches(self) -> Iterator[Callable[[int, int], None]]:
