@@ -30,6 +30,7 @@ from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
 from annotator.core.project import default_project_path, open_project
+from annotator.core.scheme import relation_line, rules_from
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
 from annotator.display import display_problem
@@ -386,18 +387,22 @@ def search(context: Context, query: str, limit: int) -> None:
 @cli.command()
 @pass_context
 def labels(context: Context) -> None:
-    """Show the label scheme: name, shortcut, colour and attributes.
+    """Show the label scheme: name, shortcut, colour, attributes and the relations a label's
+    spans may start (which labels they point to).
 
     Example:
 
         annotator labels
     """
     with context.open(read_only=True) as store:
+        rules = store.relation_rules()
         for label in store.labels():
             echo(f"{label.name:<12} key {label.shortcut or '-':<2} {label.color}")
             for spec in label.attributes:
                 choices = f": {', '.join(spec.choices)}" if spec.choices else ""
                 echo(f"    {spec.name} ({spec.kind}){choices}")
+            for rule in rules_from(label.name, rules):
+                echo(f"    relation {relation_line(rule)}")
 
 
 @cli.command()

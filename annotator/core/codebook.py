@@ -1,6 +1,7 @@
 """The scheme as a codebook, the document a content-analysis study publishes: every label with its
-key, colour and description, its attributes and their values with descriptions, and real examples
-from the coded data. Markdown or a self-contained HTML page; project text is always escaped."""
+key, colour and description, its attributes and their values with descriptions, the relations it
+may start (which labels they point to), and real examples from the coded data. Markdown or a
+self-contained HTML page; project text is always escaped."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.model import SpanHit
 from annotator.core.report import CSP
-from annotator.core.scheme import Label
+from annotator.core.scheme import Label, RelationRule, relation_line, rules_from
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -26,7 +27,9 @@ def write_codebook(store: Store, path: Path, fmt: str | None = None, examples: i
     labels = store.labels()
     found = {label.name: store.label_examples(label.name, examples) for label in labels} if examples else {}
     title = f"Codebook: {store.path.stem}"
-    text = html_page(title, labels, found) if fmt == "html" else markdown(title, labels, found)
+    rules = store.relation_rules()
+    write = html_page if fmt == "html" else markdown
+    text = write(title, labels, found, rules)
     path.write_text(text, encoding="utf-8")
     return len(labels)
 
@@ -45,7 +48,9 @@ def label_tooltip(label: Label) -> str:
     return "\n".join(lines)
 
 
-def markdown(title: str, labels: list[Label], examples: dict[str, list[SpanHit]]) -> str:
+def markdown(
+    title: str, labels: list[Label], examples: dict[str, list[SpanHit]], rules: tuple[RelationRule, ...] = ()
+) -> str:
     out = [f"# {_md(title)}", ""]
     for label in labels:
         key = f" — key {_md(label.shortcut.upper())}" if label.shortcut else ""
@@ -63,6 +68,9 @@ def markdown(title: str, labels: list[Label], examples: dict[str, list[SpanHit]]
                 out.append(f"  - *{_md(value)}*" + (f": {_md(text)}" if text else ""))
         if label.attributes:
             out.append("")
+        relations = [_md(relation_line(rule)) for rule in rules_from(label.name, rules)]
+        if relations:
+            out += ["Relations:", "", *(f"- {line}" for line in relations), ""]
         hits = examples.get(label.name, [])
         if hits:
             out += ["Examples:", ""]
@@ -73,7 +81,9 @@ def markdown(title: str, labels: list[Label], examples: dict[str, list[SpanHit]]
     return "\n".join(out).rstrip() + "\n"
 
 
-def html_page(title: str, labels: list[Label], examples: dict[str, list[SpanHit]]) -> str:
+def html_page(
+    title: str, labels: list[Label], examples: dict[str, list[SpanHit]], rules: tuple[RelationRule, ...] = ()
+) -> str:
     e = html.escape
     out = [
         "<!DOCTYPE html>",
@@ -105,6 +115,9 @@ def html_page(title: str, labels: list[Label], examples: dict[str, list[SpanHit]
                 values = f"<ul>{values}</ul>" if values else ""
                 out.append(f"<li><b>{e(spec.name)}</b> ({kind}){text}{values}</li>")
             out.append("</ul>")
+        relations = [f"<li>{e(relation_line(rule))}</li>" for rule in rules_from(label.name, rules)]
+        if relations:
+            out.append(f"<p>Relations:</p><ul>{''.join(relations)}</ul>")
         hits = examples.get(label.name, [])
         if hits:
             out.append("<p>Examples:</p>")

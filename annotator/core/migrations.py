@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 migrations = Migrations("annotator")
 
@@ -253,3 +253,32 @@ def m007_article_list(db: Database) -> None:
     file (0.2-2 s), the index a few MB."""
     db.execute("CREATE INDEX articles_list ON articles(id, title, outlet, published, status)")
     _set_version(db, 7)
+
+
+# The relation rule m008 gives a project, frozen as it shipped: (type, source label, target label,
+# single), by label name; a project without one of the labels gets no rule.
+M008_RULES = (("said_by", "quote", "actor", 1),)
+
+
+@migrations()
+def m008_relation_rules(db: Database) -> None:
+    """The scheme says which label each relation type may point to (one row per target label),
+    and whether a source span has at most one such relation (`single`): a quote is said by one
+    actor unless the project allows more. Until now this rule was code."""
+    db.execute(
+        """CREATE TABLE relation_rules (
+            type TEXT NOT NULL,
+            source_label INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+            target_label INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+            single INTEGER NOT NULL DEFAULT 1 CHECK (single IN (0, 1)),
+            PRIMARY KEY (type, source_label, target_label)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX relation_rules_target ON relation_rules(target_label)")
+    for kind, source, target, single in M008_RULES:
+        db.execute(
+            "INSERT INTO relation_rules (type, source_label, target_label, single) "
+            "SELECT ?, s.id, t.id, ? FROM labels s, labels t WHERE s.name = ? AND t.name = ?",
+            [kind, single, source, target],
+        )
+    _set_version(db, 8)

@@ -152,6 +152,7 @@ class Op(StrEnum):
     ADD_LABEL = "add_label"
     UPDATE_LABEL = "update_label"
     DELETE_LABEL = "delete_label"
+    SET_RELATION_RULES = "set_relation_rules"
     STORE_SUGGESTIONS = "store_suggestions"
     ACCEPT_SUGGESTIONS = "accept_suggestions"
     REJECT_SUGGESTIONS = "reject_suggestions"

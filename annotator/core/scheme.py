@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,21 +155,53 @@ def free_shortcut(name: str, taken: set[str]) -> str:
 
 @dataclass(frozen=True)
 class RelationRule:
-    """Which label a relation of `type` goes from and to; `single`: a source has at most one."""
+    """A relation of `type` goes from a span of label `source` to a span of one of `targets`;
+    `single`: a source span has at most one relation of this type (a new one replaces it)."""
 
     type: str
     source: str
-    target: str
+    targets: tuple[str, ...]
     single: bool = True
 
 
-RELATION_RULES = (RelationRule(QUOTE_RELATION, "quote", "actor"),)
-"""The attributions the window offers: a quote is said by one actor."""
+DEFAULT_RELATION_RULES = (RelationRule(QUOTE_RELATION, "quote", ("actor",)),)
+"""The rules a new project starts with: a quote is said by one actor."""
 
 
-def rule_from(label: str, rules: tuple[RelationRule, ...] = RELATION_RULES) -> RelationRule | None:
-    """The relation a span of `label` can start, if any."""
-    return next((rule for rule in rules if rule.source == label), None)
+def rules_from(label: str, rules: Iterable[RelationRule]) -> list[RelationRule]:
+    """The rules a span of `label` can start a relation by."""
+    return [rule for rule in rules if rule.source == label]
+
+
+def rule_to(label: str, rules: Iterable[RelationRule]) -> RelationRule | None:
+    """The first of `rules` whose targets include `label`."""
+    return next((rule for rule in rules if label in rule.targets), None)
+
+
+def relation_line(rule: RelationRule) -> str:
+    """A rule in words, for the codebook and `annotator labels`: `said_by → actor (at most one)`."""
+    number = " (at most one)" if rule.single else " (any number)"
+    return f"{rule.type} → {' or '.join(rule.targets)}{number}"
+
+
+def validate_rules(rules: Iterable[RelationRule], labels: Iterable[Label]) -> None:
+    """Raise SchemeError unless every rule names a relation type and labels of the scheme, with
+    at most one rule per relation type and source label."""
+    names = {label.name for label in labels}
+    seen = set()
+    for rule in rules:
+        if not rule.type.strip() or not _NAME.match(rule.type) or rule.type != rule.type.strip():
+            raise SchemeError(f"A relation type is one line of text without tabs: {rule.type!r}")
+        if len(rule.type) > MAX_NAME_LENGTH:
+            raise SchemeError(f"A relation type has at most {MAX_NAME_LENGTH} characters.")
+        if not rule.targets:
+            raise SchemeError(f"The relation {rule.type!r} of {rule.source!r} needs a label to point to.")
+        unknown = [name for name in (rule.source, *rule.targets) if name not in names]
+        if unknown:
+            raise SchemeError(f"The relation {rule.type!r} names a label the scheme lacks: {unknown[0]!r}")
+        if (rule.type, rule.source) in seen:
+            raise SchemeError(f"The relation {rule.type!r} of {rule.source!r} is listed twice.")
+        seen.add((rule.type, rule.source))
 
 
 def validate_label(label: Label, others: list[Label]) -> None:

@@ -1,12 +1,13 @@
-"""Attributing a quote to its speaker: R on a quote starts, a click (or Enter / R after Tab) on an
-actor completes. The scheme's relation rules say which label may be chosen; Tab walks only those,
-a click on another label is refused with a message, and a second speaker replaces the first."""
+"""Attributing a span (a quote to its speaker): R on it starts, a click (or Enter / R after Tab) on
+a target completes. The project scheme's relation rules (`Store.relation_rules`) say which labels
+may be chosen; Tab walks only those, a click on another label is refused with a message, and where
+the rule allows one relation of its type (a single speaker) a new one replaces the old."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotator.core.scheme import RelationRule, rule_from
+from annotator.core.scheme import RelationRule, rule_to, rules_from
 from annotator.gui.commands import AddRelationCommand, DeleteRelationCommand
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ class Attribution:
     def __init__(self, window: MainWindow):
         self.window = window
         self.source: int | None = None
-        self.rule: RelationRule | None = None
+        self.rules: list[RelationRule] = []
 
     @property
     def active(self) -> bool:
@@ -35,41 +36,48 @@ class Attribution:
 
     def start(self, span_id: int) -> None:
         span = self.window.text_view.span(span_id)
-        rule = rule_from(span.label) if span is not None else None
-        if rule is None:
-            self._say(f"Only a quote can be attributed: “{span.label}” has no speaker.", 4000)
+        if span is None:
             return
-        self.source, self.rule = span_id, rule
+        rules = rules_from(span.label, self.window.store.relation_rules())
+        if not rules:
+            self._say(f"The scheme lets a {span.label} point to no other label (Edit → Edit Labels…).", 4000)
+            return
+        self.source, self.rules = span_id, rules
+        targets = {target for rule in rules for target in rule.targets}
         self._enter(True)
-        self.window.text_view.span_filter = lambda other: other.label == rule.target and other.id != span_id
-        self._say(f"Attribute to…: click the {rule.target}, or Tab to one and press Enter. Esc cancels.")
+        self.window.text_view.span_filter = lambda other: other.label in targets and other.id != span_id
+        names = " or ".join(sorted(targets))
+        self._say(f"Attribute to…: click the {names}, or Tab to one and press Enter. Esc cancels.")
 
     def cancel(self, message: str = "") -> None:
-        self.source = self.rule = None
+        self.source, self.rules = None, []
         self.window.text_view.span_filter = None
         self._enter(False)
         if message:
             self._say(message, 2000)
 
     def finish(self, target_id: int) -> bool:
-        """Attribute the source to `target_id` if the rule allows it (else say why and stay)."""
-        window, rule, source = self.window, self.rule, self.source
+        """Relate the source to `target_id` if a rule allows it (else say why and stay)."""
+        window, source = self.window, self.source
         target = window.text_view.span(target_id)
-        if rule is None or source is None or target is None or target_id == source:
+        if source is None or target is None or target_id == source:
             return False
-        if target.label != rule.target:
-            self._say(f"A {rule.source} is attributed to an {rule.target}, not to a {target.label}.", 5000)
+        rule = rule_to(target.label, self.rules)
+        if rule is None:
+            names = " or ".join(_a(name) for name in sorted({n for rule in self.rules for n in rule.targets}))
+            source_label = self.rules[0].source
+            self._say(f"A {source_label} is attributed to {names}, not to {_a(target.label)}.", 5000)
             return False
         store, events = window.store, window.events
-        replaced = [
+        same_type = [
             relation
             for relation in store.span_relations(source)
             if relation.type == rule.type and relation.from_span == source
         ]
-        if any(relation.to_span == target_id for relation in replaced):
-            self.cancel(f"That {rule.source} is already attributed to that {rule.target}.")
+        if any(relation.to_span == target_id for relation in same_type):
+            self.cancel(f"That {rule.source} is already attributed to that {target.label}.")
             return True
-        replaced = replaced if rule.single else []
+        replaced = same_type if rule.single else []
         window.undo_stack.beginMacro(f"Attribute {rule.source}")
         for relation in replaced:
             window.undo_stack.push(DeleteRelationCommand(store, events, relation))
@@ -79,5 +87,10 @@ class Attribution:
         self.cancel()
         if not command.error:
             done = "re-attributed" if replaced else "attributed"
-            self._say(f"{rule.source.capitalize()} {done} to the {rule.target}.", 3000)
+            self._say(f"{rule.source.capitalize()} {done} to the {target.label}.", 3000)
         return True
+
+
+def _a(noun: str) -> str:
+    """`noun` with its indefinite article ("an actor", "a claim")."""
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"

@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Changes, Relation, Span, Status
-from annotator.core.scheme import Label
+from annotator.core.scheme import Label, RelationRule
 from annotator.core.store import Store
 from annotator.gui.events import StoreEvents
 
@@ -150,9 +150,8 @@ class AddLabelCommand(StoreCommand):
         self.label = label
 
     def apply(self) -> Changes:
-        return self.store.add_label(
-            self.label.name, self.label.color, self.label.shortcut, self.label.attributes
-        )
+        new = self.label
+        return self.store.add_label(new.name, new.color, new.shortcut, new.attributes, new.description)
 
     def revert(self) -> Changes:
         return self.store.delete_label(self.label.name)
@@ -168,6 +167,20 @@ class UpdateLabelCommand(StoreCommand):
 
     def revert(self) -> Changes:
         return self.store.update_label(self.old)
+
+
+class SetRelationRulesCommand(StoreCommand):
+    """Replace the scheme's relation rules (labels by name, so undo survives a label re-added)."""
+
+    def __init__(self, store: Store, events: StoreEvents, rules: tuple[RelationRule, ...]):
+        super().__init__(store, events, "Edit relations")
+        self.old, self.new = store.relation_rules(), rules
+
+    def apply(self) -> Changes:
+        return self.store.set_relation_rules(self.new)
+
+    def revert(self) -> Changes:
+        return self.store.set_relation_rules(self.old)
 
 
 class CopySpansCommand(StoreCommand):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from annotator.core.scheme import rule_from
+from annotator.core.scheme import rules_from
 from annotator.gui.commands import DeleteSpanCommand, UpdateSpanCommand
 
 if TYPE_CHECKING:
@@ -33,9 +33,10 @@ def span_menu(window: MainWindow, span_id: int) -> QMenu:
         action.setCheckable(True)
         action.setChecked(label.name == span.label)
         action.triggered.connect(lambda _=False, name=label.name: relabel(name))
-    rule = rule_from(span.label)
-    attribute = menu.addAction(f"&Attribute to {rule.target}…" if rule else "&Attribute to…")
-    attribute.setEnabled(rule is not None)
+    rules = rules_from(span.label, store.relation_rules())
+    targets = sorted({name for rule in rules for name in rule.targets})
+    attribute = menu.addAction(f"&Attribute to {' or '.join(targets)}…" if targets else "&Attribute to…")
+    attribute.setEnabled(bool(targets))
     attribute.triggered.connect(lambda: window.attribution.start(span_id))
     menu.addAction("Edit &Note…").triggered.connect(window.edit_note)
     copy = menu.addAction("&Copy Text")

@@ -116,6 +116,7 @@ def test_articles_stats_labels_search(tmp_path):
     assert "Articles: 2" in stats and "claim" in stats
     labels = run("labels", db=db).output
     assert "framing" in labels and "Security and defense" in labels
+    assert "relation said_by → actor (at most one)" in labels
     found = run("search", "Lavrov", db=db).output
     assert "Russia Opposes" in found and "«" in found
     for hostile in ['"unbalanced', "AND(", "'; DROP TABLE articles; --", "*", "NEAR"]:

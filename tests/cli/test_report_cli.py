@@ -124,6 +124,18 @@ def test_codebook_markdown_has_scheme_descriptions_and_examples(project, tmp_pat
     quote_part = text[text.index("## quote") : text.index("## actor")]
     assert quote_part.count("> …") == 2  # two examples, from two articles
     assert "**“We warn you.”**" in quote_part
+    assert "Relations:\n\n- said\\_by → actor (at most one)" in quote_part  # the scheme's rule
+
+
+def test_codebook_states_the_relation_rules_the_project_sets(project, tmp_path):
+    from annotator.core.scheme import RelationRule
+    from annotator.core.store import Store
+
+    with Store.open(project) as store:
+        store.set_relation_rules([RelationRule("said_by", "quote", ("actor", "claim"), single=False)])
+    out = tmp_path / "codebook.html"
+    assert run(project, "codebook", "-o", str(out)).exit_code == 0
+    assert "<li>said_by → claim or actor (any number)</li>" in out.read_text(encoding="utf-8")
 
 
 def test_codebook_html_escapes_and_shows_examples(project, tmp_path):

@@ -341,3 +341,14 @@ def test_a_merge_waits_for_another_programs_write_and_succeeds(ana, bob):
             store.article(i).text[s.start : s.end] for i in store.article_ids() for s in store.spans(i)
         }
     assert holder.returncode == 0
+
+
+def test_a_label_new_here_brings_its_relation_rules_and_ours_stay(tmp_path, ana, bob):
+    from annotator.core.scheme import DEFAULT_RELATION_RULES, RelationRule
+
+    with Store.open(bob, annotator="bob") as store:
+        theirs = RelationRule("said_by", "quote", ("claim",), single=False)  # ours stays
+        store.set_relation_rules([RelationRule("in", "place", ("actor",)), theirs])
+    with Store.open(ana, annotator="ana") as store:
+        merge_project(store, bob)
+        assert store.relation_rules() == (*DEFAULT_RELATION_RULES, RelationRule("in", "place", ("actor",)))

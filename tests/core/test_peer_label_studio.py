@@ -139,3 +139,14 @@ def test_export_keeps_annotators_apart_and_the_config_names_every_relation_type(
             (10, "ana"),
         ]
         assert len(copy.relations(article_id)) == 2
+
+
+def test_the_config_offers_the_relation_types_of_the_schemes_rules(tmp_path):
+    from annotator.core.scheme import RelationRule
+
+    with Store.open(tmp_path / "p.annotator") as store:
+        store.add_articles([NewArticle("t", "Sony said so.", spans=(NewSpan(0, 4, "actor"),))])
+        store.set_relation_rules([RelationRule("mentions", "claim", ("actor",))])
+        export(store, "label-studio", tmp_path / "out.json")
+    config = ET.fromstring((tmp_path / "out.xml").read_text(encoding="utf-8"))
+    assert [r.get("value") for r in config.iter("Relation")] == ["mentions"]

@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import NewArticle, NewSpan, Status
+from annotator.core.scheme import RelationRule
 from annotator.core.store import Store
 
 TEXT = "Minister Petrov said «we will not give up the port» on Monday. Analysts doubt the claim."
@@ -212,4 +213,32 @@ def test_r_on_a_claim_does_not_start_an_attribution(qtbot, window, store):
     click_text(qtbot, window, "Analysts")
     qtbot.keyClick(window.text_view, Qt.Key.Key_R)
     assert not window.attribution.active
-    assert "Only a quote can be attributed" in window.statusBar().currentMessage()
+    assert "lets a claim point to no other label" in window.statusBar().currentMessage()
+
+
+def test_a_rule_changed_to_allow_claims_makes_r_then_tab_land_on_claims(qtbot, window, store):
+    store.set_relation_rules([RelationRule("said_by", "quote", ("claim",))])
+    view, article = window.text_view, window.article.id
+    click_text(qtbot, window, "port")
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.span(view.selected_span()).label == "claim"
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    (relation,) = store.relations(article)
+    assert store.span(relation.to_span).label == "claim"
+    click_text(qtbot, window, "port")
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    click_text(qtbot, window, "Petrov")  # actors are no longer allowed
+    assert "to a claim, not to an actor" in window.statusBar().currentMessage()
+    assert len(store.relations(article)) == 1
+
+
+def test_a_scheme_that_allows_several_speakers_keeps_both(qtbot, window, store):
+    store.set_relation_rules([RelationRule("said_by", "quote", ("actor",), single=False)])
+    view, article = window.text_view, window.article.id
+    for target in ("Petrov", "Minister"):
+        click_text(qtbot, window, "port")
+        qtbot.keyClick(view, Qt.Key.Key_R)
+        click_text(qtbot, window, target)
+    assert len(store.relations(article)) == 2
+    assert "re-attributed" not in window.statusBar().currentMessage()

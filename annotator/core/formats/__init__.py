@@ -154,7 +154,14 @@ def export(
     ones). OSError passes; OutputRefused when the path would harm the project or what the folder
     holds. The summary lists what the format could not carry, whatever the destination."""
     fmt = _writable(name)
-    options = WriteOptions(store.labels(), progress, neutralise_formulas, newlines, store.relation_types())
+    options = WriteOptions(
+        store.labels(),
+        progress,
+        neutralise_formulas,
+        newlines,
+        store.relation_types(),
+        store.relation_rules(),
+    )
     rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
     if isinstance(dest, Path | str):
         summary = _export_to_path(store, fmt, Path(dest), rows, options, replace)

@@ -15,7 +15,7 @@ import orjson
 
 from annotator.core.importers import ImportRefused
 from annotator.core.model import Article, Relation, Span
-from annotator.core.scheme import Label
+from annotator.core.scheme import Label, RelationRule
 from annotator.core.text import word_pattern
 
 
@@ -76,6 +76,7 @@ class WriteOptions:
     neutralise_formulas: bool = True
     newlines: str = "lf"  # REFI-QDA sources: "lf" (ATLAS.ti, NVivo) or "crlf" (MAXQDA)
     relation_types: tuple[str, ...] = ()  # every type the project's relations use
+    relation_rules: tuple[RelationRule, ...] = ()  # the scheme's: which label each type points to
 
 
 @dataclass

@@ -39,7 +39,6 @@ from annotator.core.formats.common import (
 from annotator.core.importers import ImportRefused
 from annotator.core.model import NewArticle, NewRelation, NewSpan, NewSuggestion, Status
 from annotator.core.offsets import Utf16Map, normalise_newlines
-from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.text import title_from
 
 CARRIES = frozenset(
@@ -139,14 +138,14 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
 
 def companion(options: WriteOptions) -> tuple[str, str]:
     """The labeling config that shows the export: labels, every relation type (the scheme's
-    quote attribution and all the project uses) and per-region attributes."""
+    rules' and all the project uses) and per-region attributes."""
     labels = options.labels
     lines = ["<View>", f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}">']
     lines += [
         f"    <Label value={xml_attr(label.name)} background={xml_attr(label.color)}/>" for label in labels
     ]
     lines += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="$text"/>', "  <Relations>"]
-    kinds = dict.fromkeys([QUOTE_RELATION, *options.relation_types])
+    kinds = dict.fromkeys([*(rule.type for rule in options.relation_rules), *options.relation_types])
     lines += [f"    <Relation value={xml_attr(kind)}/>" for kind in kinds] + ["  </Relations>"]
     for label in labels:
         for spec in label.attributes:

@@ -1,4 +1,5 @@
-"""The label scheme's table: the palette, read once and cached, and its edits."""
+"""The label scheme's tables: the palette, read once and cached, its relation rules, and their
+edits."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 
 from annotator.core.errors import NotFound, SchemeError
 from annotator.core.model import Changes, Op
-from annotator.core.scheme import AttributeSpec, Label, validate_label
+from annotator.core.scheme import AttributeSpec, Label, RelationRule, validate_label, validate_rules
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 
@@ -85,6 +86,40 @@ class Labels(StorePart):
             conn.execute("DELETE FROM labels WHERE id = ?", [label.id])
         self._labels = None
         return Changes(Op.DELETE_LABEL, labels=True)
+
+    def relation_rules(self) -> tuple[RelationRule, ...]:
+        """Which label each relation type may point to, from which label, and whether a source
+        span has at most one such relation; by type and then palette order."""
+        found = self.conn.execute(
+            "SELECT r.type, s.name, t.name, r.single FROM relation_rules r "
+            "JOIN labels s ON s.id = r.source_label JOIN labels t ON t.id = r.target_label "
+            "ORDER BY s.position, s.id, r.type, t.position, t.id"
+        )
+        rules: dict[tuple[str, str], RelationRule] = {}
+        for kind, source, target, single in found:
+            rule = rules.get((kind, source))
+            targets = (*rule.targets, target) if rule else (target,)
+            single = bool(single) and (rule is None or rule.single)
+            rules[(kind, source)] = RelationRule(kind, source, targets, single)
+        return tuple(rules.values())
+
+    def set_relation_rules(self, rules: Iterable[RelationRule]) -> Changes:
+        """Replace the scheme's relation rules with `rules` (labels by name)."""
+        rules = tuple(rules)
+        labels = self.labels()
+        validate_rules(rules, labels)
+        ids = {label.name: label.id for label in labels}
+        with self._write() as conn:
+            conn.execute("DELETE FROM relation_rules")
+            conn.executemany(
+                "INSERT INTO relation_rules (type, source_label, target_label, single) VALUES (?, ?, ?, ?)",
+                [
+                    (rule.type, ids[rule.source], ids[target], int(rule.single))
+                    for rule in rules
+                    for target in dict.fromkeys(rule.targets)
+                ],
+            )
+        return Changes(Op.SET_RELATION_RULES, labels=True)
 
     def _add_missing_labels(self, names: Iterable[str]) -> None:
         """Add the labels of `names` the scheme lacks, with spare colours, inside the caller's

@@ -83,9 +83,10 @@ class Merging(StorePart):
         return counts
 
     def _merge_labels(self, other: OtherProject, counts: MergeCounts) -> dict[int, int]:
-        """Map the other file's label ids to ours, adding labels we lack (keeping their colour, and
-        their key unless one of ours uses it)."""
+        """Map the other file's label ids to ours, adding labels we lack (keeping their colour,
+        their key unless one of ours uses it, and the relation rules they start)."""
         mapping: dict[int, int] = {}
+        added: set[int] = set()
         for label_id, name, color, shortcut, attributes in other.labels():
             if name not in {label.name for label in self.labels()}:
                 found = _valid_json(attributes, f"label {name!r} attributes", list)
@@ -100,7 +101,17 @@ class Merging(StorePart):
                     )
                 self.add_label(name, color, key, specs)
                 counts.labels_added.append(name)
+                added.add(label_id)
             mapping[label_id] = self.label(name).id
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO relation_rules (type, source_label, target_label, single) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (kind, mapping[source], mapping[target], single)
+                for kind, source, target, single in other.relation_rules()
+                if source in added and source in mapping and target in mapping
+            ],
+        )
         return mapping
 
     def _copy_article(self, row: tuple) -> int:

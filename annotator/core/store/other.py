@@ -49,6 +49,12 @@ class OtherProject:
             "SELECT id, name, color, shortcut, attributes FROM labels ORDER BY position, id"
         ).fetchall()
 
+    def relation_rules(self) -> list[tuple[str, int, int, int]]:
+        """(type, source label id, target label id, single) of the scheme's relation rules."""
+        return self.conn.execute(
+            "SELECT type, source_label, target_label, single FROM relation_rules"
+        ).fetchall()
+
     def window_sessions(self) -> int:
         """How many windows had the file open when it was copied (see m006_window_sessions)."""
         return self.conn.execute("SELECT count(*) FROM window_sessions").fetchone()[0]
