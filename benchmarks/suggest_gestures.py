@@ -79,7 +79,7 @@ class Coder:
         """A click on a span (counted as one; done through the view so a stack of spans under the
         point cannot pick another one)."""
         self.window.text_view.set_selected_span(span_id)
-        self.window._span_clicked(span_id)
+        self.window.text_view.span_clicked.emit(span_id)
         self.gestures += 1
 
     # ------------------------------------------------------------- coding

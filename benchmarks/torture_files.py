@@ -280,10 +280,10 @@ def window_import_child(project: Path, folder: Path) -> None:
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Store.open(project, annotator="window"), settings)
     window.edit_backups.interval = 0
-    window.watch.setInterval(0)
+    window.events.watch.setInterval(0)
     window.show()
     app.processEvents()
-    window.import_paths([folder])
+    window.intake.import_paths([folder])
     print(f"backups tried: {len(inside)}; inside a transaction: {sum(inside)}", flush=True)
     window.store.close()
 

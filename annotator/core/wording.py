@@ -9,5 +9,5 @@ def count(n: int, noun: str, plural: str = "") -> str:
 
 
 def matches(n: int, noun: str) -> str:
-    """"1 article matches", "2 articles match"."""
+    """ "1 article matches", "2 articles match"."""
     return f"{count(n, noun)} {'matches' if n == 1 else 'match'}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -38,8 +39,8 @@ from annotator.core.model import AnalysisFilter, Changes, SpanHit, Status
 from annotator.core.report import write_csv
 from annotator.core.store.analysis import HITS_LIMIT
 
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+# The main window (it opens this one): typed loosely, so the GUI's imports keep one direction.
+MainWindow = QMainWindow
 
 ALL = "(all)"
 SORT_ROLE = Qt.ItemDataRole.UserRole

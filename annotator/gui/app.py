@@ -7,29 +7,21 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator import __version__
 from annotator.core.project import APP_NAME, default_project_path, open_project, restorable
 from annotator.core.store import StoreError, describe_unexpected
-from annotator.desktop import APP_ID, ICON_SIZES, icon_png
+from annotator.desktop import APP_ID
 from annotator.gui.backups import offer_restore
+from annotator.gui.icon import app_icon
 from annotator.gui.preferences import startup_name
 
 # Smoke runs (packaging/build.sh, CI): close the window this many ms after it shows.
 QUIT_AFTER_ENV = "ANNOTATOR_QUIT_AFTER_MS"
 
 log = logging.getLogger(__name__)
-
-
-def app_icon() -> QIcon:
-    """Every rendered size, so the title bar, task switcher and About box each get a crisp one."""
-    icon = QIcon()
-    for size in ICON_SIZES:
-        icon.addFile(str(icon_png(size)), QSize(size, size))
-    return icon
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -96,11 +88,11 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     window = MainWindow(store, settings)
     install_error_dialog(window)
     window.show()
-    window.back_up_in_background()
+    window.files.back_up_in_background()
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()
     if quit_after.isdigit():
         print(f"{QUIT_AFTER_ENV}: showed {window.store.path} ({len(window.article_model.ids)} articles)")
-    window.close_store()
+    window.files.close_store()
     return code

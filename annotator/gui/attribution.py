@@ -5,22 +5,31 @@ the rule allows one relation of its type (a single speaker) a new one replaces t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 
 from annotator.core.scheme import RelationRule, rule_to, rules_from
+from annotator.gui.article_editor import ArticleEditor
 from annotator.gui.commands import AddRelationCommand, DeleteRelationCommand
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
 
 
 class Attribution:
-    """The window's attribution mode (at most one at a time)."""
+    """The attribution mode on the editor's article (at most one at a time); `say(message, ms)`
+    shows a hint in the status bar."""
 
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, editor: ArticleEditor, undo_stack: QUndoStack, say: Callable[[str, int], None]):
+        self.editor, self.undo_stack, self.say = editor, undo_stack, say
         self.source: int | None = None
         self.rules: list[RelationRule] = []
+        self.enter_shortcuts = []  # Enter completes an attribution; enabled only while attributing
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            view = editor.text_view
+            enter = QShortcut(QKeySequence(key), view, context=Qt.ShortcutContext.WidgetShortcut)
+            enter.setEnabled(False)
+            enter.activated.connect(self._enter_pressed)
+            self.enter_shortcuts.append(enter)
 
     @property
     def active(self) -> bool:
@@ -28,38 +37,43 @@ class Attribution:
 
     def _enter(self, on: bool) -> None:
         """Enter belongs to the attribution while it runs (and to suggestions otherwise)."""
-        for shortcut in self.window.enter_shortcuts:
+        for shortcut in self.enter_shortcuts:
             shortcut.setEnabled(on)
 
+    def _enter_pressed(self) -> None:
+        span_id = self.editor.text_view.selected_span()
+        if self.active and span_id is not None:
+            self.finish(span_id)
+
     def _say(self, message: str, ms: int = 0) -> None:
-        self.window.statusBar().showMessage(message, ms)
+        self.say(message, ms)
 
     def start(self, span_id: int) -> None:
-        span = self.window.text_view.span(span_id)
+        span = self.editor.text_view.span(span_id)
         if span is None:
             return
-        rules = rules_from(span.label, self.window.store.relation_rules())
+        rules = rules_from(span.label, self.editor.store.relation_rules())
         if not rules:
             self._say(f"The scheme lets a {span.label} point to no other label (Edit → Edit Labels…).", 4000)
             return
         self.source, self.rules = span_id, rules
         targets = {target for rule in rules for target in rule.targets}
         self._enter(True)
-        self.window.text_view.span_filter = lambda other: other.label in targets and other.id != span_id
+        self.editor.text_view.span_filter = lambda other: other.label in targets and other.id != span_id
         names = " or ".join(sorted(targets))
         self._say(f"Attribute to…: click the {names}, or Tab to one and press Enter. Esc cancels.")
 
     def cancel(self, message: str = "") -> None:
         self.source, self.rules = None, []
-        self.window.text_view.span_filter = None
+        self.editor.text_view.span_filter = None
         self._enter(False)
         if message:
             self._say(message, 2000)
 
     def finish(self, target_id: int) -> bool:
         """Relate the source to `target_id` if a rule allows it (else say why and stay)."""
-        window, source = self.window, self.source
-        target = window.text_view.span(target_id)
+        source, undo_stack = self.source, self.undo_stack
+        target = self.editor.text_view.span(target_id)
         if source is None or target is None or target_id == source:
             return False
         rule = rule_to(target.label, self.rules)
@@ -68,7 +82,7 @@ class Attribution:
             source_label = self.rules[0].source
             self._say(f"A {source_label} is attributed to {names}, not to {_a(target.label)}.", 5000)
             return False
-        store, events = window.store, window.events
+        store, events = self.editor.store, self.editor.events
         same_type = [
             relation
             for relation in store.span_relations(source)
@@ -78,12 +92,12 @@ class Attribution:
             self.cancel(f"That {rule.source} is already attributed to that {target.label}.")
             return True
         replaced = same_type if rule.single else []
-        window.undo_stack.beginMacro(f"Attribute {rule.source}")
+        undo_stack.beginMacro(f"Attribute {rule.source}")
         for relation in replaced:
-            window.undo_stack.push(DeleteRelationCommand(store, events, relation))
+            undo_stack.push(DeleteRelationCommand(store, events, relation))
         command = AddRelationCommand(store, events, source, target_id, rule.type)
-        window.undo_stack.push(command)
-        window.undo_stack.endMacro()
+        undo_stack.push(command)
+        undo_stack.endMacro()
         self.cancel()
         if not command.error:
             done = "re-attributed" if replaced else "attributed"

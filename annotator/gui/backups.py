@@ -6,9 +6,9 @@ The backups themselves are core's (annotator/core/backup.py): a `backups` folder
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -22,20 +22,32 @@ from annotator.core.backup import (
     restore_backup,
 )
 from annotator.core.errors import AnnotatorError
+from annotator.core.model import Changes
 from annotator.core.store import Store
+from annotator.gui.events import StoreEvents
 
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+
+@dataclass(frozen=True)
+class Outcome:
+    """Whether a backup or restore worked, and the sentence that says what happened."""
+
+    ok: bool
+    message: str
 
 
 class EditBackups:
     """Backs the project up at most every `interval` seconds while it is being edited (None: never);
-    told of every change, it looks at the backups folder only once the interval has passed, and
-    never inside an open transaction (an import's progress dialog lets timers run)."""
+    told of every change (`StoreEvents`), it looks at the backups folder only once the interval has
+    passed, and never inside an open transaction (an import's progress dialog lets timers run)."""
 
-    def __init__(self, interval: float | None = INTERVAL):
+    def __init__(self, events: StoreEvents, interval: float | None = INTERVAL):
+        self.events = events
         self.interval = interval
         self.checked = time.monotonic()
+        events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        self.changed(self.events.store)
 
     def changed(self, store: Store) -> None:
         if self.interval is None or store.writing or time.monotonic() - self.checked < self.interval:
@@ -44,60 +56,54 @@ class EditBackups:
         store.backup_if_due(self.interval)
 
 
-def save_a_copy(window: MainWindow) -> None:
-    """File → Save a Copy…: the whole project, every edit of this session included, in one file."""
-    project = window.store.path
+def save_a_copy(parent: QWidget, store: Store) -> Outcome | None:
+    """File → Save a Copy…: the whole project, every edit of this session included, in one file;
+    None if the analyst cancelled."""
+    project = store.path
     proposed = project.with_name(f"{project.stem}-copy{project.suffix or '.annotator'}")
     name, _ = QFileDialog.getSaveFileName(
-        window, "Save a Copy", str(proposed), "Annotator projects (*.annotator);;All files (*)"
+        parent, "Save a Copy", str(proposed), "Annotator projects (*.annotator);;All files (*)"
     )
     if not name:
-        return
+        return None
     try:
-        window.store.save_copy(Path(name), replace=True)  # the file dialog asked about replacing
+        store.save_copy(Path(name), replace=True)  # the file dialog asked about replacing
     except AnnotatorError as error:
-        window.show_error(str(error))
-        return
-    window.statusBar().showMessage(f"Saved a copy as {name}.", 8000)
+        return Outcome(False, str(error))
+    return Outcome(True, f"Saved a copy as {name}.")
 
 
-def back_up_now(window: MainWindow) -> None:
+def back_up_now(store: Store) -> Outcome:
+    """File → Back Up Now."""
     try:
-        target = window.store.backup()
+        target = store.backup()
     except BackupError as error:
-        window.show_error(str(error))
-        return
-    window.statusBar().showMessage(f"Backed up to {target}", 8000)
+        return Outcome(False, str(error))
+    return Outcome(True, f"Backed up to {target}")
 
 
-def restore_from_backup(window: MainWindow) -> None:
-    """Pick a backup, confirm, restore it; the window then shows the restored project.
-
-    The window's own connection is closed during the restore (which needs the only one) and the
-    project is opened again afterwards, whatever happened, before any message is shown."""
-    path = window.store.path
+def choose_backup(parent: QWidget, path: Path) -> Path | None:
+    """File → Restore From Backup…: the backup of the project at `path` to restore, or None."""
     backups = list_backups(path)
     if not backups:
         QMessageBox.information(
-            window, "Restore", f"There are no backups of {path.name} in {backup_folder(path)}."
+            parent, "Restore", f"There are no backups of {path.name} in {backup_folder(path)}."
         )
-        return
+        return None
     choices = [_describe(backup) for backup in backups]
     choice, ok = QInputDialog.getItem(
-        window, "Restore From Backup", "Replace the project with the backup of:", choices, 0, False
+        parent, "Restore From Backup", "Replace the project with the backup of:", choices, 0, False
     )
-    if not ok:
-        return
-    backup = backups[choices.index(choice)]
-    window.close_store()
+    return backups[choices.index(choice)] if ok else None
+
+
+def restore(path: Path, backup: Path) -> Outcome:
+    """Replace the project's content with `backup` (nothing may hold the project open)."""
     try:
         saved = restore_backup(path, backup)
     except BackupError as error:
-        window.open_project(path)
-        window.show_error(str(error))
-        return
-    window.open_project(path)
-    window.statusBar().showMessage(f"Restored {backup.name}; {_kept(saved)}", 10000)
+        return Outcome(False, str(error))
+    return Outcome(True, f"Restored {backup.name}; {_kept(saved)}")
 
 
 def offer_restore(parent: QWidget | None, path: Path, problem: str) -> bool:

@@ -48,7 +48,7 @@ class StoreCommand(QUndoCommand):
             self.setObsolete(True)
             self.events.failed.emit(self.error)
             return
-        self.events.changed.emit(changes, self)
+        self.events.announce(changes, self)
 
 
 class AddSpanCommand(StoreCommand):

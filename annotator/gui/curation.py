@@ -43,7 +43,6 @@ class CurationDialog(QDialog):
     def __init__(
         self,
         parent: QWidget | None,
-        store: Store,
         events: StoreEvents,
         undo_stack: QUndoStack,
         article_id: int | None = None,
@@ -51,20 +50,18 @@ class CurationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("curation_dialog")
         self.setWindowTitle("Adjudicate")
-        self.store, self.events, self.undo_stack = store, events, undo_stack
+        self.events, self.undo_stack = events, undo_stack
         self.items: list[CurationItem] = []
         self.current: int | None = None
         self.rejected: set[tuple[int, int, str]] = set()
         self.article_id: int | None = None
         self.text = ""
 
-        names = [name for name in store.annotators() if name != GOLD]
         self.a_box, self.b_box = QComboBox(), QComboBox()
         self.a_box.setObjectName("annotator_a")
         self.b_box.setObjectName("annotator_b")
-        for box, index in ((self.a_box, 0), (self.b_box, 1)):
-            box.addItems(names)
-            box.setCurrentIndex(min(index, len(names) - 1))
+        self._fill_annotators()
+        for box in (self.a_box, self.b_box):
             box.currentTextChanged.connect(self._annotators_changed)
         self.gold_edit = QLineEdit(GOLD)
         self.gold_edit.setObjectName("gold_annotator")
@@ -123,6 +120,10 @@ class CurationDialog(QDialog):
             actions[action_id].triggered.connect(slot)
         return actions
 
+    @property
+    def store(self) -> Store:
+        return self.events.store
+
     # ----------------------------------------------------------------- choice
     @property
     def a(self) -> str:
@@ -135,6 +136,17 @@ class CurationDialog(QDialog):
     @property
     def gold(self) -> str:
         return self.gold_edit.text().strip() or GOLD
+
+    def _fill_annotators(self) -> None:
+        """Everyone but gold, keeping the chosen pair (a merge may have brought new names)."""
+        names = [name for name in self.store.annotators() if name != GOLD]
+        for box, index in ((self.a_box, 0), (self.b_box, 1)):
+            chosen = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(names)
+            box.setCurrentIndex(names.index(chosen) if chosen in names else min(index, len(names) - 1))
+            box.blockSignals(False)
 
     def _fill_articles(self, preferred: int | None) -> None:
         """Articles A or B marked done (every article if neither marked any)."""
@@ -211,7 +223,12 @@ class CurationDialog(QDialog):
         )
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:
-        if changes.labels or self.article_id in changes.articles:
+        """Any change to the project (an edit here or in the window, a merge, an import, another
+        program's commit) that can touch the candidates shown refreshes them."""
+        if changes.article_list:
+            self._fill_annotators()
+            self._fill_articles(self.article_id)
+        elif changes.labels or self.article_id in changes.articles:
             self.refresh()
 
     # ---------------------------------------------------------------- gestures

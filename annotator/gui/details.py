@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Relation, Span
+from annotator.core.model import Changes, Relation, Span
 from annotator.core.scheme import AttributeSpec, Label
+from annotator.gui.events import StoreEvents
 
 UNSET = "—"
 MIN_WIDTH = 180
 
 
 class SpanDetails(QWidget):
-    """Edits are emitted as requests; the window turns them into undoable commands.
+    """Edits are emitted as requests; the window turns them into undoable commands. The label
+    choices follow scheme edits (`StoreEvents`).
 
     A typed note or text attribute is committed when its editor loses focus or Return is
     pressed, and also by `commit()`, which runs before another span (or none) is shown and which
@@ -39,9 +41,10 @@ class SpanDetails(QWidget):
     update_requested = Signal(int, dict)  # span id, keyword arguments for update_span
     delete_relation_requested = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, events: StoreEvents, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("span_details")
+        self.events = events
         # A fixed minimum: the fields of a span with more attributes never widen the dock (which
         # would re-wrap the article text under the user's eyes).
         self.setMinimumWidth(MIN_WIDTH)
@@ -82,6 +85,12 @@ class SpanDetails(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self.show_span(None)
+        self.set_labels(events.store.labels())
+        events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.labels:
+            self.set_labels(self.events.store.labels())
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = labels

@@ -44,9 +44,9 @@ from annotator.core.scheme import Label
 from annotator.core.store import Store, StoreError
 from annotator.core.wording import count
 from annotator.gui.actions import ACTIONS, CURATION_ACTIONS, key_sequences
-from annotator.gui.app import app_icon
 from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
+from annotator.gui.icon import app_icon
 from annotator.gui.models import STATUS_TEXT
 
 

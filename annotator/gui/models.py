@@ -8,9 +8,10 @@ import logging
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import ArticleRow, Changes, Status
-from annotator.core.search import match_ranges
+from annotator.core.model import ArticleRow, Changes, Op, Status
+from annotator.core.search import match_ranges, search
 from annotator.core.store import Store
+from annotator.gui.events import StoreEvents
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,9 @@ class ArticleTableModel(QAbstractTableModel):
     SEARCH_COLUMNS = (("title", "Title"), ("hits", "Hits"), ("snippet", "Found"))
     FETCH = 200
 
-    def __init__(self, store: Store, parent=None):
+    def __init__(self, events: StoreEvents, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.events = events
         self.ids: list[int] = []
         self._rows: dict[int, ArticleRow] = {}
         self._row_of: dict[int, int] | None = None  # built when first asked, per id list
@@ -53,6 +54,16 @@ class ArticleTableModel(QAbstractTableModel):
         self.query = ""
         self._hits: dict[int, int] = {}
         self.reload()
+        events.changed.connect(self._changed)
+
+    @property
+    def store(self) -> Store:
+        return self.events.store
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.op is Op.OPEN:  # a search of the other project means nothing here
+            self.search_ids, self.snippets, self.query, self._hits = None, {}, "", {}
+        self.on_changes(changes)
 
     @property
     def columns(self) -> tuple[tuple[str, str], ...]:
@@ -82,12 +93,6 @@ class ArticleTableModel(QAbstractTableModel):
         self._rows.clear()
         self.endResetModel()
 
-    def set_store(self, store: Store) -> None:
-        """Show another (or a reopened) project, unsearched."""
-        self.store = store
-        self.search_ids = None
-        self.reload()
-
     def set_status_filter(self, status: Status | None) -> None:
         self.status = status
         self._show()
@@ -102,6 +107,17 @@ class ArticleTableModel(QAbstractTableModel):
         self.search_ids = ids
         self.snippets, self.query, self._hits = snippets or {}, query, {}
         self._show()
+
+    def search(self, query: str) -> list[int]:
+        """Show the articles matching `query`, best first (the newest 1,000 of a common one), or
+        every article for an empty query; returns the ids shown."""
+        if not query:
+            self.set_search_results(None)
+            return []
+        hits = search(self.store, query, limit=1000)
+        snippets = {hit.article_id: " ".join(hit.snippet.split()) for hit in hits}
+        self.set_search_results([hit.article_id for hit in hits], snippets, query)
+        return [hit.article_id for hit in hits]
 
     def hit_count(self, article_id: int) -> int:
         """Hits of the query in the article (read as the row is painted: never raises)."""
@@ -121,6 +137,19 @@ class ArticleTableModel(QAbstractTableModel):
 
     def article_id(self, row: int) -> int:
         return self.ids[row]
+
+    def next_not_done(self, article_id: int) -> int | None:
+        """The first article below this one as listed (then from the top) that is neither done
+        nor skipped."""
+        row = self.row_of(article_id)
+        order = self.ids if row is None else self.ids[row + 1 :] + self.ids[:row]
+        for begin in range(0, len(order), 500):
+            chunk = order[begin : begin + 500]
+            rows = self.store.article_rows(chunk)
+            for candidate in chunk:
+                if candidate in rows and rows[candidate].status not in (Status.DONE, Status.SKIPPED):
+                    return candidate
+        return None
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.ids)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from annotator.core.codebook import label_tooltip
+from annotator.core.model import Changes
 from annotator.core.scheme import Label
+from annotator.gui.events import StoreEvents
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
@@ -19,22 +22,32 @@ def swatch(color: str, size: int = 14) -> QIcon:
 
 
 class LabelPalette(QWidget):
-    """Clicking a label asks the window to apply it; buttons never take focus from the text."""
+    """Clicking a label asks the window to apply it; buttons never take focus from the text.
+    It rebuilds itself when the scheme changes (`StoreEvents`)."""
 
     label_clicked = Signal(str)
     edit_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, events: StoreEvents, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("label_palette")
+        self.events = events
         self.buttons: dict[str, QPushButton] = {}
+        self.counts: Mapping[str, int] = {}
+        self._labels: list[Label] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(6, 6, 6, 6)
         self._hint = QLabel("Select text, then press a label's key or click it.")
         self._hint.setWordWrap(True)
         self._hint.setEnabled(False)
+        events.changed.connect(self._changed)
+        self.set_labels(events.store.labels(), {})
 
-    def set_labels(self, labels: list[Label], counts: dict[str, int]) -> None:
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.labels:
+            self.set_labels(self.events.store.labels(), self.counts)
+
+    def set_labels(self, labels: list[Label], counts: Mapping[str, int]) -> None:
         """Rebuild the buttons from the scheme (after a scheme edit or on opening a project)."""
         while self._layout.count():
             item = self._layout.takeAt(0)
@@ -61,7 +74,9 @@ class LabelPalette(QWidget):
         self._layout.addWidget(self._hint)
         self._layout.addStretch(1)
 
-    def set_counts(self, counts: dict[str, int]) -> None:
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """Spans per label in the open article."""
+        self.counts = counts
         for label in self._labels:
             key = f"[{label.shortcut.upper()}]" if label.shortcut else "   "
             self.buttons[label.name].setText(f"{key}  {label.name}    {counts.get(label.name, 0)}")

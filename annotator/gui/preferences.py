@@ -1,10 +1,11 @@
 """Preferences: who is annotating, where new projects go, text size, word snapping and the backup
-interval. Kept in QSettings (per user, not per project) and applied to the open window at once."""
+interval. Kept in QSettings (per user, not per project). The dialog returns a `Preferences` value;
+the window applies it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -23,19 +24,27 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.identity import login_name, save_name, saved_name
-from annotator.core.store import StoreError
 from annotator.core.suggest import learned, registry
-from annotator.gui.actions import ActionId
 from annotator.gui.suggestions import SOURCES_KEY, THRESHOLD_KEY, enabled_sources, threshold
 from annotator.gui.text_view import TextView
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
 
 FOLDER_KEY = "file/project_folder"
 FONT_SIZE_KEY = "view/font_size"
 BACKUP_KEY = "backup/interval_minutes"  # read by the backup feature; 0 turns timed backups off
 DEFAULT_BACKUP_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the analyst chose; `font_size` 0 means the system's size."""
+
+    name: str
+    folder: str
+    font_size: int
+    snap: bool
+    backup_minutes: int
+    sources: tuple[str, ...]  # the recommenders whose suggestions show
+    threshold: float  # the lowest score shown
 
 
 def ask_name() -> str:
@@ -63,6 +72,30 @@ def project_folder(settings: QSettings) -> Path:
     return Path(str(settings.value(FOLDER_KEY, "", type=str)) or Path.home())
 
 
+def saved(settings: QSettings, name: str, snap: bool) -> Preferences:
+    """The preferences kept in `settings` (the name and snapping are kept elsewhere)."""
+    return Preferences(
+        name,
+        str(project_folder(settings)),
+        settings.value(FONT_SIZE_KEY, 0, type=int),
+        snap,
+        settings.value(BACKUP_KEY, DEFAULT_BACKUP_MINUTES, type=int),
+        tuple(enabled_sources(settings)),
+        threshold(settings),
+    )
+
+
+def save(settings: QSettings, chosen: Preferences, shown: Preferences) -> None:
+    """Keep `chosen`; the text size only if it was changed from the `shown` one."""
+    save_name(chosen.name)
+    settings.setValue(FOLDER_KEY, chosen.folder)
+    if chosen.font_size != shown.font_size:
+        settings.setValue(FONT_SIZE_KEY, chosen.font_size)
+    settings.setValue(BACKUP_KEY, chosen.backup_minutes)
+    settings.setValue(SOURCES_KEY, list(chosen.sources))
+    settings.setValue(THRESHOLD_KEY, chosen.threshold)
+
+
 def base_font_size(view: TextView) -> float:
     """The view's font size in points without the current zoom (0 if the font is sized in pixels)."""
     size = view.font().pointSizeF()
@@ -71,37 +104,25 @@ def base_font_size(view: TextView) -> float:
 
 def apply_font_size(view: TextView, points: int) -> None:
     base = base_font_size(view)
-    if base > 0:
+    if base > 0 and points > 0:
         view.set_zoom(round(points - base))
 
 
-def apply_saved(window: MainWindow) -> None:
-    """At window start: the text size and the backup interval (name and snapping are applied
-    where they are read)."""
-    points = window.settings.value(FONT_SIZE_KEY, 0, type=int)
-    if points > 0:
-        apply_font_size(window.text_view, points)
-    apply_backup_interval(window, window.settings.value(BACKUP_KEY, DEFAULT_BACKUP_MINUTES, type=int))
-
-
-def apply_backup_interval(window: MainWindow, minutes: int) -> None:
-    """Timed backups while editing every `minutes` (0: none)."""
-    window.edit_backups.interval = minutes * 60 if minutes > 0 else None
+def backup_interval(minutes: int) -> float | None:
+    """Seconds between timed backups while editing (None: none)."""
+    return minutes * 60 if minutes > 0 else None
 
 
 class PreferencesDialog(QDialog):
-    """Shows the values in force; OK saves them and applies the changed ones to the window."""
+    """Shows `shown`; `chosen()` gives what the analyst set."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, shown: Preferences):
+        super().__init__(parent)
         self.setObjectName("preferences_dialog")
         self.setWindowTitle("Preferences")
-        self.main_window = window
-        settings = window.settings
-
-        self.name = QLineEdit(window.store.annotator)
+        self.name = QLineEdit(shown.name)
         self.name.setObjectName("preferences_name")
-        self.folder = QLineEdit(str(project_folder(settings)))
+        self.folder = QLineEdit(shown.folder)
         self.folder.setObjectName("preferences_folder")
         browse = QToolButton()
         browse.setText("…")
@@ -115,18 +136,16 @@ class PreferencesDialog(QDialog):
         self.font_size.setObjectName("preferences_font_size")
         self.font_size.setRange(6, 40)
         self.font_size.setSuffix(" pt")
-        self.font_size.setValue(round(window.text_view.font().pointSizeF()) or 10)
+        self.font_size.setValue(shown.font_size)
         self.snap = QCheckBox("Extend selections to whole words")
         self.snap.setObjectName("preferences_snap")
-        self.snap.setChecked(window.actions[ActionId.TOGGLE_SNAP].isChecked())
+        self.snap.setChecked(shown.snap)
         self.backup = QSpinBox()
         self.backup.setObjectName("preferences_backup")
         self.backup.setRange(0, 24 * 60)
         self.backup.setSuffix(" min")
         self.backup.setSpecialValueText("Off")
-        self.backup.setValue(settings.value(BACKUP_KEY, DEFAULT_BACKUP_MINUTES, type=int))
-
-        on = enabled_sources(settings)
+        self.backup.setValue(shown.backup_minutes)
         self.sources: dict[str, QCheckBox] = {}
         sources_row = QWidget()
         row = QHBoxLayout(sources_row)
@@ -134,7 +153,7 @@ class PreferencesDialog(QDialog):
         for name, recommender in registry().items():
             box = QCheckBox(name)
             box.setObjectName(f"preferences_suggest_{name}")
-            box.setChecked(name in on)
+            box.setChecked(name in shown.sources)
             box.setToolTip(recommender.suggests)
             if name == "learned" and not learned.available():
                 box.setToolTip(f"{recommender.suggests}. {learned.INSTALL_HINT}")
@@ -144,7 +163,7 @@ class PreferencesDialog(QDialog):
         self.threshold.setObjectName("preferences_threshold")
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(threshold(settings))
+        self.threshold.setValue(shown.threshold)
 
         form = QFormLayout(self)
         form.addRow("Your &name", self.name)
@@ -162,40 +181,27 @@ class PreferencesDialog(QDialog):
         form.addRow(self.buttons)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.name.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
-        self._shown_font_size = self.font_size.value()
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "New projects folder", self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
-    def accept(self) -> None:
-        window = self.main_window
-        settings = window.settings
-        name = self.name.text().strip()
-        if name != window.store.annotator:
-            try:
-                window.store.set_annotator(name)
-            except StoreError as error:
-                window.show_error(str(error))
-                return
-        save_name(name)
-        settings.setValue(FOLDER_KEY, self.folder.text().strip())
-        if self.font_size.value() != self._shown_font_size:
-            settings.setValue(FONT_SIZE_KEY, self.font_size.value())
-            apply_font_size(window.text_view, self.font_size.value())
-        snap = window.actions[ActionId.TOGGLE_SNAP]
-        if snap.isChecked() != self.snap.isChecked():
-            snap.trigger()
-        settings.setValue(BACKUP_KEY, self.backup.value())
-        apply_backup_interval(window, self.backup.value())
-        settings.setValue(SOURCES_KEY, [name for name, box in self.sources.items() if box.isChecked()])
-        settings.setValue(THRESHOLD_KEY, self.threshold.value())
-        window.suggester.article_opened()
-        super().accept()
+    def chosen(self) -> Preferences:
+        return Preferences(
+            self.name.text().strip(),
+            self.folder.text().strip(),
+            self.font_size.value(),
+            self.snap.isChecked(),
+            self.backup.value(),
+            tuple(name for name, box in self.sources.items() if box.isChecked()),
+            self.threshold.value(),
+        )
 
 
-def edit_preferences(window: MainWindow) -> None:
-    dialog = PreferencesDialog(window)
-    dialog.exec()
+def ask(parent: QWidget, shown: Preferences) -> Preferences | None:
+    """Edit → Preferences: what the analyst chose, or None if they cancelled."""
+    dialog = PreferencesDialog(parent, shown)
+    chosen = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
     dialog.deleteLater()
+    return chosen

@@ -7,10 +7,8 @@ the store, and the view refreshes from the `Changes` it announces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Changes, Op, StoredSuggestion
@@ -20,9 +18,6 @@ from annotator.core.suggest import learned, registry
 from annotator.core.suggest.runner import suggest_articles, train_model
 from annotator.gui.actions import ActionId
 from annotator.gui.commands import AcceptSuggestionsCommand, AddSpansCommand, RejectSuggestionsCommand
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
 
 SOURCES_KEY = "suggest/sources"
 THRESHOLD_KEY = "suggest/threshold"
@@ -80,7 +75,7 @@ class CorpusRun(QThread):
 class SuggestionController(QObject):
     """The open article's pending suggestions, the current one, and the gestures on them."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: QMainWindow):  # the main window (it builds this controller)
         super().__init__(window)
         self.window = window
         self.items: list[StoredSuggestion] = []
@@ -93,6 +88,8 @@ class SuggestionController(QObject):
         self.status = QLabel()
         self.status.setObjectName("suggestion_count")
         window.statusBar().addPermanentWidget(self.status)
+        window.events.changed.connect(lambda changes, initiator: self.on_changes(changes))
+        window.text_view.span_selection_changed.connect(self._span_selected)
 
     # ------------------------------------------------------------------ compute
     def article_opened(self) -> None:
@@ -206,6 +203,10 @@ class SuggestionController(QObject):
                 "Enter or its label key accepts, Backspace rejects, Ctrl+J next.",
                 8000,
             )
+
+    def _span_selected(self, span_id: int | None) -> None:
+        if span_id is not None:  # the keys act on the span now
+            self.clear()
 
     def clear(self) -> None:
         if self.current is not None:

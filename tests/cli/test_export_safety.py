@@ -179,4 +179,3 @@ def test_copy_has_the_edits_another_program_still_holds_in_the_wal(tmp_path):
     finally:
         window.close()
     project_ok(db, spans=52)
-

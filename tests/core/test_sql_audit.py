@@ -130,7 +130,7 @@ def test_the_audit_sees_what_it_forbids():
     source = 'import sqlite3\nstore.conn.execute("UPDATE spans SET note = ? WHERE id = ?")\n'
     found = [type(node).__name__ for node in ast.walk(ast.parse(source))]
     assert "Import" in found and SQL_TEXT.search("UPDATE spans SET note = ?")
-    assert SQL_TEXT.search('INSERT OR IGNORE INTO relations') and not SQL_TEXT.search("Select a label")
+    assert SQL_TEXT.search("INSERT OR IGNORE INTO relations") and not SQL_TEXT.search("Select a label")
 
 
 def test_the_gui_has_no_sql():

@@ -41,21 +41,15 @@ def test_timed_backup_and_poll_wait_while_a_window_import_holds_its_transaction(
     monkeypatch.setattr(Store, "backup_if_due", spy)
     monkeypatch.setattr(dialogs, "show_import_summary", lambda parent, summary: None)
     refreshed_inside = []
-    on_changes = window.on_changes
-
-    def spy_changes(changes, initiator):
-        refreshed_inside.append(store.conn.in_transaction)
-        on_changes(changes, initiator)
-
-    monkeypatch.setattr(window, "on_changes", spy_changes)
+    window.events.changed.connect(lambda *_: refreshed_inside.append(store.conn.in_transaction))
     window.edit_backups.interval = 0
-    window.watch.setInterval(0)
+    window.events.watch.setInterval(0)
     other = sqlite3.connect(store.path)
     other.execute("UPDATE articles SET status = 'done'")  # another program commits
     other.commit()
     csv = tmp_path / "big.csv"
     csv.write_text("title,text\n" + "".join(f"T{i},Article number {i} text.\n" for i in range(1000)))
-    window.import_paths([csv])
+    window.intake.import_paths([csv])
     assert store.article_count() == 1001
     assert True not in attempts and True not in refreshed_inside
     other.execute("UPDATE articles SET title = title")  # the write lock was given back
@@ -87,7 +81,7 @@ def test_opening_a_damaged_project_offers_its_newest_good_backup(qtbot, window, 
     damaged = _damaged_project(tmp_path)
     seen: list[str] = []
     _answer_damaged_dialog(qtbot, "Restore Backup", seen)
-    assert window.open_project(damaged)
+    assert window.files.open_project(damaged)
     assert seen == ["damaged_project"]
     assert window.store.path == damaged
     assert [window.store.article(i).title for i in window.article_model.ids] == ["Saved"]
@@ -103,7 +97,7 @@ def test_declining_the_restore_keeps_the_current_project_and_the_damaged_file(
     damaged = _damaged_project(tmp_path)
     seen: list[str] = []
     _answer_damaged_dialog(qtbot, "Cancel", seen)
-    assert not window.open_project(damaged)
+    assert not window.files.open_project(damaged)
     assert seen == ["damaged_project"]
     assert window.store is store
     assert damaged.stat().st_size == 2048 and not list(tmp_path.glob("*.damaged-*"))
@@ -178,11 +172,11 @@ def test_a_plain_copy_has_the_session_edits_after_an_idle_moment_and_after_ctrl_
     qtbot.addWidget(window)
     window.show()
     window.open_article(long_store.article_ids()[0])
-    window.idle.setInterval(100)
+    window.files.idle.setInterval(100)
     _label_characters(window, 0, 50)
     assert long_store.count_spans() == 50
     qtbot.waitUntil(lambda: _span_count(_plain_copy(long_store.path, tmp_path / "mailed.annotator")) == 50)
-    window.idle.setInterval(60_000)  # only Ctrl+Enter now
+    window.files.idle.setInterval(60_000)  # only Ctrl+Enter now
     _label_characters(window, 50, 5)
     window.text_view.setFocus()
     qtbot.keyClick(window.text_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -197,7 +191,7 @@ def test_save_a_copy_writes_every_edit_into_one_file(qtbot, window, store, monke
 
     from annotator.gui.actions import ActionId
 
-    window.idle.setInterval(60_000)
+    window.files.idle.setInterval(60_000)
     window.text_view.select_range(0, 6)
     window.apply_label("actor")
     target = tmp_path / "for lead #1.annotator"
@@ -237,7 +231,7 @@ def test_merge_warns_about_a_copy_taken_while_the_window_had_it_open(qtbot, tmp_
     assert "-wal file was left behind" in merge(mailed) and "annotator copy" in merge(mailed)
     saved = tmp_path / "saved.annotator"
     window.store.save_copy(saved)
-    window.close_store()
+    window.files.close_store()
     closed = _plain_copy(ana, tmp_path / "closed.annotator")
     reports = [merge(saved), merge(closed)]  # Save a Copy, or the file once the window closed it
     assert "added 20 spans" in reports[0] and "skipped 20 spans" in reports[1]
@@ -266,7 +260,7 @@ def test_the_window_shows_before_the_backup_due_at_open_which_runs_off_the_gui_t
     def fake_exec() -> int:
         (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         windows.append(window)
-        window.backup_thread.join()
+        window.files.backup_thread.join()
         window.close()
         window.deleteLater()
         return 0

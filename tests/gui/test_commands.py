@@ -13,7 +13,7 @@ from annotator.gui.events import StoreEvents
 def test_a_refusal_is_announced_and_the_command_dropped(qapp, tmp_path):
     with Store.open(tmp_path / "p.annotator", "ana") as store:
         store.add_articles([NewArticle("A", "Some text.")])
-        events = StoreEvents()
+        events = StoreEvents(store)
         failures: list[str] = []
         events.failed.connect(failures.append)
         command = DeleteSpanCommand(store, events, Span(99, 1, 0, 4, "claim"))
@@ -28,7 +28,7 @@ def test_a_bug_in_a_command_is_not_turned_into_a_message(qapp, tmp_path):
             return {}["missing"]  # a KeyError that is a bug, not a refusal
 
     with Store.open(tmp_path / "p.annotator", "ana") as store:
-        events = StoreEvents()
+        events = StoreEvents(store)
         failures: list[str] = []
         events.failed.connect(failures.append)
         with pytest.raises(KeyError):

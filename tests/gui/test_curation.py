@@ -43,9 +43,9 @@ def store(tmp_path):
 
 @pytest.fixture
 def dialog(qtbot, store):
-    events = StoreEvents()
+    events = StoreEvents(store)
     stack = QUndoStack()
-    dialog = CurationDialog(None, store, events, stack)
+    dialog = CurationDialog(None, events, stack)
     dialog.keep = (events, stack)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -212,7 +212,7 @@ def test_reattributing_replaces_the_speaker_and_undo_restores_it(qtbot, window, 
 def test_r_on_a_claim_does_not_start_an_attribution(qtbot, window, store):
     click_text(qtbot, window, "Analysts")
     qtbot.keyClick(window.text_view, Qt.Key.Key_R)
-    assert not window.attribution.active
+    assert not window.gestures.attribution.active
     assert "lets a claim point to no other label" in window.statusBar().currentMessage()
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.cli import cli
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
+from annotator.gui.events import StoreEvents
 from annotator.gui.models import ArticleTableModel
 
 
@@ -63,7 +64,8 @@ def test_the_article_list_shows_damaged_rows_as_damaged(qtbot, store, monkeypatc
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail("a dialog opened"))
-    model = ArticleTableModel(store)
+    events = StoreEvents(store)
+    model = ArticleTableModel(events)
     column = {name: n for n, (name, _) in enumerate(ArticleTableModel.COLUMNS)}
     shown = {
         model.article_id(row): model.data(model.index(row, column["status"]))
@@ -105,7 +107,8 @@ def test_a_row_on_a_damaged_page_shows_as_damaged_and_the_others_still_read(qtbo
     data[page : page + 4] = b"\xff\xff\xff\x00"
     path.write_bytes(bytes(data))
     with Store.open(path, annotator="ana") as store:
-        model = ArticleTableModel(store)
+        events = StoreEvents(store)
+        model = ArticleTableModel(events)
         status = [name for name, _ in ArticleTableModel.COLUMNS].index("status")
         shown = {model.article_id(r): model.data(model.index(r, status)) for r in range(model.rowCount())}
         assert shown == {1: "new", 2: "damaged", 3: "new"}

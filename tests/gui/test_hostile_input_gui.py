@@ -30,7 +30,7 @@ def test_a_file_that_breaks_a_reader_does_not_stop_the_import(window, monkeypatc
     bad.write_text(json.dumps(record) + "\n", encoding="utf-8")
     good = tmp_path / "b_good.txt"
     good.write_text("A good article that imports.", encoding="utf-8")
-    window.import_paths([bad, good])
+    window.intake.import_paths([bad, good])
     (summary,) = summaries
     assert summary.articles == 1 and window.store.article_count() == 2
     (line,) = summary.refused

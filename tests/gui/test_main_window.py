@@ -236,7 +236,7 @@ def test_scheme_edit_changes_palette_and_shortcuts(qtbot, window, store):
 def test_find_in_article_and_corpus_search(qtbot, window, store):
     qtbot.keyClick(window.text_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.find_bar.isVisible()
-    qtbot.keyClicks(window.find_edit, "the")
+    qtbot.keyClicks(window.find_bar.edit, "the")
     assert len(window.text_view.highlight_ranges()) == TEXT.lower().count("the")
     window.search_corpus('Moscow "threat')
     assert window.article_model.ids == [store.article_ids()[1]]
@@ -305,7 +305,7 @@ def test_import_folder_with_a_bad_file(qtbot, window, store, monkeypatch, tmp_pa
     (folder / "good.txt").write_text("Fresh news\n\nSomething happened today.", encoding="utf-8")
     (folder / "bad.jsonl").write_text('{"text": "fine"}\nnot json\n', encoding="utf-8")
     before = store.article_count()
-    window.import_paths([folder])
+    window.intake.import_paths([folder])
     (summary,) = summaries
     assert summary.articles == 1 and len(summary.refused) == 1 and "bad.jsonl line 2" in summary.refused[0]
     assert store.article_count() == before + 1
@@ -315,13 +315,13 @@ def test_import_folder_with_a_bad_file(qtbot, window, store, monkeypatch, tmp_pa
 def test_opening_a_broken_project_keeps_the_current_one(qtbot, window, store, errors, tmp_path):
     junk = tmp_path / "junk.annotator"
     junk.write_bytes(b"not a database at all" * 20)
-    assert not window.open_project(junk)
+    assert not window.files.open_project(junk)
     assert errors and "not an annotator project" in errors[0]
     assert window.store is store and window.article is not None
     other = tmp_path / "other.annotator"
-    assert window.open_project(other)
+    assert window.files.open_project(other)
     assert window.store.path == other and window.article is None
-    assert str(other) in window.recent_files()
+    assert str(other) in window.files.recent_files()
 
 
 def test_keyboard_alone_reaches_the_list_and_opens_an_article(qtbot, window, store):
@@ -396,7 +396,7 @@ def test_cancelling_an_import_keeps_nothing_of_the_file_being_read(qtbot, window
     big.write_text("".join(json.dumps({"text": f"wire story {n}"}) + "\n" for n in range(TICK_EVERY * 2)))
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     before = store.article_count()
-    window.import_paths([big])
+    window.intake.import_paths([big])
     assert store.article_count() == before
     assert any("cancelled" in message and "nothing of it is stored" in message for message in errors)
 
@@ -409,12 +409,12 @@ def test_merging_a_colleagues_project_from_the_team_menu(qtbot, window, store, e
         bob.add_span(bob.article_ids()[0], start, start + 8, "actor")
     junk = tmp_path / "junk.annotator"
     junk.write_bytes(b"not a project" * 10)
-    window.merge_projects([colleague, junk])
+    window.intake.merge_projects([colleague, junk])
     assert [(s.annotator, TEXT[s.start : s.end]) for s in store.spans(window.article.id)] == [
         ("bob", "Zelensky")
     ]
     assert [s.label for s in window.text_view.spans] == ["actor"]
     (report,) = errors
     assert "added 1 spans" in report and "1 articles unknown here" in report and "refused: " in report
-    window.merge_projects([colleague])
+    window.intake.merge_projects([colleague])
     assert len(store.spans(window.article.id)) == 1  # merging twice changes nothing

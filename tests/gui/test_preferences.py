@@ -16,7 +16,8 @@ from annotator.core.model import NewArticle
 from annotator.core.store import Store
 from annotator.desktop import ICON_SIZES
 from annotator.gui.actions import ActionId
-from annotator.gui.app import QUIT_AFTER_ENV, app_icon
+from annotator.gui.app import QUIT_AFTER_ENV
+from annotator.gui.icon import app_icon
 from annotator.gui.main_window import MainWindow
 from annotator.gui.preferences import (
     BACKUP_KEY,

@@ -84,9 +84,9 @@ def test_html_in_an_article_stays_plain_text_everywhere(qtbot, window, store):
 
 def test_html_label_names_show_as_typed(qtbot, window, store):
     window.store.add_label("<i>odd</i>", "#123456")
-    from annotator.core.model import Changes
+    from annotator.core.model import Changes, Op
 
-    window.on_changes(Changes("add_label", labels=True), None)
+    window.events.announce(Changes(Op.ADD_LABEL, labels=True))
     assert "<i>odd</i>" in window.palette.buttons["<i>odd</i>"].text()
 
 
@@ -183,7 +183,7 @@ def test_opening_a_read_only_project_shows_a_dialog(window, errors, tmp_path, re
     other = tmp_path / "other.annotator"
     Store.open(other).close()
     with read_only(other):
-        assert not window.open_project(other)
+        assert not window.files.open_project(other)
     assert errors and "is read-only (the file cannot be written)" in errors[-1]
     assert window.store.path == tmp_path / "p.annotator" and window.article is not None
 
@@ -204,7 +204,7 @@ def test_bad_files_are_listed_one_line_each_and_nothing_is_stored(window, monkey
     )
     os.mkfifo(folder / "pipe.txt")
     before = snapshot(window.store)
-    window.import_paths([folder, tmp_path / "missing.txt"])
+    window.intake.import_paths([folder, tmp_path / "missing.txt"])
     (summary,) = summaries
     assert summary.articles == 0
     assert len(summary.refused) == 6

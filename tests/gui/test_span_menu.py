@@ -55,7 +55,7 @@ def test_change_label_from_the_menu_is_undoable(window, store):
 
 def test_attribute_from_the_menu_then_click_the_actor(qtbot, window, store):
     open_menu(window, "stay", ["Attribute to actor"])
-    assert window.attribution.active
+    assert window.gestures.attribution.active
     view = window.text_view
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.to_qt(TEXT.index("Petrov") + 1))

@@ -71,7 +71,7 @@ def test_a_merge_from_the_team_menu_shows_in_an_open_adjudicate_window(
 
 def test_a_commit_by_another_program_refreshes_every_view(qtbot, window, store):
     dialog = adjudicate(qtbot, window)
-    window.watch.setInterval(20)
+    window.events.watch.setInterval(20)
     article_id = window.article.id
     program = (
         "import sys\n"

@@ -114,18 +114,22 @@ def test_a_corpus_run_can_be_cancelled(qtbot, window, store):
 def test_preferences_choose_recommenders_and_threshold(qtbot, window, store, monkeypatch):
     from PySide6.QtWidgets import QDialog
 
+    from annotator.gui.actions import ActionId
     from annotator.gui.preferences import PreferencesDialog
 
-    dialog = PreferencesDialog(window)
-    qtbot.addWidget(dialog)
-    dialog.sources["quotes"].setChecked(False)
-    dialog.threshold.setValue(0.9)
-    monkeypatch.setattr(QDialog, "accept", lambda self: None)
-    dialog.accept()
+    def choose(quotes: bool):
+        def run(dialog: PreferencesDialog) -> QDialog.DialogCode:
+            dialog.sources["quotes"].setChecked(quotes)
+            dialog.threshold.setValue(0.9)
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(PreferencesDialog, "exec", run)
+        window.actions[ActionId.PREFERENCES].trigger()
+
+    choose(False)
     assert window.text_view.suggestion_ranges() == []
     assert window.suggester.status.text() == ""
-    dialog.sources["quotes"].setChecked(True)
-    dialog.accept()
+    choose(True)
     shown = {(TEXT[s:e], label) for s, e, label in window.text_view.suggestion_ranges()}
     assert shown == {("We are patient", "quote")}  # the speaker (0.855) is under 0.9
 

@@ -329,9 +329,7 @@ def import_files(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:
     return find_files(paths, suffixes, any_named=chosen is not None)[0]
 
 
-def read(
-    path: Path, options: ReadOptions | None = None, fmt: Format | None = None
-) -> Iterator[NewArticle]:
+def read(path: Path, options: ReadOptions | None = None, fmt: Format | None = None) -> Iterator[NewArticle]:
     """The articles of one file, in format `fmt` or the one its suffix names; nothing is stored.
     `ImportRefused` at the first problem."""
     options = options or ReadOptions()

@@ -1,0 +1,160 @@
+"""The File menu's work on project files: a new or another project (and the recent list), Save a
+Copy, Back Up Now, Restore From Backup. The project opened goes to `StoreEvents.set_store`, and
+every view follows from there. Edits reach the project file itself (a WAL checkpoint) once they
+pause, so a plain copy of the file has them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from annotator.core.backup import backup_if_due_in_background
+from annotator.core.model import Changes, Op
+from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
+from annotator.core.store import Store, StoreError
+from annotator.gui import backups, preferences
+from annotator.gui.backups import Outcome
+from annotator.gui.events import StoreEvents
+from annotator.gui.folders import remember_folder, start_folder
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+CHECKPOINT_IDLE_MS = 2000  # edits reach the project file itself this long after the last one
+PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.db *.sqlite);;All files (*)"
+
+
+class ProjectFiles(QObject):
+    """Opens and closes the window's project; `say(message, ms)` and `show_error(message)` report."""
+
+    opened = Signal()  # another project is open (its views were told through StoreEvents)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        events: StoreEvents,
+        settings: QSettings,
+        say: Callable[[str, int], None],
+        show_error: Callable[[str], None],
+    ):
+        super().__init__(parent)
+        self.parent_widget, self.events, self.settings = parent, events, settings
+        self.say, self.show_error = say, show_error
+        self.backup_thread: threading.Thread | None = None
+        self.idle = QTimer(self)  # after edits stop: write them into the project file itself
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(CHECKPOINT_IDLE_MS)
+        self.idle.timeout.connect(self.checkpoint)
+        events.changed.connect(lambda changes, initiator: self.idle.start())
+
+    @property
+    def store(self) -> Store:
+        return self.events.store
+
+    def checkpoint(self) -> None:
+        """Write this session's edits from the -wal file into the project file, so that a plain
+        copy of the file (mailed to a colleague) has them. Later, if an import is under way."""
+        if self.store.writing:
+            self.idle.start()
+            return
+        try:
+            self.store.checkpoint()
+        except StoreError as error:
+            self.say(str(error), 8000)
+
+    def recent_files(self) -> list[str]:
+        return [p for p in self.settings.value("file/recent", [], type=list) if p]
+
+    def fill_recent(self, menu: QMenu) -> None:
+        menu.clear()
+        for path in self.recent_files():
+            menu.addAction(path, lambda p=path: self.open_project(Path(p)))
+        menu.setEnabled(bool(self.recent_files()))
+
+    def begin(self) -> None:
+        """The window shows the project now: mark it (`begin_window_session`) and remember it."""
+        try:
+            self.store.begin_window_session()
+        except StoreError as error:  # read-only, busy: the copy warning is lost, nothing else
+            log.info("no window session mark in %s: %s", self.store.path, error)
+        path = str(self.store.path)
+        recent = [path, *[p for p in self.recent_files() if p != path]][:MAX_RECENT]
+        self.settings.setValue("file/recent", recent)
+
+    def close_store(self) -> None:
+        """Close the project, first taking away the window's mark (`begin_window_session`)."""
+        try:
+            self.store.end_window_session()
+        except StoreError as error:
+            log.info("window session mark left in %s: %s", self.store.path, error)
+        self.store.close()
+
+    def open_project(self, path: Path) -> bool:
+        """Switch to the project at `path`; on failure the current one stays open."""
+        parent = self.parent_widget
+        try:
+            store = open_project(path, self.store.annotator, back_up=False)
+        except StoreError as error:
+            if not (restorable(error, Path(path)) and backups.offer_restore(parent, Path(path), str(error))):
+                self.show_error(str(error))
+                return False
+            try:
+                store = open_project(path, self.store.annotator, back_up=False)
+            except StoreError as again:
+                self.show_error(str(again))
+                return False
+        self.close_store()
+        self.events.set_store(store)
+        self.begin()
+        self.opened.emit()
+        self.back_up_in_background()
+        return True
+
+    def back_up_in_background(self) -> None:
+        """The backup due at open, made on a thread (a 1 GB project copied on the GUI thread
+        kept the window from appearing for seconds)."""
+        self.backup_thread = backup_if_due_in_background(self.store.path)
+
+    def new_project(self) -> None:
+        folder = preferences.project_folder(self.settings)
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent_widget, "New project", str(folder / f"study{PROJECT_SUFFIX}"), PROJECT_FILTER
+        )
+        if path:
+            path = Path(path)
+            self.open_project(path if path.suffix else path.with_suffix(PROJECT_SUFFIX))
+
+    def choose_project(self) -> None:
+        folder = str(start_folder(self.settings))
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open project", folder, PROJECT_FILTER)
+        if path:
+            remember_folder(self.settings, path)
+            self.open_project(Path(path))
+
+    def _report(self, done: Outcome | None, ms: int = 8000) -> None:
+        if done is not None:
+            self.say(done.message, ms) if done.ok else self.show_error(done.message)
+
+    def save_a_copy(self) -> None:
+        self._report(backups.save_a_copy(self.parent_widget, self.store))
+
+    def back_up_now(self) -> None:
+        self._report(backups.back_up_now(self.store))
+
+    def restore_from_backup(self) -> None:
+        """Pick a backup and restore it; the project is closed meanwhile (the restore needs the
+        only connection) and opened again, whatever happened, before the outcome is shown."""
+        path = self.store.path
+        backup = backups.choose_backup(self.parent_widget, path)
+        if backup is None:
+            return
+        self.close_store()
+        done = backups.restore(path, backup)
+        self.open_project(path)
+        self.events.announce(Changes(Op.RESTORE, article_list=True, labels=True))
+        self._report(done, 10000)
