@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -173,6 +173,8 @@ class TextView(QPlainTextEdit):
         self.describe_span: Callable[[int], str] = self._describe
         """What the hover tooltip says about a span; the window adds attributes and annotator."""
         self.painted_span_count = 0
+        self.painted_rect = QRect()
+        """What the last paint covered (tests and benchmarks check that an edit repaints little)."""
         self._block_limit = block_limit
         self._base_font = QFont(self.font())
         self._zoom = 0
@@ -225,11 +227,49 @@ class TextView(QPlainTextEdit):
         self.viewport().update()
 
     def update_spans(self, removed: Iterable[int], added: Sequence[Span]) -> None:
-        """Apply one edit: drop spans by id, add or replace others; cheaper than `set_spans`."""
+        """Apply one edit: drop spans by id, add or replace others; cheaper than `set_spans`.
+        Repaints only the lines of the spans edited and of the visible spans whose underline
+        lane the edit moved (a whole-viewport repaint costs more than the edit itself)."""
+        edited = set(removed) | {span.id for span in added}
+        lines = self._lines_in(QRectF(self.viewport().rect()))
+        low, high = self._visible_range(lines)
+        lanes_before = self._visible_lanes(low, high)
+        ranges = [(s.start, s.end) for s in map(self._spans.by_id.get, edited) if s is not None]
         self._spans.update(removed, added)
-        if self._selected is not None and self._selected not in self._spans.by_id:
+        by_id = self._spans.by_id
+        ranges += [(s.start, s.end) for s in added]
+        for span_id, lane in self._visible_lanes(low, high).items():
+            if lanes_before.get(span_id) != lane:
+                ranges.append((by_id[span_id].start, by_id[span_id].end))
+        if self._selected is not None and self._selected not in by_id:
             self._select(None, scroll=False)
-        self.viewport().update()
+        if any(span_id in pair for pair in self._relations for span_id in edited):
+            self.viewport().update()  # an arrow to an edited span crosses other lines
+        else:
+            self._update_lines(lines, ranges)
+
+    def _visible_range(self, lines: list[_Line]) -> tuple[int, int]:
+        """Code points [low, high) meeting `lines` (high one past the end, for lane look-ups)."""
+        if not lines:
+            return 0, 0
+        return self.to_code_point(lines[0].start), self.to_code_point(lines[-1].end, round_up=True) + 1
+
+    def _visible_lanes(self, low: int, high: int) -> dict[int, int]:
+        """The drawn lane of each span meeting [low, high)."""
+        if low >= high:
+            return {}
+        lanes = self._spans.lanes_before(high)
+        return {key[2]: min(lanes[key[2]], MAX_LANES - 1) for key in self._spans.overlapping(low, high)}
+
+    def _update_lines(self, lines: list[_Line], ranges: Iterable[tuple[int, int]]) -> None:
+        """Schedule a repaint of the full-width strips of the `lines` meeting code-point `ranges`
+        (with their underline lanes, tags and the selection outline)."""
+        width, extra, viewport = self.viewport().width(), self._layout.extra, self.viewport()
+        for start, end in ranges:
+            qs, qe = self.to_qt(start), self.to_qt(end)
+            for line in lines:
+                if max(qs, line.start) < min(qe, line.end):
+                    viewport.update(0, math.floor(line.top) - 2, width, math.ceil(line.height + extra) + 4)
 
     def set_show_tags(self, on: bool) -> None:
         """Draw label names at span starts (room is made for them below the underline lanes)."""
@@ -375,11 +415,13 @@ class TextView(QPlainTextEdit):
     def _select(self, span_id: int | None, scroll: bool) -> None:
         if span_id not in self._spans.by_id:
             span_id = None
-        changed, self._selected = span_id != self._selected, span_id
+        previous, self._selected = self._selected, span_id
         if scroll and span_id is not None:
             self._scroll_to(self.to_qt(self._spans.by_id[span_id].start))
-        self.viewport().update()
-        if changed:
+        if span_id != previous:
+            outlined = [self._spans.by_id.get(i) for i in (previous, span_id) if i is not None]
+            lines = self._lines_in(QRectF(self.viewport().rect()))
+            self._update_lines(lines, [(s.start, s.end) for s in outlined if s is not None])
             self.span_selection_changed.emit(span_id)
 
     def _scroll_to(self, qt_pos: int) -> None:
@@ -606,14 +648,14 @@ class TextView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self.painted_rect = event.rect()
         self.painted_span_count = self.painted_relation_count = 0
         if not self._text:
             return
         lines = self._lines_in(QRectF(event.rect()))
         if not lines:
             return
-        low = self.to_code_point(lines[0].start)
-        high = self.to_code_point(lines[-1].end, round_up=True) + 1
+        low, high = self._visible_range(lines)
         keys = self._spans.overlapping(low, high)
         hits = self._highlight_index.overlapping(low, high)
         self.painted_span_count = len(keys)

@@ -518,3 +518,54 @@ def test_zoom_changes_the_font_size_and_line_room(view):
     assert view.zoom_steps() == 7
     view.set_zoom(-100)
     assert view.font().pointSizeF() >= 4
+
+
+def settle(view: TextView) -> None:
+    """Let the scroll bar appear (a resize repaints everything), then paint it all once."""
+    QApplication.processEvents()
+    QApplication.processEvents()
+    view.viewport().repaint()
+
+
+def lane_of(view: TextView, span_id: int) -> int:
+    return min(view.span_lane(span_id), MAX_LANES - 1)
+
+
+def test_adding_a_span_repaints_only_its_lines_and_those_whose_lanes_moved(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(40))
+    second_line = text.index("Paragraph 1 ")
+    long_span = span(1, second_line + 12, text.index("Paragraph 6 "))  # lines 2 to 6, lane 0
+    view.set_article(text, [long_span], COLORS)
+    settle(view)
+    full = view.viewport().rect()
+
+    view.update_spans([], [span(2, 0, 9)])  # a short span on the first line
+    qtbot.waitUntil(lambda: view.painted_rect.height() < full.height())
+    first_line = view.cursorRect(QTextCursor(view.document())).center()
+    assert view.painted_rect.contains(first_line)
+    assert view.painted_rect.bottom() < caret_point(view, second_line).y()
+    assert 2 in {s.id for s in view.spans_at(4)}
+
+    view.viewport().repaint()
+    view.update_spans([], [span(3, second_line, text.index("Paragraph 8 "))])  # starts first: lane 0
+    assert lane_of(view, 1) == 1
+    qtbot.waitUntil(lambda: view.painted_rect.top() > 0)
+    covered = view.painted_rect
+    assert covered.contains(caret_point(view, text.index("Paragraph 5 ")))  # the moved underline
+    assert covered.contains(caret_point(view, text.index("Paragraph 7 ")))  # the new span's end
+
+
+def test_selecting_a_span_repaints_only_the_old_and_new_outline(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(40))
+    third = span(2, text.index("Paragraph 3 "), text.index("Paragraph 4 "))
+    view.set_article(text, [span(1, 0, 9), third], COLORS)
+    settle(view)
+    view.set_selected_span(2)
+    qtbot.waitUntil(lambda: view.painted_rect.top() > 0)
+    assert view.painted_rect.contains(caret_point(view, text.index("Paragraph 3 ")))
+    assert view.painted_rect.bottom() < caret_point(view, text.index("Paragraph 5 ")).y()
+    view.viewport().repaint()
+    view.set_selected_span(1)
+    qtbot.waitUntil(lambda: view.painted_rect.top() < 5 and view.painted_rect.height() < 300)
+    assert view.painted_rect.contains(caret_point(view, text.index("Paragraph 3 ")))
+    assert view.painted_rect.contains(caret_point(view, 4))
