@@ -103,23 +103,29 @@ def assign_lanes(intervals: Sequence[tuple[int, int]]) -> list[int]:
 class SpanSet:
     """The spans of one article, indexed for drawing; Qt-free.
 
-    `replace` re-indexes only the spans whose geometry changed (`_geometry` mirrors the index as a
-    set of int codes, so even a list of all-new Span objects costs only C-level passes). Lanes are
+    `replace` re-indexes only the spans whose geometry changed (`_geometry()` mirrors the index as
+    a set of int codes, so even a list of all-new Span objects costs only C-level passes). Lanes are
     valid for `order[:_lanes_valid]` and extended lazily in text order, resuming the sweep from the
     spans still open where it stopped; an edit only moves that mark back to the edited span.
     """
 
     def __init__(self, spans: Sequence[Span] = ()):
         self.by_id: dict[int, Span] = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
+        self._codes: set[int] | None = None
         self._rebuild()
 
     @property
     def spans(self) -> list[Span]:
         return list(self.by_id.values())
 
+    def _geometry(self) -> set[int]:
+        """Built on the first `replace`, not when an article opens (a third of the build)."""
+        if self._codes is None:
+            self._codes = set(_geometry_codes(list(self.by_id.values())))
+        return self._codes
+
     def _rebuild(self) -> None:
         spans = list(self.by_id.values())
-        self._geometry = set(_geometry_codes(spans))
         self.order: list[Key] = sorted((s.start, -s.end, s.id) for s in spans if s.end > s.start)
         self._index = SpanIndex(self.order)
         self._lanes: dict[int, int] = {}
@@ -127,6 +133,7 @@ class SpanSet:
 
     def replace(self, spans: Sequence[Span]) -> None:
         by_id = dict(zip(map(_SPAN_ID, spans), spans, strict=True))
+        codes = self._geometry()  # of the spans being replaced
         old, self.by_id = self.by_id, by_id
         limit = max(256, len(by_id) // 8)
         probe = spans[:: max(1, len(spans) // 8)]
@@ -138,12 +145,12 @@ class SpanSet:
             if len(old) + sum(s.id not in old for s in fresh) != len(by_id):
                 went |= set(_geometry_codes([old[i] for i in old.keys() - by_id.keys()]))
             came, went = came - went, went - came
-            self._geometry -= went
-            self._geometry |= came
+            codes -= went
+            codes |= came
         else:
             geometry = set(_geometry_codes(spans))
-            came, went = geometry - self._geometry, self._geometry - geometry
-            self._geometry = geometry
+            came, went = geometry - codes, codes - geometry
+            self._codes = geometry
         if len(came) + len(went) > limit:
             self._rebuild()
             return
@@ -156,8 +163,9 @@ class SpanSet:
         self.by_id.update(zip(map(_SPAN_ID, added), added, strict=True))
         came, went = set(_geometry_codes(added)), set(_geometry_codes(gone))
         came, went = came - went, went - came
-        self._geometry -= went
-        self._geometry |= came
+        if self._codes is not None:
+            self._codes -= went
+            self._codes |= came
         self._reindex(came, went)
 
     def _reindex(self, came: set[int], went: set[int]) -> None:

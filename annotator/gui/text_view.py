@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -49,6 +49,10 @@ MAX_LANES = 4
 TINT_ALPHA = 70
 TAG_SCALE = 0.72
 """Label tags are drawn at this fraction of the text size."""
+FIRST_LOAD = 100_000
+"""Code points of a long text put into the document before the first paint; the rest follows in
+steps of LOAD_STEP from the event loop (5 MB at once: ~0.1 s in Qt alone)."""
+LOAD_STEP = 400_000
 HIGHLIGHT_LINE = QColor(230, 175, 0)
 HIGHLIGHT_FILL = QColor(255, 215, 0, 60)
 _UNKNOWN_COLORS = (QColor(128, 128, 128, TINT_ALPHA), QColor(128, 128, 128))
@@ -73,6 +77,14 @@ def snap_to_word_bounds(text: str, start: int, end: int) -> tuple[int, int] | No
     while end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
         end += 1
     return start, end
+
+
+def _line_break_after(text: str, at: int) -> int:
+    """Index of the first line break at or after `at` (the length of `text` if none)."""
+    if len(text) <= at:
+        return len(text)
+    found = text.find("\n", max(at, 1))
+    return len(text) if found == -1 else found
 
 
 # --------------------------------------------------------------------------------------- layout
@@ -191,6 +203,10 @@ class TextView(QPlainTextEdit):
         self._current_suggestion: int | None = None
         self.painted_suggestion_count = 0
         self._press: QPointF | None = None
+        self._unloaded = ""
+        """The end of a long display text, not yet in the document (starts with a line break)."""
+        self._loader = QTimer(self, singleShot=True, interval=0)
+        self._loader.timeout.connect(self._load_step)
         self._update_metrics()
 
     # ------------------------------------------------------------------------------ content
@@ -211,7 +227,11 @@ class TextView(QPlainTextEdit):
         self._display = DisplayText(text, self._block_limit)
         self._highlights, self._highlight_index = [], SpanIndex()
         self._spans = SpanSet(spans)
-        self.setPlainText(self._display.text)
+        cut = _line_break_after(self._display.text, FIRST_LOAD)
+        self._unloaded = self._display.text[cut:]
+        self.setPlainText(self._display.text[:cut])
+        if self._unloaded:
+            self._loader.start()
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
         self._set_colors(colors)
@@ -355,7 +375,33 @@ class TextView(QPlainTextEdit):
         return self._display.to_code_point(qt_pos, round_up)
 
     def to_qt(self, offset: int) -> int:
-        return self._display.to_qt(offset)
+        """Qt position of code point `offset`; loads the rest of a long text first if it lies
+        beyond what the document holds yet."""
+        position = self._display.to_qt(offset)
+        if self._unloaded and position >= self.document().characterCount() - 1:
+            self.finish_loading()
+        return position
+
+    @property
+    def loading(self) -> bool:
+        """True while the end of a long text is still being put into the document."""
+        return bool(self._unloaded)
+
+    def finish_loading(self) -> None:
+        """Put all of the text into the document now."""
+        while self._unloaded:
+            self._load_step()
+
+    def _load_step(self) -> None:
+        cut = _line_break_after(self._unloaded, LOAD_STEP)
+        chunk, self._unloaded = self._unloaded[:cut], self._unloaded[cut:]
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(chunk)
+        if self._unloaded:
+            self._loader.start()
+        else:
+            self._loader.stop()
 
     # ------------------------------------------------------------------------- selection
     def selected_range(self) -> tuple[int, int] | None:

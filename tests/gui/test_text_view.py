@@ -569,3 +569,28 @@ def test_selecting_a_span_repaints_only_the_old_and_new_outline(qtbot, view):
     qtbot.waitUntil(lambda: view.painted_rect.top() < 5 and view.painted_rect.height() < 300)
     assert view.painted_rect.contains(caret_point(view, text.index("Paragraph 3 ")))
     assert view.painted_rect.contains(caret_point(view, 4))
+
+
+def test_a_long_text_shows_its_start_at_once_and_loads_the_rest_from_the_event_loop(qtbot, view):
+    text = "\n".join(f"Paragraph {n} 😀 says the minister will resume talks." for n in range(6_000))
+    last = text.index("Paragraph 5999 ")
+    view.set_article(text, [span(1, 0, 9), span(2, last, last + 9)], COLORS)
+    assert view.loading
+    assert view.document().characterCount() - 1 < view._display.to_qt(len(text))
+    view.viewport().repaint()
+    assert view.painted_span_count == 1
+    qtbot.waitUntil(lambda: not view.loading)
+    assert view.document().toPlainText() == text
+
+
+def test_reaching_into_the_unloaded_end_of_a_long_text_loads_it_first(qtbot, view):
+    text = "\n".join(f"Paragraph {n} 😀 says the minister will resume talks." for n in range(6_000))
+    last = text.index("Paragraph 5999 ")
+    view.set_article(text, [span(1, last, last + 9)], COLORS)
+    view.set_selected_span(1)  # scrolls there
+    assert not view.loading
+    view.snap_to_words = False
+    view.select_range(last + 15, last + 18)
+    assert text[slice(*view.selected_range())] == "😀 s"
+    view.viewport().repaint()
+    assert view.painted_span_count == 1

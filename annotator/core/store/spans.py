@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from annotator.core.errors import InvalidSpan, NotFound
 from annotator.core.model import Changes, Op, Relation, Span, SpanExtent
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
+
+_EXTENT = partial(tuple.__new__, SpanExtent)
 
 
 def check_range(start: int, end: int, length: int) -> None:
@@ -35,19 +38,19 @@ class Spans(StorePart):
         self, article_id: int, ids: Iterable[int] | None = None, annotator: str | None = None
     ) -> list[SpanExtent]:
         """Id, range and label of the article's spans (or of those among `ids`, or one
-        annotator's), unordered."""
-        names = {label.id: label.name for label in self.labels()}
-        sql = 'SELECT id, start, "end", label_id FROM spans WHERE article_id = ?'
+        annotator's), by start. Read through the covering index and made without a Python call
+        per row: the window opens an article with 50,000 spans with this."""
+        sql = 'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
+        sql += " WHERE s.article_id = ?"
         args: list[int | str] = [article_id]
         if ids is not None:
             ids = list(ids)
             args += ids
-            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            sql += f" AND s.id IN ({','.join('?' * len(ids))})"
         if annotator is not None:
             args.append(annotator)
-            sql += " AND annotator = ?"
-        found = self.conn.execute(sql, args)
-        return [SpanExtent(i, start, end, names[label]) for i, start, end, label in found]
+            sql += " AND s.annotator = ?"
+        return list(map(_EXTENT, self.conn.execute(sql + " ORDER BY s.start", args)))
 
     def spans_by_id(self, ids: Iterable[int]) -> dict[int, Span]:
         """The spans with these ids, keyed by id (ids that no longer exist are left out)."""
