@@ -14,6 +14,7 @@ import argparse
 import os
 import random
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gui_text import synthetic_spans, synthetic_text  # noqa: E402
@@ -69,6 +70,12 @@ def probe_startup(db: str) -> None:
 REFERENCE = (
     "import os, time; import PySide6.QtWidgets; print(time.time() - float(os.environ['ANNOTATOR_BENCH_T0']))"
 )
+FLOOR = (
+    "import os, time; from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication([]); "
+    "w = QMainWindow(); w.resize(1400, 900); w.show(); app.processEvents(); w.repaint(); "
+    "print(time.time() - float(os.environ['ANNOTATOR_BENCH_T0']))"
+)
+"""The least any Qt window costs here: PySide6 imported, a QApplication, an empty window painted."""
 
 
 # Installed, annotator's modules come with compiled bytecode; a checkout run with
@@ -86,18 +93,25 @@ def new_process(args: list[str]) -> float:
 
 
 def startup(db: Path, label: str, rounds: int = 3) -> None:
-    """Start to painted window, interleaved with the reference (importing PySide6.QtWidgets)."""
-    ours, reference = [], []
+    """Start to painted window, interleaved with the references (importing PySide6.QtWidgets; an
+    empty QMainWindow painted)."""
+    ours, reference, floor = [], [], []
     new_process([__file__, "--probe-startup", str(db)])  # bytecode written, files in the page cache
     for _ in range(rounds):
         reference.append(new_process(["-c", REFERENCE]))
+        floor.append(new_process(["-c", FLOOR]))
         ours.append(new_process([__file__, "--probe-startup", str(db)]))
-    ours_s, reference_s = statistics.median(ours), statistics.median(reference)
+    ours_s, reference_s, floor_s = map(statistics.median, (ours, reference, floor))
     print(
         f"start to painted window, {label} (new process, median of {rounds}): {ms(ours_s)}; reference "
-        f"`python -c 'import PySide6.QtWidgets'` {ms(reference_s)}; ratio {ours_s / reference_s:.2f}; "
-        f"load {os.getloadavg()[0]:.2f}"
+        f"`python -c 'import PySide6.QtWidgets'` {ms(reference_s)}, ratio {ours_s / reference_s:.2f}; "
+        f"floor (PySide6 + QApplication + empty QMainWindow painted) {ms(floor_s)}, ratio "
+        f"{ours_s / floor_s:.2f}; load {load()}"
     )
+
+
+def load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def seeded_project(folder: Path) -> Path:
@@ -106,6 +120,31 @@ def seeded_project(folder: Path) -> Path:
         seeds = Path(__file__).resolve().parents[1] / "seeds"
         store.add_articles([NewArticle(p.stem, p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")])
     return db
+
+
+def raw_insert_commit(db: Path, article_id: int, rounds: int = 100) -> list[float]:
+    """Seconds per span row written by plain sqlite3 (own connection, the store's pragmas): one
+    INSERT and a commit, the floor under adding a span. The rows are deleted again."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    label_id, annotator = conn.execute("SELECT label_id, annotator FROM spans LIMIT 1").fetchone()
+    timings, made = [], []
+    for n in range(rounds):
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        cursor = conn.execute(
+            'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, created, '
+            "updated) VALUES (?, ?, ?, ?, '{}', '', ?, '2026-01-01', '2026-01-01')",
+            [article_id, n, n + 5, label_id, annotator],
+        )
+        conn.execute("COMMIT")
+        timings.append(time.perf_counter() - started)
+        made.append(cursor.lastrowid)
+    conn.executemany("DELETE FROM spans WHERE id = ?", [[i] for i in made])
+    conn.close()
+    return timings
 
 
 def open_list(app: QApplication, store: Store, folder: Path) -> None:
@@ -154,41 +193,63 @@ def main() -> None:
             NewArticle("one paragraph", text.replace("\n", " "), spans=tuple(spans)),
         ]
     ).article_ids
+    raw = raw_insert_commit(folder / "big.annotator", paragraphs)  # before the window polls the file
     window = window_for(store, folder)
     window.resize(1400, 900)
     window.show()
     app.processEvents()
+    bare = QPlainTextEdit()
+    bare.resize(window.text_view.size())
+    bare.show()
     for name, article_id in (("ordinary paragraphs", paragraphs), ("one paragraph, no line breaks", single)):
         started = time.perf_counter()
         window.open_article(article_id)
         window.text_view.viewport().repaint()
+        ours = time.perf_counter() - started
+        while window.text_view.loading:
+            app.processEvents()
+        loaded = time.perf_counter() - started
+        shown = text if name.startswith("ordinary") else text.replace("\n", " ")
+        started = time.perf_counter()
+        bare.setPlainText(shown)
+        bare.viewport().repaint()
+        reference = time.perf_counter() - started
         print(
-            f"open {len(text) / 1e6:.1f} MB article with {len(spans):,} spans ({name}): "
-            f"{ms(time.perf_counter() - started)} (store read + set_article + first paint)"
+            f"open {len(text) / 1e6:.1f} MB article with {len(spans):,} spans ({name}), store read + "
+            f"set_article + first paint: {ms(ours)} (goal 150 ms); reference: a bare QPlainTextEdit "
+            f"set with the same text and painted {ms(reference)}, ratio {ours / reference:.2f}; whole text "
+            f"in the document after {ms(loaded)}; load {load()}"
         )
+    bare.close()
 
     spans_shown = window.span_list.model.rowCount() if window.span_dock.isVisible() else 0
     print(f"span list open alongside: {spans_shown:,} rows")
     view = window.text_view
-    timings = []
+    timings, full = [], []
     for _ in range(100):
         start = rng.randrange(0, 3_000)
         view.select_range(start, start + rng.randint(3, 30))
+        app.processEvents()
         started = time.perf_counter()
         window.apply_label("claim")
-        view.viewport().repaint()
+        app.processEvents()  # Qt paints what the edit marked for repainting
         timings.append(time.perf_counter() - started)
+        view.viewport().repaint()
+        full.append(time.perf_counter() - started)
+    add, reference = statistics.median(timings), statistics.median(raw)
     print(
-        f"add one span (command → SQLite commit → views → repaint), median of 100: "
-        f"{ms(statistics.median(timings))}, p95 {ms(sorted(timings)[94])}"
+        f"add one span (command → SQLite commit → views → repaint of what changed), median of 100: "
+        f"{ms(add)}, p95 {ms(sorted(timings)[94])} (goal 5 ms); reference: raw INSERT + commit "
+        f"(WAL, synchronous=FULL) {ms(reference)}, ratio {add / reference:.2f}; with a full repaint of "
+        f"the text view on top: {ms(statistics.median(full))}; load {load()}"
     )
     timings = []
     for _ in range(100):
         started = time.perf_counter()
         window.undo_stack.undo()
-        view.viewport().repaint()
+        app.processEvents()
         timings.append(time.perf_counter() - started)
-    print(f"undo one span + repaint, median of 100: {ms(statistics.median(timings))}")
+    print(f"undo one span + repaint of what changed, median of 100: {ms(statistics.median(timings))}")
     bar = view.verticalScrollBar()
     timings = []
     for _ in range(20):

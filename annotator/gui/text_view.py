@@ -321,15 +321,23 @@ class TextView(QPlainTextEdit):
 
     def set_suggestions(self, items: Sequence[tuple[int, int, str]], current: int | None = None) -> None:
         """Pending suggestions as (start, end, label), drawn as a dashed outline in the label's
-        colour with no fill, so they never pass for spans; `current` (an index) is drawn bolder."""
+        colour with no fill, so they never pass for spans; `current` (an index) is drawn bolder.
+        Only the lines of the suggestions that came, went or changed weight are repainted."""
         length = len(self._text)
-        self._suggestions = [(s, e, label) for s, e, label in items if 0 <= s < e <= length]
-        self._current_suggestion = current
-        self.viewport().update()
+        items = [(s, e, label) for s, e, label in items if 0 <= s < e <= length]
+        before = self._weighted_suggestions()
+        self._suggestions, self._current_suggestion = items, current
+        changed = before ^ self._weighted_suggestions()
+        if changed:
+            lines = self._lines_in(QRectF(self.viewport().rect()))
+            self._update_lines(lines, [(start, end) for start, end, _label, _bold in changed])
 
     def set_current_suggestion(self, index: int | None) -> None:
-        self._current_suggestion = index
-        self.viewport().update()
+        self.set_suggestions(self._suggestions, index)
+
+    def _weighted_suggestions(self) -> set[tuple[int, int, str, bool]]:
+        current = self._current_suggestion
+        return {(s, e, label, i == current) for i, (s, e, label) in enumerate(self._suggestions)}
 
     def suggestion_ranges(self) -> list[tuple[int, int, str]]:
         return list(self._suggestions)

@@ -594,3 +594,20 @@ def test_reaching_into_the_unloaded_end_of_a_long_text_loads_it_first(qtbot, vie
     assert text[slice(*view.selected_range())] == "😀 s"
     view.viewport().repaint()
     assert view.painted_span_count == 1
+
+
+def test_suggestions_given_again_repaint_only_those_that_changed(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(40))
+    third = text.index("Paragraph 3 ")
+    view.set_article(text, [], COLORS)
+    view.set_suggestions([(0, 9, "actor")])
+    settle(view)
+    view.painted_rect = None
+    view.set_suggestions([(0, 9, "actor")])
+    QApplication.processEvents()
+    assert view.painted_rect is None
+    view.set_suggestions([(0, 9, "actor"), (third, third + 9, "claim")], current=1)
+    qtbot.waitUntil(lambda: view.painted_rect is not None)
+    assert view.painted_rect.contains(caret_point(view, third + 4))
+    assert not view.painted_rect.contains(caret_point(view, 4))
+    assert view.suggestion_ranges() == [(0, 9, "actor"), (third, third + 9, "claim")]
