@@ -8,6 +8,7 @@ python benchmarks/gui_text.py --megabytes 1 --spans 10000   # a quick run
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -17,7 +18,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QTextCursor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from annotator.core.model import Span  # noqa: E402
 from annotator.gui.text_view import TextView  # noqa: E402
@@ -55,12 +56,56 @@ def millis(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def open_article(app: QApplication, view: TextView, text: str, spans: list[Span]) -> float:
+class GcClock:
+    """Time the garbage collector spends while a figure is taken (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds, self.runs, self._started = 0.0, [0, 0, 0], 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.runs[info["generation"]] += 1
+
+    def reset(self) -> None:
+        self.seconds, self.runs = 0.0, [0, 0, 0]
+
+    def __str__(self) -> str:
+        return f"gc {millis(self.seconds)} in {self.runs[0]}/{self.runs[1]}/{self.runs[2]} runs (gen 0/1/2)"
+
+
+GC = GcClock()
+
+
+def open_article(app: QApplication, view: TextView, text: str, spans: list[Span]) -> tuple[float, float]:
+    """Seconds to the first paint, and until the whole text is in the document."""
     started = time.perf_counter()
     view.set_article(text, spans, COLORS)
-    app.processEvents()
     view.viewport().repaint()
+    first = time.perf_counter() - started
+    while view.loading:
+        app.processEvents()
+    return first, time.perf_counter() - started
+
+
+def bare_open(app: QApplication, bare: QPlainTextEdit, text: str) -> float:
+    """The reference: a plain QPlainTextEdit set with the same text and painted."""
+    started = time.perf_counter()
+    bare.setPlainText(text)
+    bare.viewport().repaint()
     return time.perf_counter() - started
+
+
+def report_open(label: str, ours: tuple[float, float], reference: float) -> None:
+    print(
+        f"open (set_article + first paint), {label}: {millis(ours[0])} (goal 150 ms); reference: a bare "
+        f"QPlainTextEdit set with the same text and painted {millis(reference)}, ratio "
+        f"{ours[0] / reference:.2f}; whole text in the document after {millis(ours[1])}; {GC}; "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
 
 
 def median_of(repeats: int, action) -> float:
@@ -76,6 +121,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--megabytes", type=float, default=5.0)
     parser.add_argument("--spans", type=int, default=50_000)
+    parser.add_argument(
+        "--spans-in-text-order", action="store_true", help="as the store gives them (default: random order)"
+    )
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the widgets exist")
     args = parser.parse_args()
     rng = random.Random(7)
     app = QApplication.instance() or QApplication([])
@@ -87,8 +136,18 @@ def main() -> None:
     view.resize(1200, 800)
     view.show()
     app.processEvents()
+    if args.gc_freeze:
+        gc.freeze()
 
-    print(f"open (set_article + first paint), paragraphs: {millis(open_article(app, view, text, spans))}")
+    bare = QPlainTextEdit()
+    bare.resize(view.size())
+    bare.show()
+    app.processEvents()
+    if args.spans_in_text_order:
+        spans.sort(key=lambda span: span.start)
+    reference = bare_open(app, bare, text)
+    GC.reset()
+    report_open("paragraphs", open_article(app, view, text, spans), reference)
     print(f"  spans looked at in that paint: {view.painted_span_count}")
 
     added = list(spans)
@@ -106,6 +165,19 @@ def main() -> None:
         "add one span + repaint (same Span objects + 1), median of 100:",
         millis(median_of(100, add_one_span)),
     )
+
+    def add_one_edit() -> None:
+        nonlocal next_id
+        start = rng.randrange(0, 2_000)
+        view.update_spans([], [Span(next_id, 1, start, start + rng.randint(3, 40), "claim")])
+        next_id += 1
+        app.processEvents()  # Qt paints the lines the edit marked
+
+    print(
+        "add one span as the window does (update_spans + repaint of what changed), median of 100:",
+        millis(median_of(100, add_one_edit)),
+    )
+    added[:] = view.spans
 
     def add_one_recreated() -> float:
         nonlocal next_id
@@ -141,8 +213,10 @@ def main() -> None:
     )
 
     single = text.replace("\n", " ")
-    elapsed = open_article(app, view, single, spans)
-    print(f"open (set_article + first paint), one paragraph without line breaks: {millis(elapsed)}")
+    reference = bare_open(app, bare, single)
+    bare.close()
+    GC.reset()
+    report_open("one paragraph without line breaks", open_article(app, view, single, spans), reference)
     print(f"  display blocks: {view.document().blockCount():,}")
 
     def move_cursor() -> None:
