@@ -14,7 +14,6 @@ import click
 
 from annotator import __version__
 from annotator.core.agreement import ALL, compute_agreement, write_csv
-from annotator.core.backup import backup_folder, list_backups, newest_good_backup, restore_backup
 from annotator.core.controls import printable
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats import (
@@ -33,6 +32,7 @@ from annotator.core.project import default_project_path, open_project
 from annotator.core.scheme import relation_line, rules_from
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
+from annotator.core.store.backup import backup_folder, list_backups, newest_good_backup, restore_backup
 from annotator.display import display_problem
 
 STATUSES = [str(s) for s in Status]

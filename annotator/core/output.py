@@ -8,10 +8,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.core.backup import backup_folder
 from annotator.core.errors import AnnotatorError
-
-SIDE_FILES = ("-wal", "-shm", "-journal")
+from annotator.core.paths import SIDE_FILES, backup_folder
 
 
 class OutputRefused(AnnotatorError):

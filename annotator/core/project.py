@@ -6,10 +6,10 @@ from pathlib import Path
 
 import appdirs
 
-from annotator.core.backup import list_backups
 from annotator.core.errors import Damaged, NotAProject, StoreError
 from annotator.core.identity import APP_NAME
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups
 
 PROJECT_SUFFIX = ".annotator"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,6 +1,7 @@
 """File → Back Up Now and Restore From Backup…, and the rolling backup made while editing.
 
-The backups themselves are core's (annotator/core/backup.py): a `backups` folder next to the project.
+The backups themselves are the store's (annotator/core/store/backup.py): a `backups` folder next to
+the project.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from annotator.core.backup import (
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Changes
+from annotator.core.store import Store
+from annotator.core.store.backup import (
     INTERVAL,
     BackupError,
     backup_folder,
@@ -21,9 +25,6 @@ from annotator.core.backup import (
     newest_good_backup,
     restore_backup,
 )
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import Changes
-from annotator.core.store import Store
 from annotator.gui.events import StoreEvents
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from annotator.core.backup import backup_if_due_in_background
 from annotator.core.model import Changes, Op
 from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
 from annotator.core.store import Store, StoreError
+from annotator.core.store.backup import backup_if_due_in_background
 from annotator.gui import backups, preferences
 from annotator.gui.backups import Outcome
 from annotator.gui.events import StoreEvents

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 import annotator.cli
 from annotator import desktop
 from annotator.cli import cli
-from annotator.core.migrations import APPLICATION_ID
 from annotator.core.store import Store
+from annotator.core.store.migrations import APPLICATION_ID
 
 needs_validator = pytest.mark.skipif(
     shutil.which("desktop-file-validate") is None, reason="desktop-file-utils not installed"

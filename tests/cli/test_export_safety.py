@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.backup import make_backup
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
+from annotator.core.store.backup import make_backup
 
 HOSTILE_NAMES = ["plain", "with space", "hash#tag", "what?", "100%", "ünï ☃ 中文", "a%20b#c?d"]
 

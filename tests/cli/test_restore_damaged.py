@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.backup import list_backups, make_backup, restore_backup
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups, make_backup, restore_backup
 
 HOSTILE_FOLDERS = ["a#b", "what?", "100%", "x%20y", "two  spaces", "ünï ☃ 中文", "%23#?%3F"]
 

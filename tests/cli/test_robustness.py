@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.core import store as store_module
-from annotator.core.backup import list_backups
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups
 
 
 def run(db: Path, *args: str, input: str | None = None):

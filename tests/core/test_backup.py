@@ -7,8 +7,10 @@ import sqlite3
 
 import pytest
 
-from annotator.core import backup
-from annotator.core.backup import (
+from annotator.core.model import NewArticle
+from annotator.core.project import open_project
+from annotator.core.store import Store, backup
+from annotator.core.store.backup import (
     BackupError,
     backup_folder,
     backup_if_due,
@@ -16,9 +18,6 @@ from annotator.core.backup import (
     make_backup,
     restore_backup,
 )
-from annotator.core.model import NewArticle
-from annotator.core.project import open_project
-from annotator.core.store import Store
 
 
 def titles(path) -> list[str]:
@@ -164,8 +163,8 @@ def test_an_upgrade_is_preceded_by_a_backup(project):
 HANG_SCRIPT = """
 import sqlite3, sys, time
 from pathlib import Path
-from annotator.core import backup
-from annotator.core.backup import BackupError, make_backup
+from annotator.core.store import backup
+from annotator.core.store.backup import BackupError, make_backup
 project = Path(sys.argv[1])
 conn = sqlite3.connect(project, isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
@@ -217,8 +216,8 @@ def test_backups_named_the_old_way_count_unless_a_twin_project_could_own_them(pr
 def test_a_background_backup_is_whole_while_the_project_is_written(project):
     import threading
 
-    from annotator.core.backup import backup_if_due_in_background
     from annotator.core.model import NewArticle
+    from annotator.core.store.backup import backup_if_due_in_background
 
     with Store.open(project) as store:
         thread = backup_if_due_in_background(project)

@@ -211,7 +211,7 @@ def test_a_project_damaged_inside_fails_reads_with_a_message(tmp_path):
         assert store.check() != "ok"
     with Store.open(tmp_path / "fresh.annotator") as store:
         assert store.check() == "ok"
-    from annotator.core.backup import BackupError, make_backup
+    from annotator.core.store.backup import BackupError, make_backup
 
     with Store.open(path) as store, pytest.raises(BackupError, match="is damaged"):
         make_backup(store.conn, path)  # a damaged copy never replaces a good backup

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.backup import list_backups
-from annotator.core.migrations import SCHEMA_VERSION
 from annotator.core.search import search
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups
+from annotator.core.store.migrations import SCHEMA_VERSION
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FIXTURES = sorted(DATA.glob("v*.annotator"))

@@ -11,9 +11,9 @@ import pytest
 from sqlite_utils import Database
 
 from annotator.core.merge import MergeError, merge_project
-from annotator.core.migrations import migrations
 from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store, content_hash
+from annotator.core.store.migrations import migrations
 
 TEXTS = {
     "one": "Lavrov said the alliance is a threat. Stoltenberg disagreed.",

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.migrations import SCHEMA_VERSION
 from annotator.core.model import NewArticle, NewSpan, Status
 from annotator.core.scheme import AttributeSpec, SchemeError
 from annotator.core.store import Store, StoreError
+from annotator.core.store.migrations import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -65,7 +65,8 @@ def test_every_connection_the_store_opens_commits_durably(tmp_path, monkeypatch)
 
 
 def test_the_first_migration_keeps_its_own_copy_of_the_default_scheme(tmp_path, monkeypatch):
-    from annotator.core import migrations, scheme
+    from annotator.core import scheme
+    from annotator.core.store import migrations
 
     shipped = [(label.name, label.color, label.shortcut, label.attributes) for label in scheme.DEFAULT_SCHEME]
     monkeypatch.setattr(scheme, "DEFAULT_SCHEME", ())  # a later edit of the live default scheme

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.migrations import migrations
+from annotator.core.store.migrations import migrations
 
 HERE = Path(__file__).resolve().parent
 

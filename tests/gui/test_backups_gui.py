@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.backup import list_backups, make_backup
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups, make_backup
 from annotator.gui import dialogs
 
 
@@ -243,7 +243,7 @@ def test_the_window_shows_before_the_backup_due_at_open_which_runs_off_the_gui_t
 ):
     import threading
 
-    from annotator.core import backup
+    from annotator.core.store import backup
     from annotator.gui import app
     from annotator.gui.main_window import MainWindow
 

@@ -15,9 +15,9 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from annotator.cli import cli
-from annotator.core.backup import list_backups
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
+from annotator.core.store.backup import list_backups
 from annotator.gui.actions import ActionId
 
 HOSTILE_TITLE = '<img src="http://example.invalid/title.png"><b>Breaking</b>'

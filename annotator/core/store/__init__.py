@@ -21,15 +21,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.backup import BackupError, make_backup
 from annotator.core.errors import NewerFile, NotAProject, StoreError
 from annotator.core.identity import default_annotator
-from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.store.analysis import AnalysisReads
 from annotator.core.store.articles import Articles, ImportOutcome
+from annotator.core.store.backup import BackupError, make_backup
 from annotator.core.store.files import Files
 from annotator.core.store.labels import EXTRA_COLORS, Labels
 from annotator.core.store.merging import Merging
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.store.reads import Reads
 from annotator.core.store.relations import Relations
 from annotator.core.store.rows import ANNOTATOR_INSERT, content_hash, now

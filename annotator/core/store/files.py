@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core import backup as backups
 from annotator.core.output import OutputRefused, check_target
+from annotator.core.store import backup as backups
 from annotator.core.store.base import StorePart
 from annotator.core.store.rows import now
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.core.errors import NotAProject, StoreError
-from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
 from annotator.core.store.rows import ARTICLE_COLUMNS
 from annotator.core.store.sqlite_errors import header_problem
 

@@ -25,12 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.migrations import APPLICATION_ID, SCHEMA_VERSION
+from annotator.core.paths import SIDE_FILES, backup_folder
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-FOLDER = "backups"
-SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a project
 KEEP = 5
 INTERVAL = 10 * 60
 BUSY_TIMEOUT_S = 5.0
@@ -39,10 +38,6 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 
 class BackupError(AnnotatorError):
     """A backup or restore that could not be done; the message says why, in the user's words."""
-
-
-def backup_folder(project: Path) -> Path:
-    return Path(project).parent / FOLDER
 
 
 def list_backups(project: Path) -> list[Path]:
