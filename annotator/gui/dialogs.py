@@ -351,4 +351,6 @@ def show_about(parent: QWidget, project: Path) -> None:
 def edit_scheme(parent: QWidget, store: Store, events: StoreEvents, undo_stack: QUndoStack) -> None:
     from annotator.gui.scheme_dialog import SchemeDialog
 
-    SchemeDialog(parent, store, events, undo_stack).exec()
+    dialog = SchemeDialog(parent, store, events, undo_stack)
+    dialog.exec()
+    dialog.deleteLater()

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QColorDialog,
     QDialog,
     QDialogButtonBox,
@@ -245,6 +246,13 @@ class SchemeDialog(QDialog):
         layout.addWidget(close)
         self.resize(660, 520)
         self._fill()
+        # The desktop session may end the program once it has asked it to save: apply what was
+        # typed then (an edit that cannot be applied stays shown with its reason).
+        QApplication.instance().commitDataRequest.connect(self._session_ending)
+
+    def _session_ending(self) -> None:
+        if self.isVisible() and self.edited():
+            self.apply()
 
     def _fill(self, select: str | None = None) -> None:
         self.labels = self.store.labels()
