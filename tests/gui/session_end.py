@@ -57,7 +57,7 @@ def main(project: str, settings_path: str, field: str, route: str, text: str) ->
 
     QTimer.singleShot(100, type_into_scheme_editor if field == "scheme_description" else type_into_span_field)
     app.exec()
-    window.close_store()
+    window.files.close_store()
 
 
 if __name__ == "__main__":
