@@ -74,6 +74,24 @@ class SpanExtent(NamedTuple):
     label: str
 
 
+class ExportRecord(NamedTuple):
+    """An article with its spans and relations as plain values, for the writers that go through
+    millions of spans (JSONL, CSV): `spans` are (id, start, end, label, attributes, note,
+    annotator) tuples in export order, `relations` (from_span, to_span, type) among them."""
+
+    id: int
+    title: str
+    text: str
+    status: str
+    outlet: str
+    author: str
+    published: str
+    url: str
+    meta: dict[str, Any]
+    spans: list[tuple[int, int, int, str, dict[str, Any], str, str]]
+    relations: list[tuple[int, int, str]]
+
+
 @dataclass(frozen=True)
 class Relation:
     """A directed link between two spans, e.g. a quote `said_by` an actor."""

@@ -10,6 +10,7 @@ temporary file or folder moved into place only when complete).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -21,18 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from annotator.core.formats import (
-    brat,
-    conll,
-    csv_table,
-    doccano,
-    jsonl,
-    label_studio,
-    refi_qda,
-    spacy_docbin,
-    text,
-    webanno,
-)
 from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, WriteOptions
 from annotator.core.importers import ImportRefused, ImportSummary, find_files, iter_file, store_file, ticking
 from annotator.core.model import NewArticle, Status
@@ -51,51 +40,89 @@ Writer = Callable[[Rows, Any, WriteOptions], ExportSummary]  # out: TextIO, or a
 class Format:
     """One exchange format. `output` is "text" (the writer gets an open text stream), "binary"
     (a file path) or "folder" (a folder path); `inputs` are the file suffixes an import looks for
-    inside a folder; `companion` makes a second file written beside the output (a tool's config)."""
+    inside a folder; `companion` makes a second file written beside the output (a tool's config).
+
+    What the format carries, its reader, writer and companion are named "module:attribute" (a
+    module of this package) and imported when first used: the registry itself imports none of
+    them, so a command or the window starts without loading a dozen format modules. A format
+    with `write_records` has a writer over `Store.iter_records` (the fast export path)."""
 
     name: str
     description: str
-    carries: frozenset[str]
-    reader: Reader | None
-    writer: Writer | None
+    carries_from: str
+    read_with: str | None
+    write_with: str | None
     output: str = "text"
     suffix: str = ""
     inputs: tuple[str, ...] = ()
-    companion: Callable[[WriteOptions], tuple[str, str]] | None = None
+    companion_from: str | None = None
+    write_records: str | None = None
+
+    @property
+    def carries(self) -> frozenset[str]:
+        return _load(self.carries_from)
+
+    @property
+    def reader(self) -> Reader | None:
+        return _load(self.read_with)
+
+    @property
+    def writer(self) -> Writer | None:
+        return _load(self.write_with)
+
+    @property
+    def companion(self) -> Callable[[WriteOptions], tuple[str, str]] | None:
+        return _load(self.companion_from)
+
+    @property
+    def importable(self) -> bool:
+        return self.read_with is not None
+
+    @property
+    def exportable(self) -> bool:
+        return self.write_with is not None
 
 
-_TEXT = frozenset({"metadata"})
+def _load(where: str | None) -> Any:
+    """The attribute named "module:attribute" of one of this package's modules, or None."""
+    if where is None:
+        return None
+    module, _, attribute = where.partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
         Format("jsonl", "annotator JSONL: one article per line (loads in pandas and datasets)",
-               jsonl.CARRIES, jsonl.read, jsonl.write, suffix=".jsonl", inputs=(".jsonl",)),
+               "jsonl:CARRIES", "jsonl:read", "jsonl:write", suffix=".jsonl", inputs=(".jsonl",),
+               write_records="jsonl:write_records"),
         Format("csv", "CSV: one span per row (import reads article tables with a text column)",
-               csv_table.CARRIES, csv_table.read, csv_table.write, suffix=".csv", inputs=(".csv",)),
-        Format("txt", "Plain text: one article per file, its first line the title", _TEXT,
-               text.read_txt, None, suffix=".txt", inputs=(".txt",)),
-        Format("html", "Web pages: the readable text, title, author, outlet and date", _TEXT,
-               text.read_html, None, suffix=".html", inputs=(".html", ".htm")),
+               "csv_table:CARRIES", "csv_table:read", "csv_table:write", suffix=".csv", inputs=(".csv",),
+               write_records="csv_table:write_records"),
+        Format("txt", "Plain text: one article per file, its first line the title", "text:CARRIES",
+               "text:read_txt", None, suffix=".txt", inputs=(".txt",)),
+        Format("html", "Web pages: the readable text, title, author, outlet and date", "text:CARRIES",
+               "text:read_html", None, suffix=".html", inputs=(".html", ".htm")),
         Format("doccano", "doccano JSONL for sequence labelling ([start, end, label])",
-               doccano.CARRIES, jsonl.read, doccano.write_labels, suffix=".jsonl", inputs=(".jsonl",)),
+               "doccano:CARRIES", "jsonl:read", "doccano:write_labels", suffix=".jsonl", inputs=(".jsonl",)),
         Format("doccano-relations", "doccano JSONL with entities and relations",
-               doccano.CARRIES_RELATIONS, jsonl.read, doccano.write_relations,
+               "doccano:CARRIES_RELATIONS", "jsonl:read", "doccano:write_relations",
                suffix=".jsonl", inputs=(".jsonl",)),
         Format("label-studio", "Label Studio JSON tasks (plus the labeling config as .xml beside it)",
-               label_studio.CARRIES, label_studio.read, label_studio.write, suffix=".json",
-               inputs=(".json",), companion=label_studio.companion),
+               "label_studio:CARRIES", "label_studio:read", "label_studio:write", suffix=".json",
+               inputs=(".json",), companion_from="label_studio:companion"),
         Format("brat", "brat standoff: a folder of .txt/.ann pairs with annotation.conf",
-               brat.CARRIES, brat.read, brat.write, output="folder", inputs=(".ann",)),
+               "brat:CARRIES", "brat:read", "brat:write", output="folder", inputs=(".ann",)),
         Format("webanno", "WebAnno TSV 3.3 (INCEpTION): a folder of one .tsv per article",
-               webanno.CARRIES, webanno.read, webanno.write, output="folder", inputs=(".tsv",)),
-        Format("conll", "CoNLL IOB2: token and tag, one layer (overlaps dropped)", conll.CARRIES,
-               conll.read, conll.write, suffix=".conll", inputs=(".conll", ".iob", ".bio")),
+               "webanno:CARRIES", "webanno:read", "webanno:write", output="folder", inputs=(".tsv",)),
+        Format("conll", "CoNLL IOB2: token and tag, one layer (overlaps dropped)", "conll:CARRIES",
+               "conll:read", "conll:write", suffix=".conll", inputs=(".conll", ".iob", ".bio")),
         Format("spacy", "spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones as doc.ents",
-               spacy_docbin.CARRIES, spacy_docbin.read, spacy_docbin.write, output="binary",
+               "spacy_docbin:CARRIES", "spacy_docbin:read", "spacy_docbin:write", output="binary",
                suffix=".spacy", inputs=(".spacy",)),
-        Format("qdpx", "REFI-QDA project (NVivo, MAXQDA, ATLAS.ti)", refi_qda.CARRIES, refi_qda.read,
-               refi_qda.write, output="binary", suffix=".qdpx", inputs=(".qdpx", ".qde", ".qdc")),
+        Format("qdpx", "REFI-QDA project (NVivo, MAXQDA, ATLAS.ti)", "refi_qda:CARRIES", "refi_qda:read",
+               "refi_qda:write", output="binary", suffix=".qdpx", inputs=(".qdpx", ".qde", ".qdc")),
     )
 }  # fmt: skip
 
@@ -162,19 +189,28 @@ def export(
         store.relation_types(),
         store.relation_rules(),
     )
-    rows = store.iter_annotated(status=status, labels=labels, annotator=annotator)
+    if fmt.write_records is not None:
+        writer, rows = _load(fmt.write_records), store.iter_records(status, labels, annotator)
+    else:
+        writer, rows = fmt.writer, store.iter_annotated(status=status, labels=labels, annotator=annotator)
     if isinstance(dest, Path | str):
-        summary = _export_to_path(store, fmt, Path(dest), rows, options, replace)
+        summary = _export_to_path(store, fmt, Path(dest), writer, rows, options, replace)
     elif fmt.output != "text":
         raise ValueError(f"{name} writes a {fmt.output} output; give a path, not a stream.")
     else:
-        summary = fmt.writer(rows, dest, options)
+        summary = writer(rows, dest, options)
     log.info("exported %d articles, %d spans as %s", summary.articles, summary.spans, name)
     return summary
 
 
 def _export_to_path(
-    store: Store, fmt: Format, path: Path, rows: Rows, options: WriteOptions, replace: bool
+    store: Store,
+    fmt: Format,
+    path: Path,
+    writer: Writer,
+    rows: Iterable,
+    options: WriteOptions,
+    replace: bool,
 ) -> ExportSummary:
     companion = fmt.companion(options) if fmt.companion is not None else None
     for target in (path, *([path.with_suffix(companion[0])] if companion else [])):
@@ -187,7 +223,7 @@ def _export_to_path(
         temp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), dir=parent))
         _usual_mode(temp, folder=True)
         try:
-            summary = fmt.writer(rows, temp, options)
+            summary = writer(rows, temp, options)
             place_folder(temp, path, store.path, replace)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
@@ -198,10 +234,10 @@ def _export_to_path(
     try:
         if fmt.output == "text":
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                summary = fmt.writer(rows, out, options)
+                summary = writer(rows, out, options)
         else:
             os.close(handle)
-            summary = fmt.writer(rows, temp, options)
+            summary = writer(rows, temp, options)
         if companion is not None:
             _write_atomically(path.with_suffix(companion[0]), companion[1])
         os.replace(temp, path)
@@ -249,7 +285,7 @@ def remove_stale_temps(folder: Path, name: str) -> list[Path]:
 
 def _writable(name: str) -> Format:
     fmt = get(name)
-    if fmt.writer is None:
+    if not fmt.exportable:
         raise ValueError(f"{name} can be imported but not exported.")
     return fmt
 
@@ -303,7 +339,7 @@ def import_paths(
     counts of what was kept in another shape or left out follow. A StoreError (the project
     itself fails) propagates."""
     chosen = None if fmt is None else get(fmt)
-    if chosen is not None and chosen.reader is None:
+    if chosen is not None and not chosen.importable:
         raise ValueError(f"{fmt} can be exported but not imported.")
     summary = ImportSummary()
     if chosen is None:
@@ -347,5 +383,5 @@ def read_file(path: Path) -> list[NewArticle]:
     return list(read(path))
 
 
-IMPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.reader is not None)
-EXPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.writer is not None)
+IMPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.importable)
+EXPORT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.exportable)

@@ -3,18 +3,20 @@ progress ticks, the formula guard, one JSON-line writer, token splitting and rea
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
 from annotator.core.importers import ImportRefused
-from annotator.core.model import Article, Relation, Span
+from annotator.core.model import Article, ExportRecord, Relation, Span
 from annotator.core.scheme import Label, RelationRule
 from annotator.core.text import word_pattern
 
@@ -29,7 +31,6 @@ def _token_pattern() -> re.Pattern[str]:
 
 
 _LINE_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
-_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 
 
 Rows = Iterable[tuple[Article, list[Span], list[Relation]]]
@@ -46,6 +47,17 @@ class ExportSummary:
     articles: int
     spans: int
     left_out: tuple[str, ...] = ()
+
+
+def record_of(article: Article, spans: list[Span], relations: list[Relation]) -> ExportRecord:
+    """One of `Rows` as the plain record `Store.iter_records` yields (writers that take records
+    also take rows through this)."""
+    return ExportRecord(
+        article.id, article.title, article.text, str(article.status), article.outlet, article.author,
+        article.published, article.url, article.meta,
+        [(s.id, s.start, s.end, s.label, s.attributes, s.note, s.annotator) for s in spans],
+        [(r.from_span, r.to_span, r.type) for r in relations],
+    )  # fmt: skip
 
 
 class Ticker:
@@ -154,11 +166,35 @@ def json_text(value: Any) -> str:
 
 def json_line(value: Any) -> str:
     """Compact JSON on one line, with the characters some readers split lines at escaped."""
-    line = json_text(value)
-    if not line.isascii() and _SEPARATOR.search(line):
-        for char, escaped in _LINE_SEPARATORS:
-            line = line.replace(char, escaped)
-    return line
+    return json_bytes(value).decode()
+
+
+def json_bytes(value: Any) -> bytes:
+    """`json_line` as UTF-8 bytes (what a file gets: no decoding and encoding again)."""
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    # U+0085 is C2 85 in UTF-8, U+2028/9 E2 80 A8/9: a line without those lead bytes (found by
+    # memchr) holds none of them; a regular expression over every line was a fifth of an export.
+    if not encoded.isascii() and (b"\xc2" in encoded or b"\xe2" in encoded):
+        line = encoded.decode()
+        if "\x85" in line or "\u2028" in line or "\u2029" in line:
+            for char, escaped in _LINE_SEPARATORS:
+                line = line.replace(char, escaped)
+            encoded = line.encode()
+    return encoded
+
+
+def byte_writer(out: TextIO) -> Callable[[bytes], object]:
+    """A function writing UTF-8 bytes to the text stream `out`: into its binary buffer when it
+    has one, encodes UTF-8 and has no line ending to translate (POSIX), else decoded."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None) or "ascii"
+    if buffer is not None and os.linesep == "\n" and codecs.lookup(encoding).name == "utf-8":
+        out.flush()
+        return buffer.write
+    return lambda data: out.write(data.decode())
 
 
 def tokens(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:

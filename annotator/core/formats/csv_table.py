@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,9 +28,10 @@ from annotator.core.formats.common import (
     WriteOptions,
     json_text,
     neutralise_formula,
+    record_of,
 )
 from annotator.core.importers import FIELDS, MAX_LINE_BYTES, ImportRefused, open_lines
-from annotator.core.model import NewArticle
+from annotator.core.model import ExportRecord, NewArticle
 from annotator.core.offsets import normalise_newlines
 from annotator.core.text import title_from
 
@@ -127,6 +128,11 @@ def _csv_article(path: Path, line: int, columns: list[str], keys: list[str], row
 
 def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     """One row per span, for spreadsheets and data-frame tools."""
+    return write_records((record_of(*row) for row in rows), out, options)
+
+
+def write_records(found: Iterable[ExportRecord], out: TextIO, options: WriteOptions) -> ExportSummary:
+    """`write` over plain records (`Store.iter_records`)."""
     writer = csv.writer(out, lineterminator="\n")
     # Python 3.11's csv leaves a bare CR unquoted when the terminator is "\n", and a reader then
     # splits the row there; the rare row holding a CR is written fully quoted instead.
@@ -136,28 +142,28 @@ def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     dumps = json_text
     articles = spans_written = 0
     ticker = Ticker(options.progress)
-    for article, spans, _relations in rows:
+    for record in found:
+        spans = record.spans
         if not spans:
             continue
-        text = article.text
-        title = guard(article.title)
+        text, article_id = record.text, record.id
+        title = guard(record.title)
         title_has_cr = "\r" in title
-        for span in spans:
-            span_text = text[span.start : span.end]
+        for span_id, start, end, label, attributes, note, annotator in spans:
+            span_text = text[start:end]
             row = (
-                article.id,
+                article_id,
                 title,
-                span.id,
-                span.start,
-                span.end,
-                guard(span.label),
+                span_id,
+                start,
+                end,
+                guard(label),
                 guard(span_text),
-                guard(dumps(span.attributes)),
-                guard(span.note),
-                guard(span.annotator),
+                guard(dumps(attributes)),
+                guard(note),
+                guard(annotator),
             )
-            has_cr = "\r" in span_text or "\r" in span.note or "\r" in span.label or "\r" in span.annotator
-            if title_has_cr or has_cr:
+            if title_has_cr or "\r" in span_text or "\r" in note or "\r" in label or "\r" in annotator:
                 quoting_writer.writerow(row)
             else:
                 writer.writerow(row)

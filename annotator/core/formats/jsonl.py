@@ -19,14 +19,23 @@ read as spans.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from annotator.core.formats import prodigy
-from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, Ticker, WriteOptions, json_line
+from annotator.core.formats.common import (
+    ExportSummary,
+    ReadOptions,
+    Rows,
+    Ticker,
+    WriteOptions,
+    byte_writer,
+    json_bytes,
+    record_of,
+)
 from annotator.core.importers import FIELDS, ImportRefused, open_lines
-from annotator.core.model import Article, NewArticle, NewRelation, NewSpan, Status
+from annotator.core.model import ExportRecord, NewArticle, NewRelation, NewSpan, Status
 from annotator.core.offsets import normalise_newlines
 from annotator.core.text import title_from
 
@@ -263,52 +272,62 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
+_COLUMNS_IN_META = ("outlet", "author", "published", "url")
+
+
 def write(rows: Rows, out: TextIO, options: WriteOptions) -> ExportSummary:
     """One JSON object per article and line; relations whose ends are not both exported are dropped."""
-    write = out.write
-    articles = spans_written = 0
+    return write_records((record_of(*row) for row in rows), out, options)
+
+
+def write_records(found: Iterable[ExportRecord], out: TextIO, options: WriteOptions) -> ExportSummary:
+    """`write` over plain records (`Store.iter_records`): one dict per span is all the Python
+    work a span costs; orjson encodes the line."""
+    write = byte_writer(out)
+    pending: list[bytes] = []  # lines written a megabyte at a time (a third fewer system calls' cost)
+    size = articles = spans_written = 0
     ticker = Ticker(options.progress)
-    for article, spans, relations in rows:
-        text = article.text
-        span_ids = {span.id for span in spans}
+    for article_id, title, text, status, outlet, author, published, url, meta, spans, relations in found:
+        if outlet or author or published or url:
+            meta = dict(meta)
+            for key, value in zip(_COLUMNS_IN_META, (outlet, author, published, url), strict=True):
+                if value:
+                    meta[key] = value
+        if relations:
+            span_ids = {span[0] for span in spans}
+            relations = [r for r in relations if r[0] in span_ids and r[1] in span_ids]
         record = {
-            "id": article.id,
-            "title": article.title,
+            "id": article_id,
+            "title": title,
             "text": text,
-            "status": str(article.status),
-            "meta": _meta(article),
+            "status": status,
+            "meta": meta,
             "spans": [
                 {
-                    "id": span.id,
-                    "start": span.start,
-                    "end": span.end,
-                    "label": span.label,
-                    "text": text[span.start : span.end],
-                    "attributes": span.attributes,
-                    "note": span.note,
-                    "annotator": span.annotator,
+                    "id": span_id,
+                    "start": start,
+                    "end": end,
+                    "label": label,
+                    "text": text[start:end],
+                    "attributes": attributes,
+                    "note": note,
+                    "annotator": annotator,
                 }
-                for span in spans
+                for span_id, start, end, label, attributes, note, annotator in spans
             ],
-            "relations": [
-                {"from": r.from_span, "to": r.to_span, "type": r.type}
-                for r in relations
-                if r.from_span in span_ids and r.to_span in span_ids
-            ],
+            "relations": [{"from": source, "to": target, "type": kind} for source, target, kind in relations],
         }
-        write(json_line(record))
-        write("\n")
+        line = json_bytes(record)
+        pending.append(line)
+        size += len(line)
+        if size >= 1 << 20:
+            write(b"\n".join(pending) + b"\n")
+            pending.clear()
+            size = 0
         articles += 1
         spans_written += len(spans)
         ticker.add(len(spans))
+    if pending:
+        write(b"\n".join(pending) + b"\n")
     ticker.close()
     return ExportSummary(articles, spans_written)
-
-
-def _meta(article: Article) -> dict[str, Any]:
-    meta = dict(article.meta)
-    for key in ("outlet", "author", "published", "url"):
-        value = getattr(article, key)
-        if value:
-            meta[key] = value
-    return meta

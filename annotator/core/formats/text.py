@@ -15,6 +15,8 @@ from annotator.core.importers import ImportRefused, read_text
 from annotator.core.model import NewArticle
 from annotator.core.text import title_from
 
+CARRIES = frozenset({"metadata"})
+
 
 def read_txt(path: Path, options: ReadOptions) -> list[NewArticle]:
     """A text file: the whole file is the article."""

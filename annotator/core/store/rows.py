@@ -84,7 +84,7 @@ def batches(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
         yield from batch
 
 
-_STATUSES = frozenset(str(status) for status in Status)
+STATUSES = frozenset(str(status) for status in Status)
 
 
 def article_row(row: tuple) -> ArticleRow:
@@ -107,7 +107,7 @@ def _shown(value: object) -> str:
 
 
 def article(row: tuple) -> Article:
-    if row[3] not in _STATUSES:
+    if row[3] not in STATUSES:
         raise DamagedRow(f"article {row[0]} has the unknown status {row[3]!r}")
     return Article(
         id=row[0],
