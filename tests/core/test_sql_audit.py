@@ -23,6 +23,7 @@ CHECKED = {
     "order": "a value of Store.ARTICLE_ORDER (a fixed dict) + ASC/DESC",
     "condition": "a fixed status condition or ''",
     "who": "' AND s.annotator = ?' or ''",
+    "span_filter": "'AND l.name IN (?…)' and/or 'AND s.annotator = ?', or ''",
     "marks": "a run of ?, placeholders",
     "ARTICLE_COLUMNS": "a module constant listing column names",
     "APPLICATION_ID": "an int constant",

@@ -127,6 +127,7 @@ class Reads(StorePart):
         if annotator is not None:
             conditions.append("AND s.annotator = ?")
             args.append(annotator)
+        span_filter = " ".join(conditions)
         where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
         # [start, -end, id, ...] so that sorting the lists gives the export order (start, end
         # descending, id) without a key function.
@@ -134,7 +135,7 @@ class Reads(StorePart):
             "SELECT a.id, a.title, a.text, a.status, a.outlet, a.author, a.published, a.url, a.meta, "
             '(SELECT json_group_array(json_array(s.start, -s."end", s.id, l.name, s.attributes, s.note, '
             "s.annotator)) FROM spans s JOIN labels l ON l.id = s.label_id "
-            f"WHERE s.article_id = a.id {' '.join(conditions)}) FROM articles a {where} ORDER BY a.id",
+            f"WHERE s.article_id = a.id {span_filter}) FROM articles a {where} ORDER BY a.id",
             [*args, *statuses],
         )
         relations = itertools.groupby(
