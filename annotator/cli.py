@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__
+from annotator.core import wording
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.controls import printable
 from annotator.core.errors import AnnotatorError
@@ -30,6 +31,7 @@ from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
 from annotator.core.project import default_project_path, open_project
 from annotator.core.scheme import relation_line, rules_from
+from annotator.core.search import MAX_QUERY_WORDS, words_left_out
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
 from annotator.core.store.backup import backup_folder, list_backups, newest_good_backup, restore_backup
@@ -199,11 +201,12 @@ def import_(
             )  # fmt: skip
         for line in summary.notes:
             echo(f"  note: {line}", err=True)
-    added = f"{summary.spans_added} spans added to {summary.added_to} articles already stored; "
+    n = wording.count
+    added = f"{n(summary.spans_added, 'span')} added to {n(summary.added_to, 'article')} already stored; "
     echo(
-        f"Imported {summary.articles} articles with {summary.spans} spans; "
+        f"Imported {n(summary.articles, 'article')} with {n(summary.spans, 'span')}; "
         + (added if summary.added_to else "")
-        + f"skipped {len(summary.duplicates)} duplicates; refused {len(summary.refused)} files."
+        + f"skipped {n(len(summary.duplicates), 'duplicate')}; refused {n(len(summary.refused), 'file')}."
     )
     for title in summary.duplicates:
         echo(f"  duplicate: {title}")
@@ -316,7 +319,8 @@ def export_(
                 except OSError as error:
                     raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
     if str(output) != "-":
-        echo(f"Wrote {summary.articles} articles and {summary.spans} spans to {output}.")
+        n = wording.count
+        echo(f"Wrote {n(summary.articles, 'article')} and {n(summary.spans, 'span')} to {output}.")
     for line in summary.left_out:
         echo(f"  left out: {line}", err=True)
 
@@ -379,6 +383,13 @@ def search(context: Context, query: str, limit: int) -> None:
         hits = search_articles(store, query, limit=limit)
     if not hits:
         echo("No results.")
+    left_out = words_left_out(query)
+    if left_out:
+        echo(
+            f"Note: a search looks for the first {MAX_QUERY_WORDS} different words; "
+            f"{wording.count(left_out, 'word')} of this query {'was' if left_out == 1 else 'were'} left out.",
+            err=True,
+        )
     for hit in hits:
         echo(f"{hit.article_id:>6}  {hit.title}")
         echo(f"        {hit.snippet}")
@@ -509,7 +520,7 @@ def install_desktop(uninstall: bool) -> None:
         raise click.ClickException("install-desktop is for Linux; on Windows and macOS see README.md.")
     if uninstall:
         files = desktop.uninstall_desktop()
-        echo(f"Removed {len(files)} files from {desktop.data_home()}.")
+        echo(f"Removed {wording.count(len(files), 'file')} from {desktop.data_home()}.")
     else:
         files = desktop.install_desktop()
         echo(f"Installed the launcher, {len(desktop.ICON_SIZES) + 1} icons and the project file type:")
@@ -712,7 +723,7 @@ def report(context: Context, html_path: Path | None, csv_dir: Path | None, **fil
         try:
             if csv_dir is not None:
                 written = write_csv_dir(tables, csv_dir)
-                echo(f"Wrote {len(written)} tables to {csv_dir}.")
+                echo(f"Wrote {wording.count(len(written), 'table')} to {csv_dir}.")
             if html_path is not None:
                 page = html_report(
                     f"Analysis of {store.path.stem}", tables, f, {t.key: charts.svg(t) for t in tables}
@@ -754,7 +765,7 @@ def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> 
             count = write_codebook(store, output, fmt, examples)
         except OSError as error:
             raise click.ClickException(f"Cannot write {output}: {error.strerror}.") from None
-    echo(f"Wrote the codebook of {count} labels to {output}.")
+    echo(f"Wrote the codebook of {wording.count(count, 'label')} to {output}.")
 
 
 def _figure(value: float | None) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from annotator.cli import Context, cli, pass_context, progress_bar
+from annotator.core import wording
 from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import StoredSuggestion
 from annotator.core.occurrences import occurrences
@@ -172,7 +173,7 @@ def suggestions(
             if output is not None:
                 handle.close()
     if output is not None:
-        click.echo(f"Wrote {len(pending)} suggestions to {output}.", err=True)
+        click.echo(f"Wrote {wording.count(len(pending), 'suggestion')} to {output}.", err=True)
 
 
 def _write(store: Store, pending: list[StoredSuggestion], fmt: str, handle) -> None:

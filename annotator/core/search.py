@@ -95,6 +95,14 @@ def fts_query(text: str, store: Store | None = None) -> str:
     return (" AND " if grouped else " ").join(terms)
 
 
+def words_left_out(text: str) -> int:
+    """How many distinct words of a query `fts_query` leaves out (those past the first
+    MAX_QUERY_WORDS, or past MAX_QUERY_CHARS characters), for the caller to say so."""
+    every = dict.fromkeys(_query_words(text))
+    searched = list(dict.fromkeys(_query_words(text[:MAX_QUERY_CHARS])))[:MAX_QUERY_WORDS]
+    return len(every.keys() - set(searched))
+
+
 def _phrase(word: str, star: str) -> str:
     return '"' + word.replace('"', '""') + '"' + star
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.core.model import NewArticle
 from annotator.core.project import default_project_path
 from annotator.core.store import Store
 
@@ -87,7 +88,7 @@ def test_bad_files_are_refused_and_nothing_changes(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(db), "import", str(folder)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "Imported 1 articles" in result.output
+    assert "Imported 1 article " in result.output
     for name in ("binary.txt", "empty.txt", "broken.jsonl", "notext.csv"):
         assert name in result.output
     assert "line 3" in result.output
@@ -215,3 +216,15 @@ def test_the_name_chosen_in_the_window_is_recorded_by_the_command_line(tmp_path,
     with Store.open(tmp_path / "t.db") as store:
         (span,) = store.spans(store.article_ids()[0])
     assert span.annotator == "Ana Lima"
+
+
+def test_a_search_says_how_many_words_it_left_out(tmp_path):
+    db = tmp_path / "p.annotator"
+    words = " ".join(f"w{n}" for n in range(20))
+    with Store.open(db, annotator="ana") as store:
+        store.add_articles([NewArticle("One", words)])
+    result = run("search", words, db=db)
+    assert result.exit_code == 0 and "One" in result.stdout
+    assert "first 16 different words; 4 words of this query were left out" in result.stderr
+    quiet = run("search", "w1 w2", db=db)
+    assert "One" in quiet.stdout and quiet.stderr == ""

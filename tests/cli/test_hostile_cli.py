@@ -22,7 +22,7 @@ def test_a_bad_label_studio_file_is_refused_and_the_others_import(tmp_path):
     good.write_text(json.dumps([{"data": {"text": "A good article."}}]))
     result = run(tmp_path / "p.annotator", "import", "--format", "label-studio", str(deep), str(good))
     assert result.exit_code == 1
-    assert "Imported 1 articles with 0 spans; skipped 0 duplicates; refused 1 files." in result.output
+    assert "Imported 1 article with 0 spans; skipped 0 duplicates; refused 1 file." in result.output
     assert "refused: a_deep.json: not valid JSON (nested too deeply)" in result.output
 
 

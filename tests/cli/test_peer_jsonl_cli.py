@@ -98,7 +98,7 @@ def test_format_decides_whatever_the_suffix(tmp_path):
     table = tmp_path / "articles.dat"
     table.write_text("title,text\nT,Some text.\n", "utf-8")
     result = run("import", "--format", "csv", str(table), db=tmp_path / "copy.annotator")
-    assert result.exit_code == 0 and "Imported 1 articles" in result.output
+    assert result.exit_code == 0 and "Imported 1 article " in result.output
 
 
 def test_statuses_travel_with_the_annotator_so_agreement_works_on_imported_files(tmp_path):
@@ -232,8 +232,8 @@ def test_a_lead_imports_two_analysts_files_into_one_project_and_agreement_compar
     assert [len(spans) for _, spans in stored(lead)] == [1, 0]  # atomic per file: nothing added
     result = run("--annotator", "bob", "import", str(bob), db=lead)
     assert result.exit_code == 0, result.output
-    assert "2 spans added to 1 articles already stored" in result.output
-    assert "skipped 1 duplicates" in result.output
+    assert "2 spans added to 1 article already stored" in result.output
+    assert "skipped 1 duplicate;" in result.output
     with Store.open(lead) as store:
         [first, _] = store.article_ids()
         assert sorted((s.start, s.end, s.annotator) for s in store.spans(first)) == [

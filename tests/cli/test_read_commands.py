@@ -129,4 +129,4 @@ def test_stale_read_only_side_files_do_not_keep_a_project_read_only(tmp_path):
         capture_output=True, text=True, timeout=60, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Imported 1 articles" in result.stdout
+    assert "Imported 1 article " in result.stdout

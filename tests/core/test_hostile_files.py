@@ -13,7 +13,7 @@ import pytest
 
 from annotator.core.formats import FORMATS, conll, import_paths, read_file
 from annotator.core.importers import ImportRefused
-from annotator.core.search import fts_query
+from annotator.core.search import fts_query, words_left_out
 from annotator.core.store import Store
 
 DEEP = 100_000
@@ -209,3 +209,7 @@ def test_a_query_searches_at_most_16_distinct_words():
     words = [f"w{n}" for n in range(100)]
     assert fts_query(" ".join(words)) == " ".join(f'"{word}"' for word in words[:16])
     assert fts_query("a" * 10_000 + " b") == '"' + "a" * 1000 + '"'  # only the first 1,000 characters
+    assert words_left_out(" ".join(words)) == 84
+    assert words_left_out("said " * 1500) == 0 and words_left_out("a b c") == 0
+    assert words_left_out(" ".join(words[:16] + words[:16] + ["w99"])) == 1  # repeats are searched once
+

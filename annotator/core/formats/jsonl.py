@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from annotator.core.formats import prodigy
 from annotator.core.formats.common import (
     ExportSummary,
@@ -74,7 +76,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
 def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> NewArticle:
     text_field, label_field = options.text_field, options.label_field
     try:
-        record = json.loads(raw)
+        record = _loads(raw)
     except json.JSONDecodeError as error:
         raise ImportRefused(path, f"not valid JSON ({error.msg})", line) from None
     except RecursionError:
@@ -160,7 +162,14 @@ def _spans(
             continue
         if not isinstance(items, list):
             raise ImportRefused(path, f"'{key}' must be a list", line)
+        length = len(given)
         for index, item in enumerate(items, 1):
+            if key == "label" and not crlf and type(item) is list and len(item) == 3:
+                start, end, label = item  # doccano's [start, end, label], checked at once:
+                if type(start) is type(end) is int and type(label) is str and 0 <= start < end <= length:
+                    if label.strip():  # (the checks below, which name what is wrong, are slower)
+                        yield NewSpan(start, end, label)
+                        continue
             name = _SpanName(noun, index, item)
             if key == "label":
                 if not (isinstance(item, list) and len(item) == 3):
@@ -197,6 +206,15 @@ def _spans(
             if not isinstance(note, str) or not isinstance(annotator, str):
                 raise ImportRefused(path, f"{name}: 'note' and 'annotator' must be text", line)
             yield NewSpan(start, end, label, attributes, note, annotator)
+
+
+def _loads(raw: str) -> Any:
+    """A JSON value: orjson's, which is faster; what orjson refuses (NaN, integers beyond 64
+    bits, nesting past 1,024) the standard library reads or explains."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
