@@ -1,20 +1,22 @@
 """The analysis tables: frames by outlet and month, who is quoted, which codes occur together.
 
 One module for the Analysis window, `annotator report` and scripts. Each table is plain rows
-(tuples under named columns) plus how to chart it; the counting is SQL in `store/analysis.py`.
+(tuples under named columns) plus how to chart it. The store groups the spans in SQL
+(`store/analysis.py`) and numpy counts the groups (`tally.py`): no Python loop over spans, one
+over the few label/attribute groups, outlets, months and actors.
 Empty outlet or month values stay `""` in the rows; `shown()` names them for people.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import AnalysisFilter, SpanHit
-from annotator.core.store.analysis import MASK_BITS, Roles
+from annotator.core.store.analysis import Roles
 
 if TYPE_CHECKING:
     import numpy
@@ -68,26 +70,78 @@ def shown(value: Any, column: str = "") -> str:
 
 
 # ------------------------------------------------------------------ the tables
+# numpy and tally (which imports it) are imported in the functions, not at the top: the window
+# imports this module as it starts, and numpy takes 0.2-0.4 s.
+
+
+def _articles(store: Store, f: AnalysisFilter, dimension: str) -> tuple[list[str], list[int], numpy.ndarray]:
+    """The outlets or months of the articles that count, their numbers of articles, and a lookup
+    from article id to the position of its outlet or month (see tally.py)."""
+    from annotator.core import tally
+
+    groups = [(value, tally.ids(text)) for value, text in store.article_groups(f, dimension)]
+    return [value for value, _ in groups], [len(a) for _, a in groups], tally.lookup([a for _, a in groups])
+
+
+def _attribute(attributes: str, name: str) -> Any:
+    """One attribute value of a span (None if unset), as SQLite's json_extract gives it."""
+    try:
+        value = json.loads(attributes).get(name)
+    except (ValueError, AttributeError):
+        return None
+    return value if value is None or isinstance(value, (str, int)) else json.dumps(value)
+
+
+def _label_id(store: Store, name: str) -> int | None:
+    try:
+        return store.label(name).id
+    except KeyError:
+        return None
+
+
 def _by_dimension(store: Store, f: AnalysisFilter, dimension: str, key: str, roles: Roles) -> Table:
+    import numpy
+
+    from annotator.core import tally
+
     if key.startswith("labels"):
         labels = [label for label in store.labels() if not f.labels or label.name in f.labels]
         codes = [label.name for label in labels]
-        counts = store.counts_per_label(f, dimension, [label.id for label in labels])
+        names = {label.id: label.name for label in labels}
+        groups = store.span_groups(f, list(names), ("article",))
+        code_of = [names[label_id] for label_id, *_ in groups]
         first, title, what = "label", f"Spans per label and {dimension}", "spans of each label"
     else:
         codes = _frame_values(store, roles)
-        counts = store.counts_per_value(f, dimension, roles.frame_label, roles.frame_attribute, codes)
+        frame_id = _label_id(store, roles.frame_label)
+        groups = store.span_groups(f, [frame_id], ("article",)) if codes and frame_id is not None else []
+        code_of = [_attribute(attributes, roles.frame_attribute) for _, attributes, *_ in groups]
         first, title, what = "frame", f"Frames per {dimension}", f"{roles.frame_label} spans of each frame"
-    order = {code: i for i, code in enumerate(codes)}
-    rows = sorted(
-        (
-            (code, value, spans[i], articles[i], total, round(articles[i] / total, 4))
-            for value, total, spans, articles in counts
-            for i, code in enumerate(codes)
+    values, totals, dimension_of = _articles(store, f, dimension)
+    rows = []
+    for code in codes:
+        found = [
+            tally.ids(articles) for (*_, articles), of in zip(groups, code_of, strict=True) if of == code
+        ]
+        if not found:
+            continue
+        articles = numpy.concatenate(found)
+        spans = tally.per_group(tally.look_up(dimension_of, articles), len(values))
+        with_code = tally.per_group(tally.look_up(dimension_of, tally.distinct(articles)), len(values))
+        rows += [
+            (
+                code,
+                value,
+                int(spans[i]),
+                int(with_code[i]),
+                totals[i],
+                round(int(with_code[i]) / totals[i], 4),
+            )
+            for i, value in enumerate(values)
             if spans[i]
-        ),
-        key=lambda row: (order[row[0]], row[1]),
-    )
+        ]
+    order = {code: i for i, code in enumerate(codes)}
+    rows.sort(key=lambda row: (order[row[0]], row[1]))
     chart = {
         ("labels", "outlet"): Chart("bars", "outlet", "label", ("spans",)),
         ("frames", "outlet"): Chart("heatmap", "outlet", "frame", ("share",)),
@@ -127,28 +181,116 @@ def frames_by_month(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Ta
     return _by_dimension(store, f, "month", "frames_by_month", roles)
 
 
+@dataclass(frozen=True)
+class _Quotes:
+    """Every attributed quote that counts (one entry per said_by relation): its actor (a
+    position in `keys`), article, outlet (a position in `outlets`) and whether it is direct."""
+
+    keys: list[str]
+    names: list[str]
+    outlets: list[str]
+    actor: numpy.ndarray
+    article: numpy.ndarray
+    outlet: numpy.ndarray
+    direct: numpy.ndarray
+    indirect: numpy.ndarray
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case as SQLite's lower() does it (ASCII letters only), so names group as the spans
+    behind a row (`hits_by_actors`, in SQL) find them."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _quotes(store: Store, f: AnalysisFilter, roles: Roles) -> _Quotes:
+    """The quotes attributed (`said_by`) to an actor, with the actor's normalised name or, when
+    that is empty, the actor span's own text; names group by their lower case."""
+    import numpy
+
+    from annotator.core import tally
+
+    outlets, _, outlet_of = _articles(store, f, "outlet")
+    quote_id, actor_id = _label_id(store, roles.quote_label), _label_id(store, roles.actor_label)
+    quotes = store.span_groups(f, [quote_id], ("id", "article")) if quote_id is not None else []
+    actors = store.span_groups(f, [actor_id], ("id",), filtered=False) if actor_id is not None else []
+    quote_spans = [tally.ids(spans) for _, _, spans, _ in quotes]
+    article_of = tally.by_id(quote_spans, [tally.ids(articles) for *_, articles in quotes])
+    kinds = [_attribute(attributes, roles.quote_kind) for _, attributes, *_ in quotes]
+    kind_of = tally.lookup(quote_spans, [{"direct": 1, "indirect": 2}.get(kind, 0) for kind in kinds])
+    sources, targets = (tally.ids(text) for text in store.relation_pairs(roles.said_by))
+    article = tally.look_up(article_of, sources)
+    outlet = tally.look_up(outlet_of, article)
+    group = tally.look_up(tally.lookup([tally.ids(spans) for _, _, spans in actors]), targets)
+    keep = (outlet >= 0) & (group >= 0)
+    sources, targets, article, outlet, group = (a[keep] for a in (sources, targets, article, outlet, group))
+    # an actor's name: its group's normalised name, or else the span's own text
+    named = [_name(_attribute(attributes, roles.actor_name)) for _, attributes, *_ in actors]
+    unnamed = numpy.unique(targets[numpy.isin(group, [i for i, name in enumerate(named) if not name])])
+    texts = store.span_texts(unnamed.tolist()) if len(unnamed) else []
+    names = {name for name in named if name} | {text for _, text in texts}
+    shown_as: dict[str, str] = {}
+    for name in sorted(names, reverse=True):
+        shown_as[_ascii_lower(name)] = name  # the smallest spelling of each key, as min() in SQL
+    keys = sorted(shown_as)
+    position = {key: i for i, key in enumerate(keys)}
+    group_key = numpy.array(
+        [position[_ascii_lower(name)] if name else tally.NONE for name in named] or [tally.NONE],
+        dtype=numpy.int64,
+    )
+    actor = group_key[group]
+    if texts:
+        text_key = tally.by_id(
+            [numpy.array([span for span, _ in texts], dtype=numpy.int64)],
+            [numpy.array([position[_ascii_lower(text)] for _, text in texts], dtype=numpy.int64)],
+        )
+        actor = numpy.where(actor >= 0, actor, tally.look_up(text_key, targets))
+    kind = tally.look_up(kind_of, sources)
+    named_here = actor >= 0
+    actor, article, outlet, kind = (
+        actor[named_here],
+        article[named_here],
+        outlet[named_here],
+        kind[named_here],
+    )
+    used, actor = numpy.unique(actor, return_inverse=True)  # the actors quoted under this filter
+    keys = [keys[i] for i in used]
+    return _Quotes(
+        keys, [shown_as[key] for key in keys], outlets, actor, article, outlet, kind == 1, kind == 2
+    )
+
+
+def _name(value: Any) -> str:
+    """A normalised name as the tables show it: text with spaces trimmed (as SQLite's trim())."""
+    return "" if value is None else str(value).strip(" ")
+
+
 def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
     """Quotes per actor, grouped by normalised name (case ignored), with the outlets quoting them."""
-    actors: dict[str, list] = {}
-    outlets: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, name, outlet, quotes, direct, indirect, articles in store.quotes_per_actor(f, roles):
-        row = actors.setdefault(key, [name, 0, 0, 0, 0])
-        row[0] = min(row[0], name)
-        for index, count in enumerate((quotes, direct, indirect, articles), start=1):
-            row[index] += count
-        outlets[key][shown(outlet, "outlet")] = quotes
-    rows = sorted(
-        (
-            (
-                *row,
-                ", ".join(
-                    f"{name} {n}" for name, n in sorted(outlets[key].items(), key=lambda i: (-i[1], i[0]))
-                ),
-            )
-            for key, row in actors.items()
-        ),
-        key=lambda row: (-row[1], row[0]),
-    )
+    import numpy
+
+    from annotator.core import tally
+
+    q = _quotes(store, f, roles)
+    count = len(q.keys)
+    quotes = numpy.bincount(q.actor, minlength=count)
+    direct = numpy.bincount(q.actor, weights=q.direct, minlength=count)
+    indirect = numpy.bincount(q.actor, weights=q.indirect, minlength=count)
+    with_actor, _ = tally.distinct_pairs(q.actor, q.article, int(q.article.max(initial=0)) + 1)
+    articles = numpy.bincount(with_actor, minlength=count)
+    per_outlet = numpy.bincount(q.actor * len(q.outlets) + q.outlet, minlength=count * len(q.outlets))
+    per_outlet = per_outlet.reshape(count, len(q.outlets))
+    rows = []
+    for i, name in enumerate(q.names):
+        where = sorted(
+            ((shown(q.outlets[o], "outlet"), int(n)) for o, n in enumerate(per_outlet[i]) if n),
+            key=lambda item: (-item[1], item[0]),
+        )
+        outlets = ", ".join(f"{outlet} {n}" for outlet, n in where)
+        rows.append((name, int(quotes[i]), int(direct[i]), int(indirect[i]), int(articles[i]), outlets))
+    rows.sort(key=lambda row: (-row[1], row[0]))
     return Table(
         "quoted_actors",
         "Most-quoted actors",
@@ -157,6 +299,34 @@ def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
         ("actor", "quotes", "direct", "indirect", "articles", "outlets"),
         tuple(rows),
         Chart("bars", "actor", "", ("direct", "indirect")),
+    )
+
+
+def actor_network(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+    """Actors quoted in the same article; an edge's weight is the number of such articles."""
+    import numpy
+
+    from annotator.core import tally
+
+    q = _quotes(store, f, roles)
+    count = len(q.keys)
+    article, actor = tally.distinct_pairs(q.article, q.actor, max(count, 1))
+    first, second = tally.pairs_within(article)
+    edges, weights = numpy.unique(actor[first] * count + actor[second], return_counts=True)
+    rows = sorted(
+        (
+            (q.names[edge // count], q.names[edge % count], int(n))
+            for edge, n in zip(edges, weights, strict=True)
+        ),
+        key=lambda r: (-r[2], r[0], r[1]),
+    )
+    return Table(
+        "actor_network",
+        "Actors quoted together",
+        "Pairs of actors quoted in the same article, with the number of such articles (an edge list).",
+        ("actor", "other_actor", "articles"),
+        tuple(rows),
+        Chart("heatmap", "other_actor", "actor", ("articles",)),
     )
 
 
@@ -179,12 +349,47 @@ def _codes(store: Store, f: AnalysisFilter) -> list[tuple[str, tuple[int, str | 
 def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
     """Pairs of codes: articles where both occur and pairs of overlapping spans (MAXQDA's code
     relations). A label is not paired with its own attribute values, which it always accompanies."""
-    codes = _codes(store, f)
-    specs = [spec for _, spec in codes]
-    import numpy  # here, not at the top: the window imports this module, and numpy takes 0.2-0.4 s
+    import numpy
 
-    together = _pair_counts(store.code_sets(f, specs), len(codes))
-    overlaps = _overlap_counts(store.code_overlaps(f, specs), len(codes))
+    from annotator.core import tally
+
+    codes = _codes(store, f)
+    index = {spec: i for i, (_, spec) in enumerate(codes)}
+    labels = sorted({label_id for _, (label_id, _, _) in codes})
+    groups = store.span_groups(f, labels, ("article", "start", "end"))
+    # each group's codes: its label and the values it has; groups with the same codes share a kind
+    kinds: dict[tuple[int, ...], int] = {}
+    kind_of_group = []
+    for label_id, attributes, *_ in groups:
+        try:
+            values = json.loads(attributes)
+        except ValueError:
+            values = {}
+        found = [index[(label_id, None, None)]]
+        if isinstance(values, dict):
+            found += [index[(label_id, a, v)] for a, v in values.items() if (label_id, a, str(v)) in index]
+        kind_of_group.append(kinds.setdefault(tuple(sorted(found)), len(kinds)))
+    has_code = numpy.zeros((max(len(kinds), 1), len(codes)), dtype=numpy.float32)
+    for found, kind in kinds.items():
+        has_code[kind, list(found)] = 1
+    _, _, counted = _articles(store, f, "outlet")
+    columns = [[tally.ids(text) for text in group[2:]] for group in groups] or [[tally.ids("")] * 3]
+    article, start, end = (numpy.concatenate(column) for column in zip(*columns, strict=True))
+    kind = numpy.repeat(numpy.array(kind_of_group or [0], dtype=numpy.int64), [len(c[0]) for c in columns])
+    keep = tally.look_up(counted, article) >= 0
+    article, start, end, kind = article[keep], start[keep], end[keep], kind[keep]
+    # articles where both codes occur: the product of the article-by-code table with itself
+    article_kinds = numpy.zeros((len(counted), len(has_code)), dtype=numpy.float32)
+    article_kinds[article, kind] = 1
+    present = numpy.minimum(article_kinds @ has_code, 1)
+    together = present.T @ present
+    # overlapping pairs of spans, each once, in (article, start) order
+    order = numpy.argsort((article << 32) | start, kind="stable")  # a start is below 2**32
+    article, start, end, kind = article[order], start[order], end[order], kind[order]
+    first, second = tally.pairs_within(article, end, start)
+    pairs = numpy.bincount(kind[first] * len(has_code) + kind[second], minlength=len(has_code) ** 2)
+    ordered = has_code.T @ pairs.reshape(len(has_code), len(has_code)).astype(numpy.float32) @ has_code
+    overlaps = ordered + ordered.T
     rows = [
         (codes[a][0], codes[b][0], int(together[a, b]), int(overlaps[a, b]))
         for a, b in zip(*numpy.nonzero(numpy.triu(together, 1)), strict=True)
@@ -202,59 +407,8 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
     )
 
 
-def _present(words: numpy.ndarray, count: int) -> numpy.ndarray:
-    """Rows of mask words (see `store/analysis.py`) as rows of 0/1 per code."""
-    import numpy
-
-    bits = numpy.arange(MASK_BITS, dtype=numpy.int64)
-    columns = [(words[:, [w]] >> bits) & 1 for w in range(words.shape[1])]
-    return numpy.concatenate(columns, axis=1)[:, :count]
-
-
-def _pair_counts(sets: list[tuple], count: int) -> numpy.ndarray:
-    """Articles per pair of codes from (mask word…, articles) rows: the weighted product of the
-    article-by-code incidence matrix with itself, over the distinct code sets only."""
-    import numpy
-
-    if not sets or not count:
-        return numpy.zeros((count, count), dtype=numpy.int64)
-    table = numpy.array(sets, dtype=numpy.int64)
-    present = _present(table[:, :-1], count)
-    return present.T @ (present * table[:, [-1]])
-
-
-def _overlap_counts(pairs: list[tuple], count: int) -> numpy.ndarray:
-    """Overlapping span pairs per pair of codes from (x words…, y words…, pairs) rows; [a, b] for
-    a < b counts a on either span with b on the other."""
-    import numpy
-
-    if not pairs or not count:
-        return numpy.zeros((count, count), dtype=numpy.int64)
-    table = numpy.array(pairs, dtype=numpy.int64)
-    words = (table.shape[1] - 1) // 2
-    x, y = _present(table[:, :words], count), _present(table[:, words:-1], count)
-    ordered = x.T @ (y * table[:, [-1]])
-    return ordered + ordered.T
-
-
 def _refines(a: tuple, b: tuple) -> bool:
     return a[0] == b[0] and (a[1] is None or b[1] is None)
-
-
-def actor_network(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
-    """Actors quoted in the same article; an edge's weight is the number of such articles."""
-    rows = sorted(
-        ((name, other, n) for _, name, _, other, n in store.actors_quoted_together(f, roles)),
-        key=lambda r: (-r[2], r[0], r[1]),
-    )
-    return Table(
-        "actor_network",
-        "Actors quoted together",
-        "Pairs of actors quoted in the same article, with the number of such articles (an edge list).",
-        ("actor", "other_actor", "articles"),
-        tuple(rows),
-        Chart("heatmap", "other_actor", "actor", ("articles",)),
-    )
 
 
 TABLES: dict[str, Callable[..., Table]] = {

@@ -228,3 +228,88 @@ def test_an_empty_project_gives_empty_tables(tmp_path):
 
     with Store.open(tmp_path / "empty.annotator") as store:
         assert [table.rows for table in analysis.tables(store)] == [()] * len(analysis.TABLES)
+
+
+def test_cooccurrence_and_actors_match_a_count_span_by_span(tmp_path):
+    """Random spans (nested, touching, equal ranges, several annotators, unnamed actors) counted
+    by brute force in Python against the tables, which count whole arrays."""
+    import itertools
+    import random
+
+    from annotator.core.model import NewArticle
+    from annotator.core.store import Store
+
+    chance = random.Random(14)
+    store = Store.open(tmp_path / "random.annotator", annotator="ana")
+    articles = store.add_articles(
+        NewArticle(title=f"A{i}", text="x" * 60, outlet=chance.choice(["", "Herald", "Courier"]))
+        for i in range(12)
+    ).article_ids
+    choices = {"claim": ("check_worthy", ["yes", "no"]), "quote": ("kind", ["direct", "indirect"])}
+    spans = []  # (id, article, start, end, codes, annotator)
+    for _ in range(150):
+        store.set_annotator(chance.choice(["ana", "bob"]))
+        article, start = chance.choice(articles), chance.randrange(50)
+        end = start + chance.randrange(1, 10)
+        label = chance.choice(["claim", "quote", "actor"])
+        attributes = {}
+        if label in choices and chance.random() < 0.8:
+            name, values = choices[label]
+            attributes[name] = chance.choice(values)
+        if label == "actor" and chance.random() < 0.7:
+            attributes["normalised_name"] = chance.choice(["Ann", "ann", "Bo", " Cy "])
+        changes = store.add_span(article, start, end, label, attributes)
+        codes = {label} | {f"{label}.{k}={v}" for k, v in attributes.items() if label in choices}
+        spans.append((next(iter(changes.spans)), article, start, end, codes, store.annotator))
+    bob = AnalysisFilter(annotators=("bob",))
+    for f in (EVERYTHING, bob):
+        counted = [s for s in spans if not f.annotators or s[5] in f.annotators]
+        articles_with, overlapping = {}, {}
+        for article in articles:
+            codes = set().union(*(s[4] for s in counted if s[1] == article))
+            for pair in itertools.combinations(sorted(codes), 2):
+                articles_with[pair] = articles_with.get(pair, 0) + 1
+        for x, y in itertools.combinations(counted, 2):
+            if x[1] == y[1] and x[2] < y[3] and y[2] < x[3]:
+                for a, b in itertools.product(x[4], y[4]):
+                    if a != b:
+                        pair = tuple(sorted((a, b)))
+                        overlapping[pair] = overlapping.get(pair, 0) + 1
+        table = {tuple(sorted(row[:2])): row[2:] for row in rows(store, "cooccurrence", f)}
+        expected = {
+            pair: (n, overlapping.get(pair, 0))
+            for pair, n in articles_with.items()
+            if not pair[1].startswith(pair[0] + ".")
+        }
+        assert table == expected
+    # quotes attributed to random actors: names by normalised name (case ignored) or span text
+    quotes = [s for s in spans if "quote" in s[4]]
+    actors = [s for s in spans if "actor" in s[4]]
+    store.set_annotator("ana")
+    said = {}
+    for quote in quotes:
+        same = [a for a in actors if a[1] == quote[1]]
+        if same:
+            actor = chance.choice(same)
+            store.add_relation(quote[0], actor[0], "said_by")
+            said[quote[0]] = actor
+    names = {row[0]: row[1:] for row in rows(store, "quoted_actors")}
+    expected_quotes = {}
+    for quote, actor in said.items():
+        text = "x" * (actor[3] - actor[2])  # an unnamed actor goes by its text
+        name = store.span(actor[0]).attributes.get("normalised_name", "").strip(" ") or text
+        expected_quotes.setdefault(name.lower(), []).append(quote)
+    assert {name.lower(): row[0] for name, row in names.items()} == {
+        key: len(found) for key, found in expected_quotes.items()
+    }
+    keys_in = {}
+    for key, found in expected_quotes.items():
+        for quote in found:
+            keys_in.setdefault(said[quote][1], set()).add(key)
+    edges = {}
+    for keys in keys_in.values():
+        for pair in itertools.combinations(sorted(keys), 2):
+            edges[pair] = edges.get(pair, 0) + 1
+    network = {(a.lower(), b.lower()): n for a, b, n in rows(store, "actor_network")}
+    assert network == edges and edges
+    store.close()

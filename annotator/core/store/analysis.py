@@ -1,4 +1,6 @@
-"""The SQL behind the analysis tables: SQLite aggregates, Python only shapes the few result rows.
+"""The SQL behind the analysis tables: SQLite groups the spans that count (by label and
+attribute values, one pass over an index, no sort) and hands each group's ids over as text for
+`tally.py` to count; the spans behind a cell are plain queries.
 
 Each query takes the same `AnalysisFilter`: conditions over the article (status, outlet, date
 range) and over the span counted (annotator, label). An article's month is the first seven
@@ -7,6 +9,7 @@ characters of a `published` value that starts with YYYY-MM; anything else counts
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from annotator.core.model import AnalysisFilter, SpanHit
@@ -18,6 +21,7 @@ MONTH = (
 )
 DIMENSIONS = {"outlet": "a.outlet", "month": MONTH}
 HITS_LIMIT = 1000
+GROUP_COLUMNS = {"id": "s.id", "article": "s.article_id", "start": "s.start", "end": 's."end"'}
 # A code of the co-occurrence table: (label id, None, None) or (label id, attribute, value).
 Code = tuple[int, "str | None", "str | None"]
 MASK_BITS = 62  # codes per mask word: bit i % 62 of word i // 62
@@ -90,23 +94,6 @@ def _facets(f: AnalysisFilter, dimension: str = "outlet") -> tuple[str, list]:
     return f"fa AS MATERIALIZED (SELECT a.id, {dim} AS d FROM articles a WHERE {article_terms})", args
 
 
-def _sums(count: int) -> str:
-    """For per-article columns c0…: their sums and the number of articles where each is > 0."""
-    return ", ".join(f"sum(p.c{int(i)}), sum(p.c{int(i)} > 0)" for i in range(count)) or "0"
-
-
-def _pivot(rows: list[tuple], count: int) -> list[tuple[str, int, list[int], list[int]]]:
-    return [
-        (
-            d,
-            articles,
-            [values[2 * i] or 0 for i in range(count)],
-            [values[2 * i + 1] or 0 for i in range(count)],
-        )
-        for d, articles, *values in rows
-    ]
-
-
 def _code_bits(codes: list[Code], word: int, alias: str, per_article: bool) -> tuple[str, list]:
     """SQL for word `word` of the code mask of a span (`alias`), or of all spans of an article
     (`per_article`, in a GROUP BY article): code i is bit i % MASK_BITS of word i // MASK_BITS.
@@ -141,10 +128,6 @@ def _code_bits(codes: list[Code], word: int, alias: str, per_article: bool) -> t
     return " + ".join(terms) or "0", args
 
 
-def _words(codes: list[Code]) -> int:
-    return max(1, -(-len(codes) // MASK_BITS))
-
-
 def _hits(rows: list[tuple]) -> list[SpanHit]:
     return [
         SpanHit(span, article, start, end, label, annotator, title, context, start - offset, end - offset)
@@ -159,68 +142,6 @@ class AnalysisReads(StorePart):
         """The id of the label `name`, or -1 (which matches no span) if there is none."""
         row = self.conn.execute("SELECT id FROM labels WHERE name = ?", [name]).fetchone()
         return row[0] if row else -1
-
-    # ------------------------------------------------------------------ counts
-    def counts_per_label(
-        self, f: AnalysisFilter, dimension: str, label_ids: list[int]
-    ) -> list[tuple[str, int, list[int], list[int]]]:
-        """Per outlet or month: (value, articles, spans of each label, articles with each label).
-        Spans are summed per article first, in the order of the (article, start…) index, so SQLite
-        never sorts the spans themselves."""
-        span_terms, span_args = _span_terms(f)
-        columns = ", ".join(f"sum(s.label_id = ?) AS c{int(i)}" for i in range(len(label_ids))) or "0"
-        per_article = f"SELECT s.article_id, {columns} FROM spans s WHERE {span_terms} GROUP BY s.article_id"
-        return self._per_article_counts(f, dimension, per_article, [*label_ids, *span_args], len(label_ids))
-
-    def counts_per_value(
-        self, f: AnalysisFilter, dimension: str, label: str, attribute: str, values: list[str]
-    ) -> list[tuple[str, int, list[int], list[int]]]:
-        """Per outlet or month: (value, articles, spans with each attribute value, articles with
-        each). Values outside `values` (the scheme's choices) are left out."""
-        dim = DIMENSIONS[dimension]
-        article_terms, article_args = _article_terms(f)
-        span_terms, span_args = _span_terms(f)
-        rows = self.conn.execute(
-            f"SELECT {dim}, p.v, sum(p.n), count(*) FROM (SELECT s.article_id, "
-            "json_extract(s.attributes, ?) AS v, count(*) AS n FROM spans s "
-            f"WHERE s.label_id = ? AND {span_terms} GROUP BY 1, 2) p "
-            f"JOIN articles a ON a.id = p.article_id WHERE {article_terms} GROUP BY 1, 2",
-            [_path(attribute), self._known_label_id(label), *span_args, *article_args],
-        )
-        position = {value: i for i, value in enumerate(values)}
-        found: dict[str, list[int]] = {}
-        for d, value, spans, articles in rows:
-            if value in position:
-                cells = found.setdefault(d, [0] * 2 * len(values))
-                cells[2 * position[value]], cells[2 * position[value] + 1] = spans, articles
-        totals = self._totals(f, dim)
-        return _pivot([(d, total, *found.get(d, [0] * 2 * len(values))) for d, total in totals], len(values))
-
-    def _totals(self, f: AnalysisFilter, dim: str) -> list[tuple[str, int]]:
-        """Articles passing the filter per outlet or month, from the small facets index."""
-        article_terms, article_args = _article_terms(f)
-        return self.conn.execute(
-            f"SELECT {dim}, count(*) FROM articles a WHERE {article_terms} GROUP BY 1", article_args
-        ).fetchall()
-
-    def _per_article_counts(
-        self, f: AnalysisFilter, dimension: str, per_article: str, args: list, count: int
-    ) -> list[tuple[str, int, list[int], list[int]]]:
-        """Sum the columns c0… of `per_article` (one row per article) per outlet or month. The
-        articles are looked up by id (not a join a planner might run as a scan per row), and their
-        totals are read apart, from the small facets index."""
-        dim = DIMENSIONS[dimension]
-        article_terms, article_args = _article_terms(f)
-        sums = _sums(count)
-        rows = self.conn.execute(
-            f"SELECT {dim}, {sums} FROM ({per_article}) p JOIN articles a ON a.id = p.article_id "
-            f"WHERE {article_terms} GROUP BY 1",
-            [*args, *article_args],
-        )
-        found = {d: values for d, *values in rows}
-        return _pivot(
-            [(d, total, *found.get(d, [0] * 2 * count)) for d, total in self._totals(f, dim)], count
-        )
 
     # ------------------------------------------------------------------ quotes
 
@@ -250,72 +171,46 @@ class AnalysisReads(StorePart):
         ]
         return sql, args
 
-    def quotes_per_actor(
-        self, f: AnalysisFilter, roles: Roles
-    ) -> list[tuple[str, str, str, int, int, int, int]]:
-        """(key, name, outlet, quotes, direct, indirect, articles) per actor and outlet."""
-        quotes, args = self._quotes_cte(f, roles)
+    # ------------------------------------------------------------------ groups of ids (see tally.py)
+    def article_groups(self, f: AnalysisFilter, dimension: str) -> list[tuple[str, str]]:
+        """(outlet or month, its articles' ids) for the articles that count."""
+        dim = DIMENSIONS[dimension]
+        article_terms, args = _article_terms(f)
         rows = self.conn.execute(
-            f"WITH {quotes} SELECT key, min(name), outlet, count(*), sum(kind = 'direct'), "
-            "sum(kind = 'indirect'), count(DISTINCT article_id) FROM q GROUP BY key, outlet",
-            args,
+            f"SELECT {dim}, group_concat(a.id) FROM articles a WHERE {article_terms} GROUP BY 1", args
         )
         return rows.fetchall()
 
-    def actors_quoted_together(self, f: AnalysisFilter, roles: Roles) -> list[tuple[str, str, str, str, int]]:
-        """(key, name, other key, other name, articles) for actors quoted in the same articles."""
-        quotes, args = self._quotes_cte(f, roles)
+    def span_groups(
+        self, f: AnalysisFilter, label_ids: list[int], columns: tuple[str, ...], *, filtered: bool = True
+    ) -> list[tuple]:
+        """(label id, attributes, then one group_concat per column of GROUP_COLUMNS) for each label
+        and attribute set among the spans of `label_ids` that count (all of them with `filtered`
+        False), in one pass over the spans_codes index (m009), in which each group is one run.
+        The article filter is left to the caller."""
+        span_terms, span_args = _span_terms(f) if filtered else ("1", [])
+        marks = ",".join("?" * len(label_ids))
+        lists = ", ".join(f"group_concat({GROUP_COLUMNS[column]})" for column in columns)
         rows = self.conn.execute(
-            f"WITH {quotes}, names AS (SELECT key, min(name) AS name FROM q GROUP BY key), "
-            "present AS (SELECT DISTINCT article_id, key FROM q) "
-            "SELECT x.key, nx.name, y.key, ny.name, count(*) FROM present x "
-            "JOIN present y ON y.article_id = x.article_id AND y.key > x.key "
-            "JOIN names nx ON nx.key = x.key JOIN names ny ON ny.key = y.key GROUP BY x.key, y.key",
-            args,
+            f"SELECT s.label_id, s.attributes, {lists} FROM spans s INDEXED BY spans_codes "
+            f"WHERE s.label_id IN ({marks}) AND {span_terms} GROUP BY s.label_id, s.attributes",
+            [*label_ids, *span_args],
         )
         return rows.fetchall()
 
-    # ------------------------------------------------------------------ co-occurrence
-    def code_sets(self, f: AnalysisFilter, codes: list[Code]) -> list[tuple]:
-        """(mask word…, articles): how many articles carry exactly each set of codes (see
-        `_code_bits`). One pass over the spans in article order, no sort of the spans."""
-        facets, facet_args = _facets(f)
-        span_terms, span_args = _span_terms(f)
-        parts, mask_args = [], []
-        for word in range(_words(codes)):
-            sql, args = _code_bits(codes, word, "s", per_article=True)
-            parts.append(f"{sql} AS w{int(word)}")
-            mask_args += args
-        masks = ", ".join(parts)
-        groups = ", ".join(f"w{int(word)}" for word in range(_words(codes)))
-        rows = self.conn.execute(
-            f"WITH {facets} SELECT {groups}, count(*) FROM (SELECT s.article_id, {masks} FROM spans s "
-            f"WHERE s.article_id IN (SELECT id FROM fa) AND {span_terms} GROUP BY s.article_id) "
-            f"GROUP BY {groups}",
-            [*facet_args, *mask_args, *span_args],
-        )
-        return rows.fetchall()
+    def relation_pairs(self, relation_type: str) -> tuple[str, str]:
+        """(from spans, to spans) of every relation of a type, as group_concat text."""
+        return self.conn.execute(
+            "SELECT group_concat(from_span), group_concat(to_span) FROM relations WHERE type = ?",
+            [relation_type],
+        ).fetchone()
 
-    def code_overlaps(self, f: AnalysisFilter, codes: list[Code]) -> list[tuple]:
-        """(mask word of x…, mask word of y…, pairs) over pairs of overlapping spans x, y. Each
-        pair is found once, from the span that starts first (or has the lower id), through the
-        (article, start) index."""
-        facets, facet_args = _facets(f)
-        x_terms, x_args = _span_terms(f, "x")
-        y_terms, y_args = _span_terms(f, "y")
-        parts, mask_args = [], []
-        for alias in ("x", "y"):
-            for word in range(_words(codes)):
-                sql, args = _code_bits(codes, word, alias, per_article=False)
-                parts.append(sql)
-                mask_args += args
-        masks = ", ".join(parts)
-        groups = ", ".join(str(int(n)) for n in range(1, len(parts) + 1))
+    def span_texts(self, span_ids: list[int]) -> list[tuple[int, str]]:
+        """(span id, its text with spaces trimmed) for a list of spans."""
         rows = self.conn.execute(
-            f"WITH {facets} SELECT {masks}, count(*) FROM fa JOIN spans x ON x.article_id = fa.id "
-            'JOIN spans y ON y.article_id = x.article_id AND y.start >= x.start AND y.start < x."end" '
-            f"AND (y.start > x.start OR y.id > x.id) WHERE {x_terms} AND {y_terms} GROUP BY {groups}",
-            [*facet_args, *mask_args, *x_args, *y_args],
+            'SELECT s.id, trim(substr(a.text, s.start + 1, s."end" - s.start)) FROM spans s '
+            "JOIN articles a ON a.id = s.article_id WHERE s.id IN (SELECT value FROM json_each(?))",
+            [json.dumps(span_ids)],
         )
         return rows.fetchall()
 
