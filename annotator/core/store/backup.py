@@ -116,6 +116,9 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
             raise BackupError(f"{project.name} is damaged ({check}); no backup was made. Restore one.")
         os.replace(temp, target)
     except (sqlite3.Error, OSError) as error:
+        if "malformed" in str(error):  # the damage stopped the check itself
+            damaged = f"{project.name} is damaged ({error}); no backup was made. Restore one."
+            raise BackupError(damaged) from None
         raise BackupError(f"The backup of {project.name} failed: {error}.") from None
     finally:
         if os.path.exists(temp):

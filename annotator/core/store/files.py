@@ -3,6 +3,7 @@ They go through the store so nothing outside it touches the connection."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from annotator.core.output import OutputRefused, check_target
@@ -63,8 +64,12 @@ class Files(StorePart):
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
     def check(self) -> str:
-        """SQLite's quick integrity check of the file: "ok", or what is damaged."""
-        return "\n".join(row[0] for row in self.conn.execute("PRAGMA quick_check"))
+        """SQLite's quick integrity check of the file: "ok", or what is damaged (also when the
+        damage stops the check itself, as a broken page of the schema or of an index can)."""
+        try:
+            return "\n".join(row[0] for row in self.conn.execute("PRAGMA quick_check"))
+        except sqlite3.DatabaseError as error:
+            return str(error)
 
     def search_rows(
         self, expression: str, rank: str, limit: int, snippet_tokens: int, window: int
