@@ -262,9 +262,10 @@ class MainWindow(QMainWindow):
             preferences.saved(self.settings, self.store.annotator, snap.isChecked()),
             font_size=round(self.text_view.font().pointSizeF()) or 10,
         )
-        chosen = preferences.ask(self, shown)
-        if chosen is None:
-            return
+        preferences.ask(self, shown, lambda chosen: self._keep_preferences(chosen, shown))
+
+    def _keep_preferences(self, chosen: preferences.Preferences, shown: preferences.Preferences) -> None:
+        snap = self.actions[ActionId.TOGGLE_SNAP]
         if chosen.name != self.store.annotator:
             try:
                 self.store.set_annotator(chosen.name)

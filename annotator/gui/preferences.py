@@ -4,11 +4,14 @@ the window applies it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -114,7 +117,9 @@ def backup_interval(minutes: int) -> float | None:
 
 
 class PreferencesDialog(QDialog):
-    """Shows `shown`; `chosen()` gives what the analyst set."""
+    """Shows `shown`; `chosen()` gives what the analyst set. OK keeps it, and so do the title
+    bar's close, quitting and the end of the desktop session (nothing typed vanishes); Cancel and
+    Esc drop it."""
 
     def __init__(self, parent: QWidget, shown: Preferences):
         super().__init__(parent)
@@ -181,6 +186,16 @@ class PreferencesDialog(QDialog):
         form.addRow(self.buttons)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.name.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        QApplication.instance().commitDataRequest.connect(self._keep)
+
+    def _keep(self) -> None:
+        """Accept what is shown if it can be kept (a name is given)."""
+        if self.isVisible() and self.name.text().strip():
+            self.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._keep()
+        super().closeEvent(event)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "New projects folder", self.folder.text())
@@ -199,9 +214,10 @@ class PreferencesDialog(QDialog):
         )
 
 
-def ask(parent: QWidget, shown: Preferences) -> Preferences | None:
-    """Edit → Preferences: what the analyst chose, or None if they cancelled."""
+def ask(parent: QWidget, shown: Preferences, keep: Callable[[Preferences], None]) -> None:
+    """Edit → Preferences: `keep` gets what the analyst chose as soon as it is accepted (at the
+    end of the desktop session the program may be ended right after that); not if cancelled."""
     dialog = PreferencesDialog(parent, shown)
-    chosen = dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    dialog.accepted.connect(lambda: keep(dialog.chosen()))
+    dialog.exec()
     dialog.deleteLater()
-    return chosen

@@ -6,7 +6,7 @@ typed into one field and left there, then the program ends by one route:
   (os._exit, no close, no clean-up), as a logout that does not wait does.
 
 Usage: python session_end.py PROJECT SETTINGS FIELD ROUTE TEXT
-FIELD: note | normalised_name | scheme_description
+FIELD: note | normalised_name | scheme_description | preferences_name
 """
 
 from __future__ import annotations
@@ -55,7 +55,18 @@ def main(project: str, settings_path: str, field: str, route: str, text: str) ->
         QTimer.singleShot(100, type_then_end)
         window.edit_scheme()  # modal: returns when the dialog closes
 
-    QTimer.singleShot(100, type_into_scheme_editor if field == "scheme_description" else type_into_span_field)
+    def type_into_preferences() -> None:
+        def type_then_end() -> None:
+            dialog = QApplication.activeModalWidget()
+            dialog.name.selectAll()
+            QTest.keyClicks(dialog.name, text)
+            QTimer.singleShot(50, end)
+
+        QTimer.singleShot(100, type_then_end)
+        window.edit_preferences()
+
+    start = {"scheme_description": type_into_scheme_editor, "preferences_name": type_into_preferences}
+    QTimer.singleShot(100, start.get(field, type_into_span_field))
     app.exec()
     window.files.close_store()
 

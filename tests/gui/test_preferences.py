@@ -135,6 +135,22 @@ def test_cancel_changes_nothing(qtbot, window, store, settings):
     assert saved_name() == "" and settings.value(FONT_SIZE_KEY) is None
 
 
+@pytest.mark.parametrize("route", ["title bar", "session"])
+def test_closing_by_the_title_bar_or_the_session_keeps_what_was_typed(qtbot, window, store, settings, route):
+    def interact(dialog):
+        retype(qtbot, dialog.name, "Maria Rossi")
+        retype(qtbot, dialog.font_size, "23")
+        if route == "title bar":
+            dialog.close()  # what the window manager's close button (and quitting) sends
+        else:
+            QApplication.instance().commitDataRequest.emit(None)
+        assert not dialog.isVisible()
+
+    with_dialog(window, interact)
+    assert store.annotator == "Maria Rossi" and saved_name() == "Maria Rossi"
+    assert settings.value(FONT_SIZE_KEY, type=int) == 23
+
+
 def test_an_empty_name_cannot_be_saved(qtbot, window, store):
     def interact(dialog):
         retype(qtbot, dialog.name, "   ")

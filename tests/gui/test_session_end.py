@@ -1,6 +1,7 @@
 """Nothing typed is lost when the program ends: by QApplication.quit() (the event loop closes
 every window) or by the desktop session (it asks the program to save, then kills it), for each
-kind of field that holds typed text: a span's note, a text attribute, the scheme editor."""
+kind of field that holds typed text: a span's note, a text attribute, the scheme editor, the
+preferences."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.identity import saved_name
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
 
@@ -19,7 +21,7 @@ TEXT = "Minister Petrov said «we will not give up the port» on Monday."
 
 
 @pytest.mark.parametrize("route", ["quit", "session"])
-@pytest.mark.parametrize("field", ["note", "normalised_name", "scheme_description"])
+@pytest.mark.parametrize("field", ["note", "normalised_name", "scheme_description", "preferences_name"])
 def test_typed_text_survives_the_end_of_the_program(tmp_path, field, route):
     project = tmp_path / "p.annotator"
     with Store.open(project, annotator="ana") as store:
@@ -40,5 +42,6 @@ def test_typed_text_survives_the_end_of_the_program(tmp_path, field, route):
             "note": span.note,
             "normalised_name": span.attributes.get("normalised_name"),
             "scheme_description": store.labels()[0].description,  # the label the editor opens on
+            "preferences_name": saved_name(),
         }[field]
     assert stored == typed

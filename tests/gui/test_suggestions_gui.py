@@ -121,6 +121,7 @@ def test_preferences_choose_recommenders_and_threshold(qtbot, window, store, mon
         def run(dialog: PreferencesDialog) -> QDialog.DialogCode:
             dialog.sources["quotes"].setChecked(quotes)
             dialog.threshold.setValue(0.9)
+            dialog.accept()
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(PreferencesDialog, "exec", run)
