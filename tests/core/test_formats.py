@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -313,3 +315,17 @@ def test_label_studio_tasks_are_read_one_at_a_time_whatever_the_chunk(tmp_path, 
         broken.write_text(text, encoding="utf-8")
         with pytest.raises(ImportRefused):
             list(label_studio._tasks(broken))
+
+
+def test_the_command_line_starts_without_importing_a_format_module():
+    """The registry names readers and writers; a format's module is imported when it is used
+    (`annotator --help` imported all twelve, and xml.sax with urllib and email, before)."""
+    code = (
+        "import sys, annotator.cli\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('annotator.core.formats.', 'xml.sax'))))\n"
+        "from annotator.core.formats import FORMATS\n"
+        "assert FORMATS['brat'].reader.__module__ == 'annotator.core.formats.brat'\n"
+        "assert FORMATS['qdpx'].carries and 'annotator.core.formats.refi_qda' in sys.modules\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "['annotator.core.formats.common']"
