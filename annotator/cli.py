@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from annotator import __version__
+from annotator.cli_common import Context, pass_context, progress_bar
+from annotator.cli_suggest import suggest, suggestions, tag_all
 from annotator.core import wording
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.controls import printable
@@ -29,7 +30,7 @@ from annotator.core.formats import (
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
-from annotator.core.project import default_project_path, open_project
+from annotator.core.project import default_project_path
 from annotator.core.scheme import relation_line, rules_from
 from annotator.core.search import MAX_QUERY_WORDS, words_left_out
 from annotator.core.search import search as search_articles
@@ -38,21 +39,6 @@ from annotator.core.store.backup import backup_folder, list_backups, newest_good
 from annotator.display import display_problem
 
 STATUSES = [str(s) for s in Status]
-
-
-class Context:
-    """What the group's options say, handed to every command."""
-
-    def __init__(self, db: Path | None, annotator: str | None):
-        self.db = db
-        self.annotator = annotator
-
-    def open(self, read_only: bool = False) -> Store:
-        """The project; `read_only` for commands that only read it (see `Store.open`)."""
-        return open_project(self.db, self.annotator, read_only=read_only)
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 def echo(message: object = "", **kwargs: object) -> None:
@@ -70,16 +56,6 @@ class Group(click.Group):
             return super().invoke(ctx)
         except AnnotatorError as error:
             raise click.ClickException(str(error)) from None
-
-
-@contextlib.contextmanager
-def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal; silent when output is piped or redirected."""
-    if not sys.stderr.isatty() or length == 0:
-        yield lambda n: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @click.group(cls=Group, invoke_without_command=True)
@@ -777,4 +753,5 @@ def main() -> None:
     cli(prog_name="annotator")
 
 
-from annotator import cli_suggest  # noqa: E402, F401  (its commands join the group above)
+for _command in (suggest, suggestions, tag_all):  # the suggestion commands (cli_suggest.py)
+    cli.add_command(_command)

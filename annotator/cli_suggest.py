@@ -1,5 +1,5 @@
 """Command-line suggestions: compute, list, accept and reject them; tag every occurrence of a
-string. Part of the one `cli` group (registered by importing this module from `annotator.cli`)."""
+string. Part of the one `cli` group (`annotator.cli` adds them to it)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli import Context, cli, pass_context, progress_bar
+from annotator.cli_common import Context, pass_context, progress_bar
 from annotator.core import wording
 from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import StoredSuggestion
@@ -57,7 +57,7 @@ def _articles(store: Store, articles: Iterable[int]) -> list[int]:
     return ids or store.article_ids()
 
 
-@cli.command()
+@click.command()
 @source_option
 @article_option
 @pass_context
@@ -125,7 +125,7 @@ def _range(store: Store, suggestion_id: int) -> tuple[int, int]:
     return other.start, other.end
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @source_option
 @click.option("--min-score", type=float, help="Only suggestions scored at least this (0 to 1).")
 @article_option
@@ -241,7 +241,7 @@ def reject(context: Context, source: str | None, min_score: float | None, articl
     click.echo(f"Rejected {len(changes.suggestions)} suggestions.")
 
 
-@cli.command(name="tag-all")
+@click.command(name="tag-all")
 @click.argument("needle")
 @click.option("--label", required=True, help="The label to give every occurrence.")
 @article_option
