@@ -394,11 +394,11 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.dock_layout.keep_text_wide()
+        self.dock_layout.fit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.dock_layout.keep_text_wide()
+        self.dock_layout.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit()

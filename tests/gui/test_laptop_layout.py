@@ -26,11 +26,40 @@ def store(tmp_path):
     store.close()
 
 
+def shown(dock) -> bool:
+    """The dock is on screen (not behind another tab)."""
+    return dock.isVisible() and not dock.widget().visibleRegion().isEmpty()
+
+
 def test_at_1024_by_700_the_text_gets_at_least_half_the_width(qtbot, window):
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.text_view.width() >= 512)  # the layout settles after the resize
     assert window.text_view.width() > max(window.docks[0].width(), window.docks[1].width())
-    assert window.span_dock.isVisible() and window.docks[0].isVisible()
+    assert shown(window.span_dock)
+
+
+def test_a_small_window_tabs_articles_and_span_list_and_a_large_one_stacks_them(qtbot, window):
+    articles, spans = window.docks[0], window.span_dock
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: spans in window.tabifiedDockWidgets(articles))
+    qtbot.waitUntil(lambda: shown(spans) and not shown(articles))  # laid out on the next turn
+    assert spans.height() > 500  # the column's whole height, not half of it
+    qtbot.keyClick(window.text_view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shown(articles))
+    assert window.article_list.table.hasFocus()  # Ctrl+1 brings the tab up
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: shown(articles) and shown(spans))
+    assert not window.tabifiedDockWidgets(articles)
+    assert window.text_view.width() > 1600 // 2
+
+
+def test_docks_the_analyst_moved_are_left_where_they_are(qtbot, window):
+    articles, spans = window.docks[0], window.span_dock
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, spans)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.text_view.width() >= 512)
+    assert not window.tabifiedDockWidgets(articles)
+    assert window.dockWidgetArea(spans) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
 def test_selecting_spans_of_every_label_never_changes_the_text_width(qtbot, window, store):
@@ -54,3 +83,17 @@ def test_dock_sizes_are_remembered_between_runs(qtbot, window, store, tmp_path):
     qtbot.waitExposed(again)
     assert abs(again.docks[0].width() - 300) <= 2
     assert not again.span_dock.isVisible()
+
+
+def test_a_tabbed_laptop_layout_comes_back_tabbed_and_unfolds_when_large(qtbot, window, store, tmp_path):
+    articles = window.docks[0]
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.span_dock in window.tabifiedDockWidgets(articles))
+    window.close()
+    again = MainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.span_dock in again.tabifiedDockWidgets(again.docks[0])
+    again.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not again.tabifiedDockWidgets(again.docks[0]))
