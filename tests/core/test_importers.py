@@ -593,3 +593,14 @@ def test_a_stop_raised_while_a_file_is_read_rolls_that_file_back(tmp_path):
             import_paths(store, [first, big], tick=tick)
         assert ticks == [("b.jsonl", TICK_EVERY), ("b.jsonl", TICK_EVERY * 2)]
         assert [store.article(i).text for i in store.article_ids()] == ["small file"]
+
+
+def test_jsonl_integers_of_any_size_are_kept_exactly(tmp_path):
+    """orjson reads 2**64 and beyond as a float (12345678901234567890123 came back as 1.2e22):
+    records are parsed by the standard library, which keeps them exact."""
+    huge = 12345678901234567890123
+    path = jsonl(tmp_path / "big.jsonl", {"text": "Body", "id": huge, "meta": {"n": -(2**70), "m": 2**64}})
+    with Store.open(tmp_path / "p.annotator") as store:
+        import_paths(store, [path])
+        (article,) = [store.article(i) for i in store.article_ids()]
+    assert article.meta == {"n": -(2**70), "m": 2**64, "source_id": huge}

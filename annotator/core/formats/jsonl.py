@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-import orjson
-
 from annotator.core.formats import prodigy
 from annotator.core.formats.common import (
     ExportSummary,
@@ -76,7 +74,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
 def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> NewArticle:
     text_field, label_field = options.text_field, options.label_field
     try:
-        record = _loads(raw)
+        record = json.loads(raw)  # not orjson: it reads an integer past 64 bits as a float
     except json.JSONDecodeError as error:
         raise ImportRefused(path, f"not valid JSON ({error.msg})", line) from None
     except RecursionError:
@@ -206,15 +204,6 @@ def _spans(
             if not isinstance(note, str) or not isinstance(annotator, str):
                 raise ImportRefused(path, f"{name}: 'note' and 'annotator' must be text", line)
             yield NewSpan(start, end, label, attributes, note, annotator)
-
-
-def _loads(raw: str) -> Any:
-    """A JSON value: orjson's, which is faster; what orjson refuses (NaN, integers beyond 64
-    bits, nesting past 1,024) the standard library reads or explains."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(raw)
 
 
 def _relations(path: Path, line: int, record: dict) -> tuple[NewRelation, ...]:
