@@ -89,5 +89,6 @@ def test_a_commit_by_another_program_refreshes_every_view(qtbot, window, store):
     assert window.palette.buttons["actor"].text().endswith("3") and "place" in window.palette.buttons
     assert "place" in [window.details.label.itemText(i) for i in range(window.details.label.count())]
     assert any(action.objectName() == "annotator:label:place" for action in window.label_actions)
+    assert window.position_label.text().startswith("Article 1 of 2 · done · 3 spans")
     assert [(item.label, item.kind) for item in dialog.items] == [("actor", "agreed"), ("actor", "only B")]
     dialog.close()
