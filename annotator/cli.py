@@ -624,7 +624,7 @@ def analysis_filter_options(command: Callable) -> Callable:
             "statuses",
             multiple=True,
             type=click.Choice(STATUSES),
-            help="Only articles with this status.",
+            help="Only articles with this status (repeatable).",
         ),
         click.option("--outlet", "outlets", multiple=True, help="Only articles of this outlet (repeatable)."),
         click.option(
@@ -690,7 +690,7 @@ def report(context: Context, html_path: Path | None, csv_dir: Path | None, **fil
     from annotator.core import analysis, charts  # numpy and matplotlib: only when a report is made
     from annotator.core.report import html_report, write_csv_dir
 
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         f = _analysis_filter(store, **filters)
         for target in (html_path, csv_dir):
             if target is not None:
@@ -735,7 +735,7 @@ def codebook(context: Context, fmt: str | None, output: Path, examples: int) -> 
     """
     from annotator.core.codebook import write_codebook  # numpy, via the report: only when asked
 
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         _checked_target(store, output)
         try:
             count = write_codebook(store, output, fmt, examples)

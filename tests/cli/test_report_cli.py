@@ -149,3 +149,30 @@ def test_codebook_html_escapes_and_shows_examples(project, tmp_path):
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "<mark" in text and "Sergey Lavrov</mark>" in text
     assert not re.search(r"https?://", text)
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--annotator", "ana", "--annotator", "bob", "--status", "done", "--status", "new"],
+        ["codebook", "--md"],
+    ],
+)
+def test_report_and_codebook_only_read_the_project(project, tmp_path, args):
+    """No annotator recorded, no backup, no -wal left behind: the project's folder is byte for
+    byte what it was (outputs go elsewhere)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = ["-o", str(out / "codebook.md")] if args[0] == "codebook" else ["--csv-dir", str(out / "tables")]
+    before = snapshot(project.parent)
+    result = CliRunner().invoke(
+        cli, ["--db", str(project), "--annotator", "someone-new", *args, *target], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert snapshot(project.parent) == before
+    assert [p.name for p in project.parent.iterdir() if p.is_dir()] == ["out"]  # no backups folder
+    assert any(out.rglob("*.*"))
