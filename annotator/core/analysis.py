@@ -70,6 +70,22 @@ def shown(value: Any, column: str = "") -> str:
 
 
 # ------------------------------------------------------------------ the tables
+TITLES = {
+    "labels_by_outlet": "Spans per label and outlet",
+    "labels_by_month": "Spans per label and month",
+    "frames_by_outlet": "Frames per outlet",
+    "frames_by_month": "Frames per month",
+    "quoted_actors": "Most-quoted actors",
+    "cooccurrence": "Code co-occurrence",
+    "actor_network": "Actors quoted together",
+}
+
+
+def blank(key: str) -> Table:
+    """Table `key` with no columns yet: what the window shows until it is computed."""
+    return Table(key, TITLES[key], "Computing…", (), (), Chart("bars", "", "", ()))
+
+
 # numpy and tally (which imports it) are imported in the functions, not at the top: the window
 # imports this module as it starts, and numpy takes 0.2-0.4 s.
 
@@ -110,13 +126,13 @@ def _by_dimension(store: Store, f: AnalysisFilter, dimension: str, key: str, rol
         names = {label.id: label.name for label in labels}
         groups = store.span_groups(f, list(names), ("article",))
         code_of = [names[label_id] for label_id, *_ in groups]
-        first, title, what = "label", f"Spans per label and {dimension}", "spans of each label"
+        first, what = "label", "spans of each label"
     else:
         codes = _frame_values(store, roles)
         frame_id = _label_id(store, roles.frame_label)
         groups = store.span_groups(f, [frame_id], ("article",)) if codes and frame_id is not None else []
         code_of = [_attribute(attributes, roles.frame_attribute) for _, attributes, *_ in groups]
-        first, title, what = "frame", f"Frames per {dimension}", f"{roles.frame_label} spans of each frame"
+        first, what = "frame", f"{roles.frame_label} spans of each frame"
     values, totals, dimension_of = _articles(store, f, dimension)
     rows = []
     for code in codes:
@@ -148,7 +164,7 @@ def _by_dimension(store: Store, f: AnalysisFilter, dimension: str, key: str, rol
     }.get((key.split("_")[0], dimension), Chart("lines", "month", first, ("spans",)))
     return Table(
         key,
-        title,
+        TITLES[key],
         f"The {what} per {dimension}: spans, articles with at least one, the {dimension}'s articles and "
         "the share of them.",
         (first, dimension, "spans", "articles", f"{dimension}_articles", "share"),
@@ -293,7 +309,7 @@ def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
     rows.sort(key=lambda row: (-row[1], row[0]))
     return Table(
         "quoted_actors",
-        "Most-quoted actors",
+        TITLES["quoted_actors"],
         f"Quotes attributed ({roles.said_by}) to each actor, by normalised name: direct, indirect, the "
         "articles quoting them and the outlets with their number of quotes.",
         ("actor", "quotes", "direct", "indirect", "articles", "outlets"),
@@ -322,7 +338,7 @@ def actor_network(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
     )
     return Table(
         "actor_network",
-        "Actors quoted together",
+        TITLES["actor_network"],
         "Pairs of actors quoted in the same article, with the number of such articles (an edge list).",
         ("actor", "other_actor", "articles"),
         tuple(rows),
@@ -398,7 +414,7 @@ def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table
     rows.sort(key=lambda row: (-row[2], -row[3], row[0], row[1]))
     return Table(
         "cooccurrence",
-        "Code co-occurrence",
+        TITLES["cooccurrence"],
         "For each pair of codes (labels, and label.attribute=value): the articles where both occur and "
         "the pairs of their spans that overlap.",
         ("code", "other_code", "articles", "overlapping_spans"),

@@ -33,7 +33,8 @@ def draw(target: Figure, table: Table) -> None:
     axes = target.add_subplot()
     if not table.rows:
         axes.set_axis_off()
-        axes.text(0.5, 0.5, "Nothing to show with these filters.", ha="center", va="center", color="#666")
+        message = "Nothing to show with these filters." if table.columns else "Computing…"
+        axes.text(0.5, 0.5, message, ha="center", va="center", color="#666")
         return
     {"bars": _bars, "lines": _lines, "heatmap": _heatmap}[table.chart.kind](target, axes, table)
     axes.set_title(table.title, loc="left", fontsize=11)

@@ -1,17 +1,28 @@
 """The Analysis window: a tab per analysis table, each a sortable table beside its chart, with
 the spans behind the clicked cell below; clicking a span opens its article there. The tables
-follow the store's change event while the analyst codes. matplotlib is imported here only, when
-the window first opens, so starting the app does not pay for it."""
+follow the store's change event while the analyst codes, computed on a worker thread (over its
+own read-only connection) so the window never waits for them. matplotlib is imported here only,
+when the window first opens, so starting the app does not pay for it."""
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QSortFilterProxyModel,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -33,10 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import analysis, charts
+from annotator.core import analysis, charts, wording
 from annotator.core.codebook import write_codebook
+from annotator.core.errors import StoreError
 from annotator.core.model import AnalysisFilter, Changes, SpanHit, Status
 from annotator.core.report import write_csv
+from annotator.core.store import Store
 from annotator.core.store.analysis import HITS_LIMIT
 
 # The main window (it opens this one): typed loosely, so the GUI's imports keep one direction.
@@ -44,9 +58,50 @@ MainWindow = QMainWindow
 
 ALL = "(all)"
 SORT_ROLE = Qt.ItemDataRole.UserRole
-# Refreshing on every edit is free on a small project; past this it waits for the Refresh button.
-LIVE_LIMIT_S = 0.3
 MAX_COLUMN_WIDTH = 190
+
+
+class Delivery(QObject):
+    """Brings a table computed on the worker thread to the window's thread (a queued signal)."""
+
+    computed = Signal(int, object)  # the request's number, its Table or why it failed
+
+
+class TableJob(QRunnable):
+    """One table computed on a worker thread over a read-only connection of its own: an SQLite
+    connection belongs to one thread, and reading never waits for the window's writes."""
+
+    def __init__(self, path: Path, key: str, f: AnalysisFilter, request: int, delivery: Delivery):
+        super().__init__()
+        self.setAutoDelete(False)  # the window holds it, to cancel it
+        self.path, self.key, self.filter, self.request, self.delivery = path, key, f, request, delivery
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        result: analysis.Table | str
+        try:
+            store = Store.open(self.path, read_only=True)
+        except StoreError as error:
+            self.delivery.computed.emit(self.request, str(error))
+            return
+        with self._lock:
+            self._store = store
+        try:
+            result = analysis.TABLES[self.key](store, self.filter)
+        except (StoreError, ValueError) as error:  # the store's errors include an interrupt
+            result = str(error)
+        finally:
+            with self._lock:
+                self._store = None
+            store.close()
+        self.delivery.computed.emit(self.request, result)
+
+    def cancel(self) -> None:
+        """Stop the query under way, if any (SQLite's interrupt may come from another thread)."""
+        with self._lock:
+            if self._store is not None:
+                self._store.interrupt()
 
 
 class TableModel(QAbstractTableModel):
@@ -168,8 +223,9 @@ class TableTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (hit.article_id, hit.span_id))
             self.hits.addItem(item)
         more = " (the first ones)" if len(found) >= HITS_LIMIT else ""
-        noun = "span" if len(found) == 1 else "spans"
-        self.hits_label.setText(f"{len(found)} {noun} behind this row{more}; click one to open it.")
+        self.hits_label.setText(
+            f"{wording.count(len(found), 'span')} behind this row{more}; click one to open it."
+        )
         if found:
             self.hits.setCurrentRow(0)
             self.owner.open_span(found[0].article_id, found[0].span_id)
@@ -208,8 +264,13 @@ class AnalysisWindow(QWidget):
         self.setWindowTitle("Analysis")
         self.main = main
         self.store = main.store
-        self.stale: set[str] = set()
-        self.slow = False
+        self.stale: set[str] = set(analysis.TABLES)
+        self.request = 0  # the newest computation asked for; older results are dropped
+        self.jobs: dict[int, TableJob] = {}  # by request, until each reports back
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.delivery = Delivery(self)
+        self.delivery.computed.connect(self._computed)
         self.annotator = self._combo("analysis_annotator", [ALL, *self.store.annotators()])
         self.status = self._combo("analysis_status", [ALL, *(str(s) for s in Status)])
         self.outlet = self._combo("analysis_outlet", [ALL, *self.store.outlets()])
@@ -223,6 +284,11 @@ class AnalysisWindow(QWidget):
             edit.editingFinished.connect(self.refresh)
         self.notice = QLabel()
         self.notice.setObjectName("analysis_notice")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("analysis_progress")
+        self.progress.setRange(0, 0)  # busy: a query cannot say how far it is
+        self.progress.setMaximumWidth(120)
+        self.progress.hide()
         refresh = QPushButton("Refresh")
         refresh.setObjectName("analysis_refresh")
         refresh.clicked.connect(self.refresh)
@@ -240,14 +306,15 @@ class AnalysisWindow(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.notice)
+        bar.addWidget(self.progress)
         bar.addWidget(refresh)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("analysis_tabs")
         self.tab_of: dict[str, TableTab] = {}
-        for table in self._compute_all():
-            tab = TableTab(table, self)
-            self.tab_of[table.key] = tab
-            self.tabs.addTab(tab, table.title)
+        for key in analysis.TABLES:
+            tab = TableTab(analysis.blank(key), self)
+            self.tab_of[key] = tab
+            self.tabs.addTab(tab, analysis.TITLES[key])
         self.tabs.currentChanged.connect(lambda _: self._refresh_current())
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -258,6 +325,7 @@ class AnalysisWindow(QWidget):
         self.timer.timeout.connect(self._refresh_current)
         main.events.changed.connect(self.store_changed)
         self.resize(1200, 760)
+        self._refresh_current()
 
     def _combo(self, name: str, items: list[str]) -> QComboBox:
         combo = QComboBox()
@@ -279,12 +347,6 @@ class AnalysisWindow(QWidget):
             labels=chosen(self.label),
         )
 
-    def _compute_all(self) -> list[analysis.Table]:
-        started = time.perf_counter()
-        tables = analysis.tables(self.store, analysis.EVERYTHING)
-        self.slow = (time.perf_counter() - started) / len(tables) > LIVE_LIMIT_S
-        return tables
-
     def refresh(self) -> None:
         """Recompute the shown table now (the others when they are next shown)."""
         try:
@@ -296,6 +358,8 @@ class AnalysisWindow(QWidget):
         self._refresh_current()
 
     def _refresh_current(self) -> None:
+        """Compute the shown table on the worker thread if it is out of date; a computation
+        under way for anything else is stopped (its result would be dropped anyway)."""
         tab = self.tabs.currentWidget()
         if not isinstance(tab, TableTab) or tab.table.key not in self.stale:
             return
@@ -304,24 +368,45 @@ class AnalysisWindow(QWidget):
             analysis.check_filter(f)
         except ValueError:
             return
-        started = time.perf_counter()
-        tab.set_table(analysis.TABLES[tab.table.key](self.store, f))
-        self.slow = time.perf_counter() - started > LIVE_LIMIT_S
-        self.stale.discard(tab.table.key)
+        self._stop()
+        job = TableJob(self.store.path, tab.table.key, f, self.request, self.delivery)
+        self.jobs[self.request] = job
+        self.pool.start(job)
+        self.notice.setText(f"Computing {tab.table.title.lower()}…")
+        self.progress.show()
+
+    def _computed(self, request: int, result: analysis.Table | str) -> None:
+        """A table arrives from the worker thread: shown if it answers the newest request."""
+        self.jobs.pop(request, None)
+        if request != self.request:
+            return
+        self.progress.hide()
+        if isinstance(result, str):
+            self.notice.setText(f"Could not compute the table: {result}")
+            return
+        self.tab_of[result.key].set_table(result)
+        self.stale.discard(result.key)
         self.notice.setText("")
+        self._refresh_current()  # another tab may have been chosen meanwhile
+
+    def _stop(self) -> None:
+        """Drop what is being computed: a newer request is coming."""
+        self.request += 1
+        for request in [r for r in self.jobs if self.pool.tryTake(self.jobs[r])]:
+            del self.jobs[request]  # never started
+        for job in self.jobs.values():
+            job.cancel()
 
     def store_changed(self, changes: Changes, initiator: object) -> None:
-        """Coding goes on: mark every table out of date and redo the shown one shortly (or, on a
-        project where a table takes long, say so and wait for Refresh)."""
+        """Coding goes on: mark every table out of date and redo the shown one shortly (a burst
+        of edits makes one computation)."""
         if not (
             changes.spans or changes.relations or changes.labels or changes.articles or changes.article_list
         ):
             return
+        self._stop()  # a table computed before this change must not show as current
         self.stale = set(self.tab_of)
-        if self.slow:
-            self.notice.setText("Out of date: press Refresh (F5).")
-        else:
-            self.timer.start()
+        self.timer.start()
 
     def open_span(self, article_id: int, span_id: int) -> None:
         self.main.open_article(article_id)
@@ -335,6 +420,8 @@ class AnalysisWindow(QWidget):
 
     def closeEvent(self, event) -> None:
         self.main.events.changed.disconnect(self.store_changed)
+        self._stop()
+        self.pool.waitForDone()  # a query stops at once when interrupted
         super().closeEvent(event)
 
 

@@ -42,27 +42,34 @@ def cells(tab) -> list[tuple]:
     ]
 
 
+def computed(qtbot, window, key: str):
+    """Show the tab of `key` and wait for its table to come from the worker thread."""
+    tab = window.tab_of[key]
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: key not in window.stale and not window.progress.isVisible())
+    return tab
+
+
 def click_row(qtbot, tab, first: tuple) -> None:
     row = next(r for r, values in enumerate(cells(tab)) if values[: len(first)] == first)
     rect = tab.view.visualRect(tab.proxy.index(row, 0))
     qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_one_tab_per_table_with_its_rows_and_chart(analysis_window, store):
+def test_one_tab_per_table_with_its_rows_and_chart(qtbot, analysis_window, store):
     window = analysis_window
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         t.title for t in analysis.tables(store)
     ]
-    actors = window.tab_of["quoted_actors"]
+    actors = computed(qtbot, window, "quoted_actors")
     assert cells(actors) == list(analysis.quoted_actors(store, AnalysisFilter()).rows)
     assert actors.proxy.index(1, 5).data() == "(no outlet) 1"
-    assert window.tab_of["frames_by_outlet"].figure.axes[0].images  # a heat map
-    assert window.tab_of["labels_by_month"].figure.axes[0].lines  # lines over months
+    assert computed(qtbot, window, "frames_by_outlet").figure.axes[0].images  # a heat map
+    assert computed(qtbot, window, "labels_by_month").figure.axes[0].lines  # lines over months
 
 
 def test_a_header_click_sorts_by_the_raw_values(qtbot, analysis_window):
-    tab = analysis_window.tab_of["quoted_actors"]
-    analysis_window.tabs.setCurrentWidget(tab)
+    tab = computed(qtbot, analysis_window, "quoted_actors")
     header = tab.view.horizontalHeader()
     x = header.sectionViewportPosition(3) + header.sectionSize(3) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
@@ -72,8 +79,7 @@ def test_a_header_click_sorts_by_the_raw_values(qtbot, analysis_window):
 
 
 def test_clicking_a_row_lists_its_spans_and_opens_the_article_at_one(qtbot, analysis_window, window, store):
-    tab = analysis_window.tab_of["quoted_actors"]
-    analysis_window.tabs.setCurrentWidget(tab)
+    tab = computed(qtbot, analysis_window, "quoted_actors")
     click_row(qtbot, tab, ("Sergey Lavrov",))
     assert tab.hits.count() == 3
     texts = [tab.hits.item(i).text() for i in range(3)]
@@ -91,13 +97,13 @@ def test_clicking_a_row_lists_its_spans_and_opens_the_article_at_one(qtbot, anal
 
 
 def test_filters_change_every_table(qtbot, analysis_window, store):
-    tab = analysis_window.tab_of["labels_by_outlet"]
-    analysis_window.tabs.setCurrentWidget(tab)
+    tab = computed(qtbot, analysis_window, "labels_by_outlet")
     analysis_window.annotator.setCurrentText("bob")
     bob = AnalysisFilter(annotators=("bob",))
+    tab = computed(qtbot, analysis_window, "labels_by_outlet")
     assert cells(tab) == list(analysis.labels_by_outlet(store, bob).rows)
-    analysis_window.tabs.setCurrentWidget(analysis_window.tab_of["quoted_actors"])
-    assert cells(analysis_window.tab_of["quoted_actors"]) == list(analysis.quoted_actors(store, bob).rows)
+    actors = computed(qtbot, analysis_window, "quoted_actors")
+    assert cells(actors) == list(analysis.quoted_actors(store, bob).rows)
     qtbot.keyClicks(analysis_window.since, "March")
     qtbot.keyClick(analysis_window.since, Qt.Key.Key_Return)
     assert "'Published from' must be a date" in analysis_window.notice.text()
@@ -105,8 +111,7 @@ def test_filters_change_every_table(qtbot, analysis_window, store):
 
 
 def test_tables_follow_the_coding(qtbot, analysis_window, window, store):
-    tab = analysis_window.tab_of["labels_by_outlet"]
-    analysis_window.tabs.setCurrentWidget(tab)
+    tab = computed(qtbot, analysis_window, "labels_by_outlet")
     assert ("quote", "Herald", 4, 2, 2, 1.0) in cells(tab)
     second = store.article_ids()[1]
     window.open_article(second)
@@ -122,8 +127,9 @@ def test_tables_follow_the_coding(qtbot, analysis_window, window, store):
     qtbot.waitUntil(lambda: ("quote", "Herald", 4, 2, 2, 1.0) in cells(tab))
 
 
-def test_every_table_exports_to_csv_and_every_chart_to_png_and_svg(analysis_window, tmp_path):
-    for key, tab in analysis_window.tab_of.items():
+def test_every_table_exports_to_csv_and_every_chart_to_png_and_svg(qtbot, analysis_window, tmp_path):
+    for key in analysis.TABLES:
+        tab = computed(qtbot, analysis_window, key)
         tab.export_csv(tmp_path / f"{key}.csv")
         with (tmp_path / f"{key}.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -140,3 +146,41 @@ def test_codebook_from_the_menu(window, tmp_path, monkeypatch, store):
     window.actions[ActionId.CODEBOOK].trigger()
     text = target.read_text(encoding="utf-8")
     assert "## quote" in text and "**“We warn you.”**" in text
+
+
+def test_a_slow_table_computes_on_a_worker_while_the_window_keeps_working(
+    qtbot, analysis_window, store, monkeypatch
+):
+    """The table's query is held on an Event: meanwhile the window shows progress and takes
+    typing; a result that a newer filter made stale is dropped, the newer one lands."""
+    import threading
+
+    computed(qtbot, analysis_window, "labels_by_outlet")
+    started, release, seen = threading.Event(), threading.Event(), []
+    slow_source = analysis.TABLES["quoted_actors"]
+
+    def held(store, f, *args):
+        seen.append(f)
+        started.set()
+        assert release.wait(10)
+        return slow_source(store, f, *args)
+
+    monkeypatch.setitem(analysis.TABLES, "quoted_actors", held)
+    tab = analysis_window.tab_of["quoted_actors"]
+    shown = []
+    monkeypatch.setattr(
+        tab, "set_table", lambda table: shown.append(table) or type(tab).set_table(tab, table)
+    )
+    analysis_window.tabs.setCurrentWidget(tab)
+    assert started.wait(5)  # the worker is inside the query now
+    assert analysis_window.progress.isVisible()
+    assert analysis_window.notice.text() == "Computing most-quoted actors…"
+    qtbot.keyClicks(analysis_window.until, "2024-01")  # the window still takes keys
+    assert analysis_window.until.text() == "2024-01"
+    analysis_window.annotator.setCurrentText("bob")  # a newer request while the first is held
+    release.set()
+    qtbot.waitUntil(lambda: not analysis_window.progress.isVisible())
+    newest = AnalysisFilter(annotators=("bob",), until="2024-01")
+    assert seen[-1] == newest and seen[0] == AnalysisFilter()
+    assert [table.rows for table in shown] == [analysis.quoted_actors(store, newest).rows]
+    assert cells(tab) == list(analysis.quoted_actors(store, newest).rows)

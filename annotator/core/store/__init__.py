@@ -158,6 +158,11 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
     def close(self) -> None:
         self.conn.close()
 
+    def interrupt(self) -> None:
+        """Stop the query under way on this connection; it fails with a StoreError. The one call
+        that may come from another thread (the Analysis window cancelling a table)."""
+        self.conn.interrupt()
+
     @property
     def writing(self) -> bool:
         """True while a transaction is open (an import under way): backups, polls and timers
