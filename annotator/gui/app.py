@@ -11,12 +11,13 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from annotator import __version__
-from annotator.core.project import APP_NAME, default_project_path, open_project, restorable
+from annotator.core.project import APP_NAME, default_project_path, restorable
 from annotator.core.store import StoreError, describe_unexpected
 from annotator.desktop import APP_ID
 from annotator.gui.backups import offer_restore
 from annotator.gui.icon import app_icon
 from annotator.gui.preferences import startup_name
+from annotator.gui.project_files import open_or_read
 
 # Smoke runs (packaging/build.sh, CI): close the window this many ms after it shows.
 QUIT_AFTER_ENV = "ANNOTATOR_QUIT_AFTER_MS"
@@ -72,14 +73,14 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
         QTimer.singleShot(int(quit_after), close_dialog)  # the first-start name dialog, if asked
     name = startup_name(annotator)
     try:
-        store = open_project(db, name, back_up=False)
+        store = open_or_read(db, name)
     except StoreError as error:
         path = Path(db) if db is not None else default_project_path()
         if not (restorable(error, path) and offer_restore(None, path, str(error))):
             QMessageBox.critical(None, "annotator", str(error))
             return 1
         try:
-            store = open_project(path, name, back_up=False)
+            store = open_or_read(path, name)
         except StoreError as again:
             QMessageBox.critical(None, "annotator", str(again))
             return 1

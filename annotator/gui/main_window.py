@@ -221,8 +221,9 @@ class MainWindow(QMainWindow):
     def _show_project(self) -> None:
         """Bring the window in line with the (newly) open project; the views follow by themselves."""
         self.undo_stack.clear()
-        self.setWindowTitle(f"{self.store.path.name} — annotator")
-        self.project_label.setText(str(self.store.path))
+        only_read = " (read-only)" if self.store.read_only else ""
+        self.setWindowTitle(f"{self.store.path.name}{only_read} — annotator")
+        self.project_label.setText(f"{self.store.path}{only_read}")
         self._label_keys()
         last = self.settings.value(f"project/{self.store.path}/article", 0, type=int)
         ids = self.article_model.ids

@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from annotator.core.errors import ReadOnly
 from annotator.core.model import Changes, Op
-from annotator.core.project import PROJECT_SUFFIX, open_project, restorable
+from annotator.core.project import PROJECT_SUFFIX, default_project_path, open_project, restorable
 from annotator.core.store import Store, StoreError
 from annotator.core.store.backup import backup_if_due_in_background
 from annotator.gui import backups, preferences
@@ -27,6 +28,19 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 8
 CHECKPOINT_IDLE_MS = 2000  # edits reach the project file itself this long after the last one
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.db *.sqlite);;All files (*)"
+
+
+def open_or_read(path: Path | None, annotator: str | None) -> Store:
+    """The project at `path` (None: the default one) for the window: opened to edit, or, where
+    the file cannot be written, only to read (browse, search, export; every edit is refused with
+    the reason). A StoreError says why it cannot be opened at all."""
+    try:
+        return open_project(path, annotator, back_up=False)
+    except ReadOnly:
+        target = default_project_path() if path is None else Path(path)
+        if not target.is_file():
+            raise
+        return open_project(target, annotator, read_only=True)
 
 
 class ProjectFiles(QObject):
@@ -98,13 +112,13 @@ class ProjectFiles(QObject):
         """Switch to the project at `path`; on failure the current one stays open."""
         parent = self.parent_widget
         try:
-            store = open_project(path, self.store.annotator, back_up=False)
+            store = open_or_read(path, self.store.annotator)
         except StoreError as error:
             if not (restorable(error, Path(path)) and backups.offer_restore(parent, Path(path), str(error))):
                 self.show_error(str(error))
                 return False
             try:
-                store = open_project(path, self.store.annotator, back_up=False)
+                store = open_or_read(path, self.store.annotator)
             except StoreError as again:
                 self.show_error(str(again))
                 return False
@@ -117,7 +131,9 @@ class ProjectFiles(QObject):
 
     def back_up_in_background(self) -> None:
         """The backup due at open, made on a thread (a 1 GB project copied on the GUI thread
-        kept the window from appearing for seconds)."""
+        kept the window from appearing for seconds). None for a project only read."""
+        if self.store.read_only:
+            return
         self.backup_thread = backup_if_due_in_background(self.store.path)
 
     def new_project(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -15,7 +16,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from annotator.cli import cli
-from annotator.core.model import NewArticle
+from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store
 from annotator.core.store.backup import list_backups
 from annotator.gui.actions import ActionId
@@ -179,13 +180,37 @@ def test_disk_full_during_an_edit_shows_a_dialog_and_keeps_the_file(qtbot, windo
     assert window.undo_stack.count() == 0
 
 
-def test_opening_a_read_only_project_shows_a_dialog(window, errors, tmp_path, read_only):
+def test_a_read_only_project_opens_to_browse_search_and_export_and_refuses_edits(
+    qtbot, window, errors, tmp_path, read_only
+):
+    from annotator.core.formats import export
+
     other = tmp_path / "other.annotator"
-    Store.open(other).close()
+    with Store.open(other) as store:
+        store.add_articles(
+            [NewArticle("Threats", "Moscow called it a threat."), NewArticle("Calm", "Nothing happened.")]
+        )
+        store.add_span(store.article_ids()[0], 0, 6, "actor")
+        before = snapshot(store)
     with read_only(other):
-        assert not window.files.open_project(other)
-    assert errors and "is read-only (the file cannot be written)" in errors[-1]
-    assert window.store.path == tmp_path / "p.annotator" and window.article is not None
+        assert window.files.open_project(other)
+        assert window.store.read_only and "(read-only)" in window.windowTitle()
+        assert len(window.article_model.ids) == 2 and [s.label for s in window.text_view.spans] == ["actor"]
+        window.search_corpus("threat")
+        assert window.article_model.ids == [window.store.article_ids()[0]]
+        export(window.store, "jsonl", tmp_path / "out.jsonl")
+        assert "Moscow" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+        qtbot.wait(100)  # suggestions, timers: nothing complains before an edit is tried
+        assert errors == []
+        label_selection(qtbot, window, 7, 13)
+        assert errors and "is read-only" in errors[-1] and "nothing was changed" in errors[-1]
+        window.finish_article(Status.DONE)
+        assert "is read-only" in errors[-1]
+        assert window.undo_stack.count() == 0
+        assert snapshot(window.store) == before
+        window.files.close_store()
+    with Store.open(other) as store:
+        assert snapshot(store) == before
 
 
 def test_bad_files_are_listed_one_line_each_and_nothing_is_stored(window, monkeypatch, tmp_path):
@@ -228,7 +253,9 @@ def test_a_command_line_import_while_the_window_edits(qtbot, window, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["read-only", "truncated"])
-def test_starting_on_a_broken_project_shows_a_dialog(qapp, monkeypatch, tmp_path, damage, read_only):
+def test_starting_on_a_damaged_project_shows_a_dialog_and_a_read_only_one_opens(
+    qapp, monkeypatch, tmp_path, damage, read_only
+):
     from annotator.gui import app
 
     shown = []
@@ -241,6 +268,10 @@ def test_starting_on_a_broken_project_shows_a_dialog(qapp, monkeypatch, tmp_path
         assert app.run(path, "tester") == 1
         assert "is damaged" in shown[0]
         return
-    with read_only(path):
-        assert app.run(path, "tester") == 1
-    assert "is read-only (the file cannot be written)" in shown[0]
+    env = {**os.environ, app.QUIT_AFTER_ENV: "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    with read_only(path):  # a window of its own, closed by the smoke-run timer
+        done = subprocess.run(
+            [sys.executable, "-m", "annotator", "--db", str(path)], env=env, capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    assert "(100 articles)" in done.stdout

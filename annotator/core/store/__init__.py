@@ -68,6 +68,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         self.annotator = annotator
         self._labels = None
         self._lengths = {}
+        self.read_only = False  # opened only to read (`open(read_only=True)`): every write is refused
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -130,7 +131,9 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
             conn.close()
             cls.open(path, annotator).close()
             return cls._open_for_reading(path, annotator)
-        return cls(conn, path, annotator or default_annotator())
+        store = cls(conn, path, annotator or default_annotator())
+        store.read_only = True
+        return store
 
     def _prepare(self) -> None:
         conn = self.conn
