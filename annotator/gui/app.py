@@ -15,6 +15,7 @@ from annotator.core.project import APP_NAME, default_project_path, restorable
 from annotator.core.store import StoreError, describe_unexpected
 from annotator.desktop import APP_ID
 from annotator.gui.backups import offer_restore
+from annotator.gui.first_paint import settle_heap
 from annotator.gui.icon import app_icon
 from annotator.gui.preferences import startup_name
 from annotator.gui.project_files import open_or_read
@@ -89,7 +90,8 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     window = MainWindow(store, settings)
     install_error_dialog(window)
     window.show()
-    window.files.back_up_in_background()
+    window.first_paint.call(window.files.back_up_in_background)
+    window.first_paint.call(settle_heap)
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()

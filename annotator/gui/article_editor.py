@@ -53,7 +53,7 @@ class ArticleEditor(QObject):
         in the details is committed first."""
         try:
             article = self.store.article(article_id)
-            self.store.spans(article_id)
+            self.store.check_spans(article_id)
         except KeyError:
             return False
         self.details.commit()

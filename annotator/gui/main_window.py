@@ -34,6 +34,7 @@ from annotator.gui.details import SpanDetails
 from annotator.gui.dock_layout import DockLayout
 from annotator.gui.events import StoreEvents
 from annotator.gui.find_bar import FindBar
+from annotator.gui.first_paint import AfterFirstPaint
 from annotator.gui.intake import Intake
 from annotator.gui.models import ArticleTableModel
 from annotator.gui.palette import LabelPalette
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
 
         self.text_view = TextView()
         self.text_view.setObjectName("text_view")
+        self.first_paint = AfterFirstPaint(self.text_view.viewport())
         self.find_bar = FindBar(self.text_view, lambda: self.article.text if self.article else None, self.say)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
         last = self.settings.value(f"project/{self.store.path}/article", 0, type=int)
         ids = self.article_model.ids
         if ids:
-            self.open_article(last if last in set(ids) else ids[0])
+            self.open_article(last if self.article_model.row_of(last) is not None else ids[0])
         else:
             self.editor.clear()
             self.position_label.update_line()

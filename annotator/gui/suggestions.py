@@ -83,6 +83,7 @@ class SuggestionController(QObject):
         self.memory = None  # the project's actors and tagged strings, rebuilt after edits
         self.model = None  # the learned recommender's model, trained by a corpus run
         self.edited = False
+        self.deferred = False
         self.run: CorpusRun | None = None
         self.progress: QProgressDialog | None = None
         self.status = QLabel()
@@ -94,13 +95,23 @@ class SuggestionController(QObject):
     # ------------------------------------------------------------------ compute
     def article_opened(self) -> None:
         """Suggest for the article just opened (fast: the recommenders are pure text work and the
-        project's memory is kept between articles), then show them."""
+        project's memory is kept between articles), then show them. The article the window opens
+        with waits until the window is painted (reading a 100k project's memory takes ~0.3 s)."""
+        if not self.window.isVisible():
+            self.deferred = True
+            self.window.first_paint.call(self._opened_at_start)
+            return
+        self.deferred = False
         self.current = None
         if self.edited:  # the project's memory learns what was tagged since it was built
             self.memory, self.edited = None, False
         self.compute()
         self.refresh()
         self._sync_actions()
+
+    def _opened_at_start(self) -> None:
+        if self.deferred:  # not done meanwhile by an article opened after the first paint
+            self.article_opened()
 
     def compute(self) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in

@@ -291,3 +291,17 @@ def test_copied_spans_keep_their_relations_where_gold_has_the_other_end(store, a
         "gold",
     )
     assert relation.type == "said_by" and relation.annotator == "gold"
+
+
+def test_check_spans_names_a_span_whose_attributes_cannot_be_read(tmp_path):
+    from annotator.core.errors import DamagedRow
+
+    with Store.open(tmp_path / "p.annotator") as store:
+        (article_id,) = store.add_articles([NewArticle("One", "Lavrov said hello.")]).article_ids
+        store.add_span(article_id, 0, 6, "actor")
+        damaged = store.spans(article_id)[0].id
+        store.add_span(article_id, 7, 11, "claim", attributes={"stance": "pro"})
+        store.check_spans(article_id)
+        store.conn.execute("UPDATE spans SET attributes = '[1]' WHERE id = ?", [damaged])
+        with pytest.raises(DamagedRow, match=f"the attributes of span {damaged} should be a JSON object"):
+            store.check_spans(article_id)

@@ -260,6 +260,9 @@ def test_the_window_shows_before_the_backup_due_at_open_which_runs_off_the_gui_t
     def fake_exec() -> int:
         (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         windows.append(window)
+        assert window.files.backup_thread is None  # not before the window is painted
+        qtbot.waitUntil(lambda: window.files.backup_thread is not None)
+        assert window.first_paint.painted
         window.files.backup_thread.join()
         window.close()
         window.deleteLater()

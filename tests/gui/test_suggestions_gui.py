@@ -173,3 +173,16 @@ def test_a_book_length_article_is_left_to_the_background_run(qtbot, window, stor
     window.open_article(1)
     window.open_article(2)
     assert store.suggestions(2) != []
+
+
+def test_the_article_the_window_opens_with_is_suggested_for_once_it_is_painted(qtbot, store, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert window.article.id == 1 and store.suggestions(1) == []  # the window comes first
+    window.show()
+    qtbot.waitUntil(lambda: window.suggester.status.text() == "2 suggestions (quotes 2)")
+    assert window.first_paint.painted and len(store.suggestions(1)) == 2

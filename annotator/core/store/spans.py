@@ -34,6 +34,15 @@ class Spans(StorePart):
         )
         return [rows.span(row) for row in found]
 
+    def check_spans(self, article_id: int) -> None:
+        """DamagedRow if a span of the article holds attributes that cannot be read, as `spans`
+        would raise, without making a Span of every row (an article may have 50,000)."""
+        found = self.conn.execute(
+            "SELECT id, attributes FROM spans WHERE article_id = ? AND attributes != '{}'", [article_id]
+        )
+        for span_id, attributes in found:
+            rows.from_json(attributes, f"the attributes of span {span_id}")
+
     def span_extents(
         self, article_id: int, ids: Iterable[int] | None = None, annotator: str | None = None
     ) -> list[SpanExtent]:
