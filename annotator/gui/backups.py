@@ -6,6 +6,7 @@ the project.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +22,12 @@ from annotator.core.store.backup import (
     INTERVAL,
     BackupError,
     backup_folder,
+    backup_if_due_in_background,
     list_backups,
     newest_good_backup,
     restore_backup,
 )
+from annotator.gui.background import run_in_background
 from annotator.gui.events import StoreEvents
 
 
@@ -39,12 +42,15 @@ class Outcome:
 class EditBackups:
     """Backs the project up at most every `interval` seconds while it is being edited (None: never);
     told of every change (`StoreEvents`), it looks at the backups folder only once the interval has
-    passed, and never inside an open transaction (an import's progress dialog lets timers run)."""
+    passed, and never inside an open transaction (an import's progress dialog lets timers run).
+    The copy is made on a thread of its own, through its own connection: a 1 GB project takes
+    seconds to copy, and the edit that made the backup due must not wait for them."""
 
     def __init__(self, events: StoreEvents, interval: float | None = INTERVAL):
         self.events = events
         self.interval = interval
         self.checked = time.monotonic()
+        self.thread: threading.Thread | None = None
         events.changed.connect(self._changed)
 
     def _changed(self, changes: Changes, initiator: object) -> None:
@@ -53,13 +59,15 @@ class EditBackups:
     def changed(self, store: Store) -> None:
         if self.interval is None or store.writing or time.monotonic() - self.checked < self.interval:
             return
+        if self.thread is not None and self.thread.is_alive():
+            return
         self.checked = time.monotonic()
-        store.backup_if_due(self.interval)
+        self.thread = backup_if_due_in_background(store.path, self.interval)
 
 
 def save_a_copy(parent: QWidget, store: Store) -> Outcome | None:
     """File → Save a Copy…: the whole project, every edit of this session included, in one file;
-    None if the analyst cancelled."""
+    None if the analyst cancelled. Written on a worker thread (see `run_in_background`)."""
     project = store.path
     proposed = project.with_name(f"{project.stem}-copy{project.suffix or '.annotator'}")
     name, _ = QFileDialog.getSaveFileName(
@@ -67,18 +75,29 @@ def save_a_copy(parent: QWidget, store: Store) -> Outcome | None:
     )
     if not name:
         return None
+
+    def copy() -> None:
+        with Store.open(project, read_only=True) as reader:
+            reader.save_copy(Path(name), replace=True)  # the file dialog asked about replacing
+
     try:
-        store.save_copy(Path(name), replace=True)  # the file dialog asked about replacing
+        run_in_background(parent, f"Saving a copy of {project.name}…", copy)
     except AnnotatorError as error:
         return Outcome(False, str(error))
     return Outcome(True, f"Saved a copy as {name}.")
 
 
-def back_up_now(store: Store) -> Outcome:
-    """File → Back Up Now."""
+def back_up_now(parent: QWidget, store: Store) -> Outcome:
+    """File → Back Up Now, copied on a worker thread through a connection of its own."""
+    project = store.path
+
+    def back_up() -> Path:
+        with Store.open(project, read_only=True) as reader:
+            return reader.backup()
+
     try:
-        target = store.backup()
-    except BackupError as error:
+        target = run_in_background(parent, f"Backing up {project.name}…", back_up)
+    except AnnotatorError as error:
         return Outcome(False, str(error))
     return Outcome(True, f"Backed up to {target}")
 
@@ -98,10 +117,13 @@ def choose_backup(parent: QWidget, path: Path) -> Path | None:
     return backups[choices.index(choice)] if ok else None
 
 
-def restore(path: Path, backup: Path) -> Outcome:
-    """Replace the project's content with `backup` (nothing may hold the project open)."""
+def restore(parent: QWidget, path: Path, backup: Path) -> Outcome:
+    """Replace the project's content with `backup` (nothing may hold the project open), on a
+    worker thread: checking and copying a 1 GB backup takes many seconds."""
     try:
-        saved = restore_backup(path, backup)
+        saved = run_in_background(
+            parent, f"Restoring {path.name} from {backup.name}…", lambda: restore_backup(path, backup)
+        )
     except BackupError as error:
         return Outcome(False, str(error))
     return Outcome(True, f"Restored {backup.name}; {_kept(saved)}")
@@ -109,8 +131,11 @@ def restore(path: Path, backup: Path) -> Outcome:
 
 def offer_restore(parent: QWidget | None, path: Path, problem: str) -> bool:
     """The project at `path` cannot be opened (`problem` says why): offer its newest good backup
-    in a dialog and restore it; True when restored. The damaged file is kept beside it."""
-    backup = newest_good_backup(path)
+    in a dialog and restore it; True when restored. The damaged file is kept beside it. Backups
+    are checked and copied on a worker thread."""
+    backup = run_in_background(
+        parent, f"Looking for a good backup of {path.name}…", lambda: newest_good_backup(path)
+    )
     if backup is None:
         return False
     box = QMessageBox(
@@ -129,7 +154,7 @@ def offer_restore(parent: QWidget | None, path: Path, problem: str) -> bool:
     if box.clickedButton() is not restore:
         return False
     try:
-        saved = restore_backup(path, backup)
+        saved = run_in_background(parent, f"Restoring {path.name}…", lambda: restore_backup(path, backup))
     except BackupError as error:
         QMessageBox.warning(parent, "Restore", str(error))
         return False

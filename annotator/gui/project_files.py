@@ -160,7 +160,7 @@ class ProjectFiles(QObject):
         self._report(backups.save_a_copy(self.parent_widget, self.store))
 
     def back_up_now(self) -> None:
-        self._report(backups.back_up_now(self.store))
+        self._report(backups.back_up_now(self.parent_widget, self.store))
 
     def restore_from_backup(self) -> None:
         """Pick a backup and restore it; the project is closed meanwhile (the restore needs the
@@ -169,8 +169,13 @@ class ProjectFiles(QObject):
         backup = backups.choose_backup(self.parent_widget, path)
         if backup is None:
             return
+        self.idle.stop()
+        self.events.watch.stop()  # no poll of the closed project while the backup is copied in
         self.close_store()
-        done = backups.restore(path, backup)
+        try:
+            done = backups.restore(self.parent_widget, path, backup)
+        finally:
+            self.events.watch.start()
         self.open_project(path)
         self.events.announce(Changes(Op.RESTORE, article_list=True, labels=True))
         self._report(done, 10000)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
 from annotator.core.store.backup import list_backups, make_backup
-from annotator.gui import dialogs
+from annotator.gui import backups, dialogs
 
 
 @pytest.fixture
@@ -32,13 +32,13 @@ def test_timed_backup_and_poll_wait_while_a_window_import_holds_its_transaction(
     loop) just after another program committed, with a backup due: nothing may run inside the
     import's transaction (a backup there waited forever and froze the window for good)."""
     attempts = []
-    real = Store.backup_if_due
+    real = backups.backup_if_due_in_background
 
-    def spy(self, interval=0):
-        attempts.append(self.conn.in_transaction)
-        return None if self.conn.in_transaction else real(self, interval)
+    def spy(path, interval):
+        attempts.append(store.conn.in_transaction)
+        return real(path, interval)
 
-    monkeypatch.setattr(Store, "backup_if_due", spy)
+    monkeypatch.setattr(backups, "backup_if_due_in_background", spy)
     monkeypatch.setattr(dialogs, "show_import_summary", lambda parent, summary: None)
     refreshed_inside = []
     window.events.changed.connect(lambda *_: refreshed_inside.append(store.conn.in_transaction))
@@ -55,6 +55,7 @@ def test_timed_backup_and_poll_wait_while_a_window_import_holds_its_transaction(
     other.execute("UPDATE articles SET title = title")  # the write lock was given back
     other.commit()
     other.close()
+    window.edit_backups.thread.join()  # the copy is made on a thread of its own
     assert list_backups(store.path)  # the backup was made once the import had committed
 
 
@@ -70,6 +71,9 @@ def _damaged_project(tmp_path) -> Path:
 def _answer_damaged_dialog(qtbot, button_text: str, seen: list[str]) -> None:
     def answer() -> None:
         box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):  # backups are still being checked on their thread
+            QTimer.singleShot(10, answer)
+            return
         seen.append(box.objectName())
         (button,) = [b for b in box.buttons() if b.text().replace("&", "") == button_text]
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -273,3 +277,55 @@ def test_the_window_shows_before_the_backup_due_at_open_which_runs_off_the_gui_t
     assert app.run(path, "ana") == 0
     assert windows and copies_on and threading.main_thread() not in copies_on
     assert len(list_backups(path)) == 1
+
+
+def _slow_until_the_window_shows_progress(monkeypatch, module, name: str) -> list[bool]:
+    """Make `module.name` wait until the GUI thread, still running its event loop, shows the
+    progress dialog; the list gets True for each call that saw it (False: the window was blocked)."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    shown, seen, real = threading.Event(), [], getattr(module, name)
+
+    def look() -> None:
+        if any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets()):
+            shown.set()
+        elif not shown.is_set():
+            QTimer.singleShot(20, look)
+
+    def slow(*args, **kwargs):
+        seen.append(shown.wait(5) and threading.current_thread() is not threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    QTimer.singleShot(0, look)
+    return seen
+
+
+def test_back_up_now_restore_and_save_a_copy_run_while_the_window_keeps_working(
+    qtbot, window, monkeypatch, tmp_path
+):
+    from annotator.core.store import backup
+    from annotator.gui.actions import ActionId
+
+    path = window.store.path
+    seen = _slow_until_the_window_shows_progress(monkeypatch, backup, "make_backup")
+    window.actions[ActionId.BACKUP_NOW].trigger()
+    assert seen == [True] and len(list_backups(path)) == 1
+    assert "Backed up to" in window.statusBar().currentMessage()
+
+    window.store.add_span(1, 0, 6, "actor")
+    seen = _slow_until_the_window_shows_progress(monkeypatch, backups, "restore_backup")
+    monkeypatch.setattr(backups, "choose_backup", lambda parent, project: list_backups(project)[-1])
+    window.actions[ActionId.RESTORE_BACKUP].trigger()
+    assert seen == [True] and window.store.spans(1) == []
+    assert "Restored" in window.statusBar().currentMessage()
+
+    copy = tmp_path / "copy.annotator"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(copy), ""))
+    seen = _slow_until_the_window_shows_progress(monkeypatch, backup, "write_copy")
+    window.actions[ActionId.SAVE_COPY].trigger()
+    assert seen == [True]
+    with Store.open(copy, read_only=True) as saved:
+        assert saved.article_count() == window.store.article_count()

@@ -155,10 +155,12 @@ def test_editing_makes_a_backup_at_most_every_interval(qtbot, window):
     path = window.store.path
     window.edit_backups.interval = 0
     label_selection(qtbot, window, 0, 8)  # two changes: the span, and the article now in progress
+    window.edit_backups.thread.join()  # copied on a thread of its own
     made = len(list_backups(path))
     assert made >= 1
     window.edit_backups.interval = 3600
     label_selection(qtbot, window, 10, 14)
+    window.edit_backups.thread.join()
     assert len(list_backups(path)) == made
 
 
