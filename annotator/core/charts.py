@@ -8,8 +8,10 @@ cut to what a chart can show (the table itself keeps every row).
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
@@ -27,17 +29,29 @@ def figure(table: Table, width: float = 9.0, height: float = 5.0) -> Figure:
     return result
 
 
-def draw(target: Figure, table: Table) -> None:
-    """Draw `table`'s chart on `target` (cleared first)."""
+# Which row of the table a point of the chart (in data coordinates of its first axes) shows.
+RowAt = Callable[[float, float], "int | None"]
+
+
+def draw(target: Figure, table: Table) -> RowAt:
+    """Draw `table`'s chart on `target` (cleared first); returns where its rows are, so a click
+    on a cell, bar or point can show the spans behind that row."""
     target.clear()
     axes = target.add_subplot()
     if not table.rows:
         axes.set_axis_off()
         message = "Nothing to show with these filters." if table.columns else "Computing…"
         axes.text(0.5, 0.5, message, ha="center", va="center", color="#666")
-        return
-    {"bars": _bars, "lines": _lines, "heatmap": _heatmap}[table.chart.kind](target, axes, table)
+        return lambda x, y: None
+    row_at = {"bars": _bars, "lines": _lines, "heatmap": _heatmap}[table.chart.kind](target, axes, table)
     axes.set_title(table.title, loc="left", fontsize=11)
+    return row_at
+
+
+def _index(position: float, count: int) -> int | None:
+    """The item at a position on an axis where items stand at 0, 1, 2…"""
+    index = int(math.floor(position + 0.5))
+    return index if 0 <= index < count else None
 
 
 def svg(table: Table, width: float = 9.0, height: float = 5.0) -> str:
@@ -55,14 +69,17 @@ def _column(table: Table, name: str) -> int:
     return table.columns.index(name)
 
 
-def _bars(target: Figure, axes, table: Table) -> None:
+def _bars(target: Figure, axes, table: Table) -> RowAt:
     chart = table.chart
     if chart.series:  # long: groups along x, one bar per series in each
         x, series, value = (_column(table, c) for c in (chart.x, chart.series, chart.values[0]))
         cells: dict[str, dict[str, float]] = defaultdict(dict)
-        for row in table.rows:
+        where: dict[tuple[str, str], int] = {}
+        for index, row in enumerate(table.rows):
             cells[row[series]][shown(row[x], chart.x)] = row[value]
+            where[row[series], shown(row[x], chart.x)] = index
         groups = sorted({label for values in cells.values() for label in values})
+        names = list(cells)
         width = 0.8 / max(1, len(cells))
         for n, (name, values) in enumerate(cells.items()):
             positions = [i + n * width - 0.4 + width / 2 for i in range(len(groups))]
@@ -70,7 +87,15 @@ def _bars(target: Figure, axes, table: Table) -> None:
         axes.set_xticks(range(len(groups)), groups, rotation=20, ha="right")
         axes.set_ylabel(chart.values[0])
         axes.legend(fontsize=8, frameon=False)
-        return
+
+        def bar_at(x: float, y: float) -> int | None:
+            group = _index(x, len(groups))
+            if group is None:
+                return None
+            n = int(math.floor((x - group + 0.4) / width))
+            return where.get((names[n], groups[group])) if 0 <= n < len(names) else None
+
+        return bar_at
     rows = table.rows[:TOP_BARS][::-1]  # wide: one horizontal bar per row, the values stacked
     names = [str(row[_column(table, chart.x)]) for row in rows]
     left = [0] * len(rows)
@@ -82,14 +107,22 @@ def _bars(target: Figure, axes, table: Table) -> None:
     axes.tick_params(axis="y", labelsize=8)
     axes.legend(fontsize=8, frameon=False)
 
+    def row_at(x: float, y: float) -> int | None:
+        bar = _index(y, len(rows))
+        return None if bar is None else len(rows) - 1 - bar
 
-def _lines(target: Figure, axes, table: Table) -> None:
+    return row_at
+
+
+def _lines(target: Figure, axes, table: Table) -> RowAt:
     chart = table.chart
     x, series, value = (_column(table, c) for c in (chart.x, chart.series, chart.values[0]))
     lines: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in table.rows:
+    where: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(table.rows):
         if row[x]:  # articles without a date are in the table, not on a time axis
             lines[row[series]][row[x]] = row[value]
+            where[row[series], row[x]] = index
     months = sorted({month for values in lines.values() for month in values})
     biggest = sorted(lines, key=lambda name: -sum(lines[name].values()))[:TOP_LINES]
     for name in biggest:
@@ -102,16 +135,28 @@ def _lines(target: Figure, axes, table: Table) -> None:
         fontsize=7, frameon=False, title=title, title_fontsize=8, loc="upper left", bbox_to_anchor=(1, 1)
     )
 
+    def point_at(x: float, y: float) -> int | None:
+        """The nearest point of the month clicked."""
+        month = _index(x, len(months))
+        if month is None:
+            return None
+        found = [(abs(lines[n].get(months[month], 0) - y), n) for n in biggest if months[month] in lines[n]]
+        return where[min(found)[1], months[month]] if found else None
 
-def _heatmap(target: Figure, axes, table: Table) -> None:
+    return point_at
+
+
+def _heatmap(target: Figure, axes, table: Table) -> RowAt:
     chart = table.chart
     x, series, value = (_column(table, c) for c in (chart.x, chart.series, chart.values[0]))
     cells: dict[tuple[str, str], float] = {}
+    where: dict[tuple[str, str], int] = {}
     totals: dict[str, float] = defaultdict(float)
     symmetric = chart.x.startswith("other_")
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         a, b = shown(row[series], chart.series), shown(row[x], chart.x)
         cells[a, b] = row[value]
+        where[a, b] = where[b, a] = index
         totals[a] += row[value]
         if symmetric:
             cells[b, a] = row[value]
@@ -141,6 +186,12 @@ def _heatmap(target: Figure, axes, table: Table) -> None:
                     axes.text(j, i, text, ha="center", va="center", fontsize=6, color=color)
     bar = target.colorbar(image, ax=axes, shrink=0.8)
     bar.set_label(chart.values[0], fontsize=8)
+
+    def cell_at(x: float, y: float) -> int | None:
+        i, j = _index(y, len(row_names)), _index(x, len(column_names))
+        return None if i is None or j is None else where.get((row_names[i], column_names[j]))
+
+    return cell_at
 
 
 def _short(name: str) -> str:

@@ -163,10 +163,14 @@ class TableTab(QWidget):
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setObjectName(f"analysis_chart:{table.key}")
         self.canvas.setMinimumSize(320, 240)
+        self.canvas.mpl_connect("button_press_event", self._chart_clicked)
+        self.row_at: charts.RowAt = lambda x, y: None
         self.description = QLabel(table.description)
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.PlainText)
-        self.hits_label = QLabel("Click a row to list the spans it counts; click a span to open it.")
+        self.hits_label = QLabel(
+            "Click a row, or a cell or bar of the chart, to list the spans it counts; click a span to open."
+        )
         self.hits = QListWidget()
         self.hits.setObjectName(f"analysis_hits:{table.key}")
         self.hits.itemClicked.connect(self._open_hit)
@@ -206,7 +210,7 @@ class TableTab(QWidget):
         self.view.resizeColumnsToContents()  # a few hundred rows at most: cheap
         for column in range(self.model.columnCount()):  # long names must not push the counts away
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_WIDTH))
-        charts.draw(self.figure, table)
+        self.row_at = charts.draw(self.figure, table)
         self.canvas.draw_idle()
         self.hits.clear()
 
@@ -230,6 +234,19 @@ class TableTab(QWidget):
             self.hits.setCurrentRow(0)
             self.owner.open_span(found[0].article_id, found[0].span_id)
         return found
+
+    def _chart_clicked(self, event) -> None:
+        """A click on a cell, bar or point of the chart: its row is chosen in the table, and the
+        spans behind it listed, as if the row had been clicked."""
+        if not self.figure.axes or event.inaxes is not self.figure.axes[0] or event.xdata is None:
+            return
+        row = self.row_at(event.xdata, event.ydata)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.selectRow(index.row())
+        self.view.scrollTo(index)
+        self.show_spans_behind(index)
 
     def _open_hit(self, item: QListWidgetItem) -> None:
         article_id, span_id = item.data(Qt.ItemDataRole.UserRole)

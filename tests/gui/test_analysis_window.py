@@ -184,3 +184,39 @@ def test_a_slow_table_computes_on_a_worker_while_the_window_keeps_working(
     assert seen[-1] == newest and seen[0] == AnalysisFilter()
     assert [table.rows for table in shown] == [analysis.quoted_actors(store, newest).rows]
     assert cells(tab) == list(analysis.quoted_actors(store, newest).rows)
+
+
+def click_chart(qtbot, tab, x: float, y: float) -> None:
+    """A real mouse click on the chart's canvas where data point (x, y) of its axes is drawn."""
+    tab.canvas.draw()  # the transforms follow the canvas's size once drawn
+    display_x, display_y = tab.figure.axes[0].transData.transform((x, y))
+    ratio = tab.canvas.device_pixel_ratio
+    point = QPoint(round(display_x / ratio), round(tab.canvas.height() - display_y / ratio))
+    qtbot.mouseClick(tab.canvas, Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_clicking_a_heat_map_cell_lists_the_spans_behind_it(qtbot, analysis_window, window, store):
+    tab = computed(qtbot, analysis_window, "cooccurrence")
+    axes = tab.figure.axes[0]
+    rows = [label.get_text() for label in axes.get_yticklabels()]
+    columns = [label.get_text() for label in axes.get_xticklabels()]
+    i, j = rows.index("claim"), columns.index("quote")
+    click_chart(qtbot, tab, j, i)
+    chosen = tab.view.selectionModel().selectedRows()
+    assert [tab.proxy.index(index.row(), 0).data() for index in chosen] in (["claim"], ["quote"])
+    row = tab.table.rows[tab.proxy.mapToSource(chosen[0]).row()]
+    assert {row[0], row[1]} == {"claim", "quote"}
+    expected = analysis.spans_behind(store, tab.table, row)
+    assert tab.hits.count() == len(expected) == 4
+    assert tab.hits_label.text().startswith("4 spans behind this row")
+    article_id, span_id = tab.hits.item(0).data(Qt.ItemDataRole.UserRole)
+    assert window.article.id == article_id and window.text_view.selected_span() == span_id
+
+
+def test_clicking_a_bar_lists_the_spans_behind_it(qtbot, analysis_window, store):
+    tab = computed(qtbot, analysis_window, "quoted_actors")  # horizontal bars, the top row highest
+    bars = len(tab.table.rows)
+    click_chart(qtbot, tab, 0.5, bars - 1)
+    assert tab.hits_label.text().startswith("3 spans behind this row")  # Sergey Lavrov's quotes
+    click_chart(qtbot, tab, 0.5, 0)
+    assert tab.hits_label.text().startswith("1 span behind this row")
