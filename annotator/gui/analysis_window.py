@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -52,11 +51,11 @@ from annotator.core.model import AnalysisFilter, Changes, SpanHit, Status
 from annotator.core.report import write_csv
 from annotator.core.store import Store
 from annotator.core.store.analysis import HITS_LIMIT
+from annotator.gui.choice_button import ChoiceButton
 
 # The main window (it opens this one): typed loosely, so the GUI's imports keep one direction.
 MainWindow = QMainWindow
 
-ALL = "(all)"
 SORT_ROLE = Qt.ItemDataRole.UserRole
 MAX_COLUMN_WIDTH = 190
 
@@ -272,6 +271,10 @@ class TableTab(QWidget):
             self.owner.guarded(lambda: self.save_chart(Path(name)))
 
 
+def _outlet(value: str) -> str:
+    return analysis.shown(value, "outlet")
+
+
 class AnalysisWindow(QWidget):
     """The tables of `core.analysis` for the main window's project, filtered, kept up to date."""
 
@@ -288,10 +291,10 @@ class AnalysisWindow(QWidget):
         self.pool.setMaxThreadCount(1)
         self.delivery = Delivery(self)
         self.delivery.computed.connect(self._computed)
-        self.annotator = self._combo("analysis_annotator", [ALL, *self.store.annotators()])
-        self.status = self._combo("analysis_status", [ALL, *(str(s) for s in Status)])
-        self.outlet = self._combo("analysis_outlet", [ALL, *self.store.outlets()])
-        self.label = self._combo("analysis_label", [ALL, *(label.name for label in self.store.labels())])
+        self.annotator = self._choices("analysis_annotator", self.store.annotators())
+        self.status = self._choices("analysis_status", [str(s) for s in Status])
+        self.outlet = self._choices("analysis_outlet", [*self.store.outlets(), ""], shown=_outlet)
+        self.label = self._choices("analysis_label", [label.name for label in self.store.labels()])
         self.since = QLineEdit()
         self.until = QLineEdit()
         for edit, name in ((self.since, "since"), (self.until, "until")):
@@ -344,24 +347,19 @@ class AnalysisWindow(QWidget):
         self.resize(1200, 760)
         self._refresh_current()
 
-    def _combo(self, name: str, items: list[str]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.addItems(items)
-        combo.currentIndexChanged.connect(lambda _: self.refresh())
-        return combo
+    def _choices(self, name: str, values: list[str], shown=str) -> ChoiceButton:
+        button = ChoiceButton(name, values, shown)
+        button.changed.connect(self.refresh)
+        return button
 
     def current_filter(self) -> AnalysisFilter:
-        def chosen(combo: QComboBox) -> tuple[str, ...]:
-            return () if combo.currentText() == ALL else (combo.currentText(),)
-
         return AnalysisFilter(
-            annotators=chosen(self.annotator),
-            statuses=tuple(Status(s) for s in chosen(self.status)),
-            outlets=chosen(self.outlet),
+            annotators=self.annotator.chosen(),
+            statuses=tuple(Status(s) for s in self.status.chosen()),
+            outlets=self.outlet.chosen(),
             since=self.since.text().strip(),
             until=self.until.text().strip(),
-            labels=chosen(self.label),
+            labels=self.label.chosen(),
         )
 
     def refresh(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.core import analysis
-from annotator.core.model import AnalysisFilter
+from annotator.core.model import AnalysisFilter, Status
 from annotator.gui.actions import ActionId
 
 
@@ -48,6 +48,18 @@ def computed(qtbot, window, key: str):
     window.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: key not in window.stale and not window.progress.isVisible())
     return tab
+
+
+def tick(qtbot, button, *values) -> None:
+    """Open a filter's menu and click the entries of `values` (the menu stays open), then close it."""
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible)
+    for value in values:
+        action = next(a for a in button.choices() if a.data() == value)
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+        assert menu.isVisible() and action.isChecked()
+    menu.hide()
 
 
 def click_row(qtbot, tab, first: tuple) -> None:
@@ -98,7 +110,8 @@ def test_clicking_a_row_lists_its_spans_and_opens_the_article_at_one(qtbot, anal
 
 def test_filters_change_every_table(qtbot, analysis_window, store):
     tab = computed(qtbot, analysis_window, "labels_by_outlet")
-    analysis_window.annotator.setCurrentText("bob")
+    tick(qtbot, analysis_window.annotator, "bob")
+    assert analysis_window.annotator.text() == "bob"
     bob = AnalysisFilter(annotators=("bob",))
     tab = computed(qtbot, analysis_window, "labels_by_outlet")
     assert cells(tab) == list(analysis.labels_by_outlet(store, bob).rows)
@@ -177,7 +190,7 @@ def test_a_slow_table_computes_on_a_worker_while_the_window_keeps_working(
     assert analysis_window.notice.text() == "Computing most-quoted actors…"
     qtbot.keyClicks(analysis_window.until, "2024-01")  # the window still takes keys
     assert analysis_window.until.text() == "2024-01"
-    analysis_window.annotator.setCurrentText("bob")  # a newer request while the first is held
+    tick(qtbot, analysis_window.annotator, "bob")  # a newer request while the first is held
     release.set()
     qtbot.waitUntil(lambda: not analysis_window.progress.isVisible())
     newest = AnalysisFilter(annotators=("bob",), until="2024-01")
@@ -220,3 +233,29 @@ def test_clicking_a_bar_lists_the_spans_behind_it(qtbot, analysis_window, store)
     assert tab.hits_label.text().startswith("3 spans behind this row")  # Sergey Lavrov's quotes
     click_chart(qtbot, tab, 0.5, 0)
     assert tab.hits_label.text().startswith("1 span behind this row")
+
+
+def test_filters_take_several_values_like_the_command_line(qtbot, analysis_window, store):
+    window = analysis_window
+    tick(qtbot, window.annotator, "ana", "bob")
+    tick(qtbot, window.status, "done", "in_progress")
+    tick(qtbot, window.outlet, "Courier", "")
+    tick(qtbot, window.label, "quote", "actor")
+    assert window.outlet.text() == "Courier, (no outlet)"
+    qtbot.keyClicks(window.since, "2024-01-16")
+    qtbot.keyClick(window.since, Qt.Key.Key_Return)
+    several = AnalysisFilter(
+        annotators=("ana", "bob"),
+        statuses=(Status.IN_PROGRESS, Status.DONE),
+        outlets=("Courier", ""),
+        labels=("quote", "actor"),
+        since="2024-01-16",
+    )
+    assert window.current_filter() == several
+    tab = computed(qtbot, window, "labels_by_outlet")
+    assert cells(tab) == list(analysis.labels_by_outlet(store, several).rows)
+    assert cells(tab) == [("quote", "Courier", 2, 1, 1, 1.0), ("actor", "Courier", 2, 1, 1, 1.0)]
+    window.label.menu().actions()[0].trigger()  # All: no label filter again
+    assert window.label.text() == "All" and window.current_filter().labels == ()
+    tab = computed(qtbot, window, "labels_by_outlet")
+    assert ("framing", "Courier", 1, 1, 1, 1.0) in cells(tab)
