@@ -445,7 +445,7 @@ def copy(context: Context, output: Path, replace: bool) -> None:
 
         annotator --db study.annotator copy study-for-lead.annotator
     """
-    with context.open() as store:
+    with context.open(read_only=True) as store:
         store.save_copy(output, replace=replace)
     echo(f"Copied {store.path} to {output}.")
 

@@ -1,4 +1,4 @@
-"""Read commands (stats, articles, search, labels, annotators, export) only read (issue 11,
+"""Read commands (stats, articles, search, labels, annotators, export, copy) only read (issue 11,
 item 13): no write lock, nothing written next to the project, the caller not recorded as an
 annotator; they work on a read-only project and while another program holds the write lock."""
 
@@ -28,6 +28,7 @@ READS = [
     ["export", "--format", "jsonl", "-o", "-"],
     ["export", "--format", "qdpx", "-o", "{out}/out.qdpx"],
     ["export", "--format", "brat", "-o", "{out}/brat"],
+    ["copy", "{out}/copy.annotator"],  # a copy only reads the project it copies
 ]
 
 
