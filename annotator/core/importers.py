@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from charset_normalizer import from_bytes
 
+from annotator.core.encodings import latin_codepage
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import NewArticle
 from annotator.core.offsets import normalise_newlines
@@ -212,7 +213,7 @@ def _encoding(path: Path, sample: bytes, complete: bool, hint: str | None = None
             match = from_bytes(sample).best()
             if match is None:
                 raise ImportRefused(path, "binary or undecodable file (no text encoding fits)")
-            encoding = match.encoding
+            encoding = latin_codepage(sample, match.encoding)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=complete)
     if len(_CONTROL.findall(text)) > max(2, len(text) // 100):
         raise ImportRefused(path, "binary or undecodable file (too many control characters)")
