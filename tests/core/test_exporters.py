@@ -380,3 +380,17 @@ def test_the_fast_export_writes_what_the_row_objects_give(store: Store, tmp_path
     assert (tmp_path / f"out.{fmt}").read_bytes() == expected.getvalue().encode()
     if fmt == "jsonl" and not filters:
         assert "\\u2028" in expected.getvalue() and "\u2028" not in expected.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "latin-1"])
+def test_jsonl_written_to_a_text_stream_of_any_encoding_reads_back(store: Store, encoding: str):
+    """JSONL lines go to a UTF-8 stream's bytes directly; any other stream gets them as text."""
+    expected = io.StringIO(newline="")
+    jsonl.write(store.iter_annotated(), expected, WriteOptions())
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    stream.write("")  # a stream another writer already used
+    export(store, "jsonl", stream)
+    stream.flush()
+    wanted = expected.getvalue().encode(encoding, errors="replace")
+    assert raw.getvalue().removeprefix(b"\xff\xfe") == wanted.removeprefix(b"\xff\xfe")
