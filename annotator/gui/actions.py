@@ -307,7 +307,7 @@ MENUS = (
     ),
     ("&Analysis", (ActionId.ANALYSIS, ActionId.CODEBOOK)),
     ("&Team", (ActionId.MERGE, "-", ActionId.ADJUDICATE, ActionId.AGREEMENT)),
-    ("&Help", (ActionId.SHORTCUTS, ActionId.ABOUT)),
+    ("&Help", (ActionId.SHORTCUTS, ActionId.CODEBOOK, "-", ActionId.ABOUT)),  # the codebook: what codes mean
 )
 
 

@@ -153,10 +153,13 @@ def test_every_table_exports_to_csv_and_every_chart_to_png_and_svg(qtbot, analys
         assert "<svg" in (tmp_path / f"{key}.svg").read_text(encoding="utf-8")
 
 
-def test_codebook_from_the_menu(window, tmp_path, monkeypatch, store):
+@pytest.mark.parametrize("menu_title", ["&Analysis", "&Help"])
+def test_codebook_from_the_analysis_and_the_help_menu(window, tmp_path, monkeypatch, store, menu_title):
     target = tmp_path / "codebook.md"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.actions[ActionId.CODEBOOK].trigger()
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == menu_title)
+    entry = next(a for a in menu.actions() if a.text() == "Export &Codebook…")
+    entry.trigger()
     text = target.read_text(encoding="utf-8")
     assert "## quote" in text and "**“We warn you.”**" in text
 
