@@ -242,3 +242,27 @@ def test_a_scheme_that_allows_several_speakers_keeps_both(qtbot, window, store):
         click_text(qtbot, window, target)
     assert len(store.relations(article)) == 2
     assert "re-attributed" not in window.statusBar().currentMessage()
+
+
+# --------------------------------------------- more routes out of a typed note (focus stays)
+def test_note_then_a_click_on_a_palette_label_keeps_the_note_and_relabels(qtbot, window, store):
+    span_id = type_note(qtbot, window, "Analysts", "relabelled")
+    qtbot.mouseClick(window.palette.buttons["framing"], Qt.MouseButton.LeftButton)
+    assert store.span(span_id).label == "framing"
+    assert note_of(store, span_id) == "relabelled"
+
+
+def test_note_then_a_click_in_the_span_list_is_stored(qtbot, window, store):
+    span_id = type_note(qtbot, window, "Analysts", "listed away")
+    table = window.span_list.table
+    row = table.visualRect(table.model().index(0, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert window.text_view.selected_span() != span_id
+    assert note_of(store, span_id) == "listed away"
+
+
+def test_note_then_escape_is_stored(qtbot, window, store):
+    span_id = type_note(qtbot, window, "Analysts", "escaped")
+    qtbot.keyClick(window.details.note, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Escape)
+    assert note_of(store, span_id) == "escaped"
