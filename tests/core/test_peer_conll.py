@@ -41,3 +41,14 @@ def test_spacys_converter_splits_our_documents_and_reads_every_entity(exported):
     entities = [(e.text, e.label_) for doc in docs for e in doc.ents]
     assert len(docs) == 2
     assert entities == [("Sony", "news_outlet"), ("Yoshida", "actor"), ("board", "news_outlet")]
+
+
+def test_a_line_with_a_tag_and_no_token_is_refused_with_its_line(tmp_path):
+    """Found by the fuzz test: "\\tB-quote" read as an empty span."""
+    from annotator.core.formats import FORMATS
+    from annotator.core.formats.common import ImportRefused, ReadOptions
+
+    path = tmp_path / "bad.conll"
+    path.write_text("Lavrov\tB-actor\n\tB-quote\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="line 2"):
+        list(FORMATS["conll"].reader(path, ReadOptions()))

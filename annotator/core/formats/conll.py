@@ -102,7 +102,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
                 document.append([])
         else:
             columns = line.split("\t") if "\t" in line else line.split()
-            if len(columns) < 2:
+            if len(columns) < 2 or not columns[0]:  # "\tB-quote": no token, so an empty span
                 raise ImportRefused(path, f"expected a token and a tag, not {line[:60]!r}", number)
             tag = columns[-1]
             if tag != "O" and not (tag[:2] in ("B-", "I-") and len(tag) > 2):
