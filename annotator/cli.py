@@ -32,7 +32,7 @@ from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
 from annotator.core.project import default_project_path
 from annotator.core.scheme import relation_line, rules_from
-from annotator.core.search import MAX_QUERY_WORDS, words_left_out
+from annotator.core.search import left_out_note
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
 from annotator.core.store.backup import backup_folder, list_backups, newest_good_backup, restore_backup
@@ -359,13 +359,9 @@ def search(context: Context, query: str, limit: int) -> None:
         hits = search_articles(store, query, limit=limit)
     if not hits:
         echo("No results.")
-    left_out = words_left_out(query)
-    if left_out:
-        echo(
-            f"Note: a search looks for the first {MAX_QUERY_WORDS} different words; "
-            f"{wording.count(left_out, 'word')} of this query {'was' if left_out == 1 else 'were'} left out.",
-            err=True,
-        )
+    note = left_out_note(query)
+    if note:
+        echo(f"Note: {note}", err=True)
     for hit in hits:
         echo(f"{hit.article_id:>6}  {hit.title}")
         echo(f"        {hit.snippet}")

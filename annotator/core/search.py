@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from annotator.core import wording
 from annotator.core.errors import StoreError
 from annotator.core.text import word_pattern
 
@@ -101,6 +102,19 @@ def words_left_out(text: str) -> int:
     every = dict.fromkeys(_query_words(text))
     searched = list(dict.fromkeys(_query_words(text[:MAX_QUERY_CHARS])))[:MAX_QUERY_WORDS]
     return len(every.keys() - set(searched))
+
+
+def left_out_note(text: str) -> str:
+    """The sentence that tells the user a query was cut short ("" when nothing was left out);
+    the command line and the window both say it."""
+    left_out = words_left_out(text)
+    if not left_out:
+        return ""
+    verb = "was" if left_out == 1 else "were"
+    return (
+        f"A search looks for the first {MAX_QUERY_WORDS} different words; "
+        f"{wording.count(left_out, 'word')} of this query {verb} left out."
+    )
 
 
 def _phrase(word: str, star: str) -> str:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Article, Changes, Status
-from annotator.core.search import match_ranges
+from annotator.core.search import left_out_note, match_ranges
 from annotator.core.selection import quote_bounds, sentence_bounds
 from annotator.core.store import Store, StoreError
 from annotator.core.wording import matches
@@ -360,7 +360,8 @@ class MainWindow(QMainWindow):
             return
         if hits:
             self.open_article(hits[0])
-        self.statusBar().showMessage(f"{matches(len(hits), 'article')} “{self.corpus_query}”.", 5000)
+        message = f"{matches(len(hits), 'article')} “{self.corpus_query}”. {left_out_note(self.corpus_query)}"
+        self.statusBar().showMessage(message.strip(), 5000)
 
     def _focus_corpus_search(self) -> None:
         self.dock_layout.focus(self.docks[0], self.article_list.search)

@@ -244,6 +244,18 @@ def test_find_in_article_and_corpus_search(qtbot, window, store):
     assert window.text_view.highlight_ranges()
 
 
+def test_a_corpus_search_past_sixteen_words_says_what_it_left_out(qtbot, window):
+    field = window.article_list.search
+    field.setFocus()
+    qtbot.keyClicks(field, "Moscow " + " ".join(f"w{n}" for n in range(17)))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "2 words of this query were left out" in window.statusBar().currentMessage()
+    field.clear()
+    qtbot.keyClicks(field, "Moscow")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "left out" not in window.statusBar().currentMessage()
+
+
 def test_refused_edit_shows_a_message_and_changes_nothing(qtbot, window, store, errors):
     before = snapshot(store)
     store.conn.execute("PRAGMA query_only = ON")
