@@ -14,7 +14,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,10 +77,14 @@ class ImportSummary:
 
 # ----------------------------------------------------------------------------- finding files
 def find_files(
-    paths: Iterable[Path], suffixes: tuple[str, ...], any_named: bool = False
+    paths: Iterable[Path],
+    suffixes: tuple[str, ...],
+    any_named: bool = False,
+    hints: Mapping[str, str] | None = None,
 ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand folders (recursively, sorted, hidden entries skipped) into files with `suffixes`;
-    a file named directly needs one of them too unless `any_named`.
+    a file named directly needs one of them too unless `any_named`. `hints`: for another suffix,
+    what its refusal proposes instead.
 
     Paths that cannot be imported come back as problems with a reason, so nothing is skipped
     silently. Only regular files are ever returned: a pipe or device would block the reader.
@@ -98,7 +102,7 @@ def find_files(
             if any_named or path.suffix.lower() in suffixes:
                 files.append(path)
             else:
-                problems.append((path, _unsupported(path, suffixes)))
+                problems.append((path, unsupported(path, suffixes, hints)))
         elif path.exists():
             problems.append((path, NOT_REGULAR))
         else:
@@ -126,9 +130,10 @@ def _walk(top: Path, suffixes: tuple[str, ...], problems: list[tuple[Path, str]]
     return sorted(found)
 
 
-def _unsupported(path: Path, suffixes: tuple[str, ...]) -> str:
+def unsupported(path: Path, suffixes: tuple[str, ...], hints: Mapping[str, str] | None = None) -> str:
     kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
-    return f"unsupported file type {kind} (supported: {', '.join(suffixes)})"
+    hint = (hints or {}).get(path.suffix.lower())
+    return f"unsupported file type {kind} (supported: {', '.join(suffixes)})" + (f"; {hint}" if hint else "")
 
 
 # ----------------------------------------------------------------------------- storing

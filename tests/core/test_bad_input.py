@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -159,6 +160,28 @@ def test_a_json_file_is_refused_as_unsupported(store, tmp_path):
     path.write_text('[{"text": "an array, not JSON lines"}]', encoding="utf-8")
     summary = import_paths(store, [path])
     assert len(summary.refused) == 1 and "unsupported file type '.json'" in summary.refused[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "proposal"),
+    [
+        ("corpus.spacy", "import it as spacy (--format spacy)"),
+        ("tasks.json", "import it as label-studio (--format label-studio)"),
+        ("study.qdpx", "import it as qdpx (--format qdpx)"),
+        ("doc.ann", "import it as brat (--format brat)"),
+        ("doc.tsv", "import it as webanno (--format webanno), or as csv if it is a table of articles"),
+        ("ana.annotator", "bring another project's work in with merge"),
+    ],
+)
+def test_a_peer_file_without_its_format_is_refused_naming_the_format(store, tmp_path, name, proposal):
+    """`annotator import corpus.spacy` said only "unsupported file type '.spacy' (supported: .txt,
+    ...)", as if spaCy files could not be imported at all."""
+    path = tmp_path / name
+    path.write_bytes(b"whatever")
+    [refusal] = import_paths(store, [path]).refused
+    assert refusal.endswith(f"; {proposal}")
+    with pytest.raises(ImportRefused, match=re.escape(proposal)):
+        read_file(path)
 
 
 def test_permission_denied_while_reading_is_refused(store, tmp_path, monkeypatch):

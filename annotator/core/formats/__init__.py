@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from annotator.core.formats.common import ExportSummary, ReadOptions, Rows, WriteOptions
-from annotator.core.importers import ImportRefused, ImportSummary, find_files, iter_file, store_file, ticking
+from annotator.core.importers import (
+    ImportRefused,
+    ImportSummary,
+    find_files,
+    iter_file,
+    store_file,
+    ticking,
+    unsupported,
+)
 from annotator.core.model import NewArticle, Status
 from annotator.core.output import check_target, place_folder
 
@@ -317,6 +325,19 @@ def _write_atomically(path: Path, content: str) -> None:
 # ----------------------------------------------------------------------------- import
 # What a file's suffix says it is when no format is named: our own formats and plain articles.
 BY_SUFFIX = {".txt": "txt", ".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl"}
+# What a refusal of a file by its suffix proposes: a peer's files are read when their format is
+# named; a project is merged, not imported.
+NAMED_ONLY = {
+    **{
+        suffix: f"import it as {name} (--format {name})"
+        for name, fmt in reversed(FORMATS.items())
+        if fmt.importable
+        for suffix in fmt.inputs
+        if suffix not in BY_SUFFIX
+    },
+    ".tsv": "import it as webanno (--format webanno), or as csv if it is a table of articles",
+    ".annotator": "bring another project's work in with merge",
+}
 
 
 def import_paths(
@@ -343,7 +364,7 @@ def import_paths(
         raise ValueError(f"{fmt} can be exported but not imported.")
     summary = ImportSummary()
     if chosen is None:
-        files, problems = find_files(paths, tuple(BY_SUFFIX))
+        files, problems = find_files(paths, tuple(BY_SUFFIX), hints=NAMED_ONLY)
     else:
         files, problems = find_files(paths, chosen.inputs, any_named=True)
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
@@ -372,8 +393,7 @@ def read(path: Path, options: ReadOptions | None = None, fmt: Format | None = No
     if fmt is None:
         name = BY_SUFFIX.get(Path(path).suffix.lower())
         if name is None:
-            kind = f"'{Path(path).suffix}'" if Path(path).suffix else "without a suffix"
-            raise ImportRefused(path, f"unsupported file type {kind} (supported: {', '.join(BY_SUFFIX)})")
+            raise ImportRefused(path, unsupported(Path(path), tuple(BY_SUFFIX), NAMED_ONLY))
         fmt = FORMATS[name]
     return iter_file(path, lambda p: fmt.reader(p, options))
 
