@@ -50,6 +50,9 @@ def main() -> None:
         key = keys[index]
         tab = analysis.tab_of[key]
         analysis.tabs.setCurrentWidget(tab)
+        if key in analysis.stale or analysis.progress.isVisible():  # computing on the worker
+            QTimer.singleShot(100, lambda: shoot(index))
+            return
         tab.view.selectRow(0)
         tab.show_spans_behind(tab.proxy.index(0, 0))
         analysis.raise_()

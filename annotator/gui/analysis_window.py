@@ -206,6 +206,7 @@ class TableTab(QWidget):
 
     def set_table(self, table: analysis.Table) -> None:
         self.model.set_table(table)
+        self.description.setText(table.description)
         self.view.resizeColumnsToContents()  # a few hundred rows at most: cheap
         for column in range(self.model.columnCount()):  # long names must not push the counts away
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_WIDTH))

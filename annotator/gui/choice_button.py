@@ -31,6 +31,7 @@ class ChoiceButton(QToolButton):
         super().__init__()
         self.setObjectName(name)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setMinimumWidth(64)  # room for the menu's arrow beside "All"
         menu = StayOpenMenu(self)
         menu.setObjectName(f"{name}_menu")
         menu.addAction(ANY).triggered.connect(self.clear)

@@ -76,6 +76,7 @@ def test_one_tab_per_table_with_its_rows_and_chart(qtbot, analysis_window, store
     actors = computed(qtbot, window, "quoted_actors")
     assert cells(actors) == list(analysis.quoted_actors(store, AnalysisFilter()).rows)
     assert actors.proxy.index(1, 5).data() == "(no outlet) 1"
+    assert actors.description.text() == actors.table.description  # not "Computing…" any more
     assert computed(qtbot, window, "frames_by_outlet").figure.axes[0].images  # a heat map
     assert computed(qtbot, window, "labels_by_month").figure.axes[0].lines  # lines over months
 
