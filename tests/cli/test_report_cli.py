@@ -41,6 +41,8 @@ def test_report_writes_every_table_as_csv_and_one_html_page(project, tmp_path):
     assert text.count("<svg") == len(analysis.TABLES)
     assert "Most-quoted actors" in text and "Sergey Lavrov" in text
     assert not re.search(r"https?://", text), "the page must not refer to the network"
+    links = re.findall(r"""\b(src|href|xlink:href|action)\s*=\s*["']?([^"' >]*)""", text, re.IGNORECASE)
+    assert links and all(url.startswith(("#", "data:image/")) for _, url in links)  # inside the page
     assert "<script" not in text and "<link" not in text and "<img" not in text
     assert "Content-Security-Policy" in text
 
