@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from annotator.core import import_sqlite_utils
 from annotator.core.errors import NewerFile, NotAProject, StoreError
 from annotator.core.identity import default_annotator
 from annotator.core.store.analysis import AnalysisReads
@@ -29,7 +28,7 @@ from annotator.core.store.backup import BackupError, make_backup
 from annotator.core.store.files import Files
 from annotator.core.store.labels import EXTRA_COLORS, Labels
 from annotator.core.store.merging import Merging
-from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, upgrade
 from annotator.core.store.reads import Reads
 from annotator.core.store.relations import Relations
 from annotator.core.store.rows import ANNOTATOR_INSERT, content_hash, now
@@ -63,7 +62,6 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str):
         self.conn = conn
-        self._db = Database(conn)
         self.path = path
         self.annotator = annotator
         self._labels = None
@@ -155,7 +153,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
                     make_backup(conn, self.path, reason="before-upgrade", keep=None)
                 except BackupError as error:
                     log.warning("upgrading without a backup: %s", error)
-            migrations.apply(self._db)
+            upgrade(conn)
         self._ensure_annotator(self.annotator)
 
     def close(self) -> None:
@@ -187,7 +185,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         conn = self.conn
         try:
             if conn.in_transaction:
-                with self._db.atomic():  # nested: a savepoint
+                with import_sqlite_utils().Database(conn).atomic():  # nested: a savepoint
                     yield conn
                 return
             conn.execute("BEGIN IMMEDIATE")

@@ -7,14 +7,52 @@ says which schema it has even to tools that do not know sqlite-utils' migrations
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from annotator.core import import_sqlite_utils
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a file as an annotator project
 SCHEMA_VERSION = 9
 
-migrations = Migrations("annotator")
+_STEPS: list[Callable[[Database], None]] = []
+
+
+def _migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register the next migration (they run in the order they are written here)."""
+    _STEPS.append(step)
+    return step
+
+
+@cache
+def _registered() -> Migrations:
+    """sqlite-utils' migration set, built when a project needs upgrading (its import is slow)."""
+    import_sqlite_utils()  # first: it keeps numpy and pandas out
+    from sqlite_utils.migrations import Migrations
+
+    found = Migrations("annotator")
+    for step in _STEPS:
+        found()(step)
+    return found
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Apply the migrations the project on `conn` has not had yet."""
+    _registered().apply(import_sqlite_utils().Database(conn))
+
+
+def __getattr__(name: str) -> Migrations:
+    """`migrations`, the sqlite-utils set itself (tests stop an upgrade part-way with it)."""
+    if name == "migrations":
+        return _registered()
+    raise AttributeError(name)
+
 
 # The scheme m001 gives a new project, frozen as it shipped (name, colour, key, attributes as
 # (name, choices)): editing `scheme.DEFAULT_SCHEME` later must not change what this migration does.
@@ -71,7 +109,7 @@ def _set_version(db: Database, version: int) -> None:
     db.execute(f"PRAGMA user_version = {int(version)}")
 
 
-@migrations()
+@_migration
 def m001_initial(db: Database) -> None:
     statements = [
         """CREATE TABLE articles (
@@ -152,7 +190,7 @@ def m001_initial(db: Database) -> None:
     _set_version(db, 1)
 
 
-@migrations()
+@_migration
 def m002_article_status(db: Database) -> None:
     """Per-annotator status: agreement compares coders on the articles each of them finished,
     while `articles.status` stays the project's workflow status. Existing progress is credited to
@@ -179,14 +217,14 @@ def m002_article_status(db: Database) -> None:
     _set_version(db, 2)
 
 
-@migrations()
+@_migration
 def m003_label_descriptions(db: Database) -> None:
     """A codebook text per label. Attributes and their values keep theirs in the attributes JSON."""
     db.execute("ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''")
     _set_version(db, 3)
 
 
-@migrations()
+@_migration
 def m004_article_facets(db: Database) -> None:
     """The analysis tables group articles by outlet and month: this index holds those columns, so
     they are read without the article rows and their text."""
@@ -194,7 +232,7 @@ def m004_article_facets(db: Database) -> None:
     _set_version(db, 4)
 
 
-@migrations()
+@_migration
 def m005_suggestions(db: Database) -> None:
     """Suggestions live apart from spans until the analyst accepts them; a rejection is kept so
     the same suggestion is not offered again (its text teaches the `repeat` recommender)."""
@@ -234,7 +272,7 @@ def m005_suggestions(db: Database) -> None:
     _set_version(db, 5)
 
 
-@migrations()
+@_migration
 def m006_window_sessions(db: Database) -> None:
     """The window marks the project as open in it (checkpointed into the file at once): a copy
     taken meanwhile carries the mark, so a merge can warn that the copy's newest edits may still
@@ -246,7 +284,7 @@ def m006_window_sessions(db: Database) -> None:
     _set_version(db, 6)
 
 
-@migrations()
+@_migration
 def m007_article_list(db: Database) -> None:
     """The article list reads ids in order, and its visible rows, from this index instead of the
     article rows that carry the text: at 100,000 articles a scan of the table reads most of the
@@ -260,7 +298,7 @@ def m007_article_list(db: Database) -> None:
 M008_RULES = (("said_by", "quote", "actor", 1),)
 
 
-@migrations()
+@_migration
 def m008_relation_rules(db: Database) -> None:
     """The scheme says which label each relation type may point to (one row per target label),
     and whether a source span has at most one such relation (`single`): a quote is said by one
@@ -284,7 +322,7 @@ def m008_relation_rules(db: Database) -> None:
     _set_version(db, 8)
 
 
-@migrations()
+@_migration
 def m009_span_codes(db: Database) -> None:
     """The analysis tables read spans grouped by label and attribute values: in this index each
     group's spans are one run, so a group's spans, articles and ranges come out without sorting

@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.core.errors import NotAProject, StoreError
-from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.migrations import APPLICATION_ID, SCHEMA_VERSION, upgrade
 from annotator.core.store.rows import ARTICLE_COLUMNS
 from annotator.core.store.sqlite_errors import header_problem
 
@@ -107,7 +105,7 @@ def open_other(path: Path, own: Path) -> Iterator[OtherProject]:
             conn.backup(copy)
             conn.close()
             conn = copy
-            migrations.apply(Database(conn))
+            upgrade(conn)
         yield OtherProject(conn, path)
     except sqlite3.Error as error:
         raise StoreError(f"Cannot read {path}: {error}.") from None
