@@ -190,3 +190,19 @@ def test_the_memory_can_be_limited_to_the_newest_spans(store):
     assert set(store.suggestion_memory().tagged) == {("Sergey Lavrov", "actor"), ("We are patient", "quote")}
     newest = store.suggestion_memory(recent=1)
     assert set(newest.tagged) == {("We are patient", "quote")} and newest.actors == {}
+
+
+def test_an_accepted_speaker_is_linked_by_the_schemes_rule(store):
+    from annotator.core.scheme import RelationRule
+
+    suggest_articles(store, [1], ["quotes"])
+    store.set_relation_rules([RelationRule("attributed_to", "quote", ("actor",))])
+    store.accept_suggestions([by_text(store, "We are patient", "quote").id])
+    assert [r.type for r in store.relations(1)] == ["attributed_to"]
+
+
+def test_a_scheme_without_a_quote_rule_accepts_the_spans_without_a_link(store):
+    suggest_articles(store, [1], ["quotes"])
+    store.set_relation_rules([])
+    store.accept_suggestions([by_text(store, "We are patient", "quote").id])
+    assert len(store.spans(1)) == 2 and store.relations(1) == []

@@ -33,6 +33,7 @@ RELATION_INSERT = (
 LABEL_SELECT = (
     "SELECT id, name, color, shortcut, attributes, position, description FROM labels ORDER BY position, id"
 )
+LABEL_OF_SPAN = "SELECT l.name FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.id = ?"
 ANNOTATOR_INSERT = "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)"
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from annotator.core.errors import NotFound
 from annotator.core.model import Changes, Op, Span, StoredSuggestion
-from annotator.core.scheme import QUOTE_RELATION
+from annotator.core.scheme import rule_to, rules_from
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 from annotator.core.store.spans import check_range
@@ -292,14 +292,18 @@ class Suggestions(StorePart):
                     "WHERE speaker_suggestion = ?",
                     [made[suggestion.id], suggestion.id],
                 )
+            rules = self.relation_rules()
             for suggestion in order:
                 speaker = made.get(suggestion.speaker_suggestion) or suggestion.speaker_span
-                if speaker is None or not self._exists(conn, speaker):
+                found = None if speaker is None else conn.execute(rows.LABEL_OF_SPAN, [speaker]).fetchone()
+                # the link the scheme gives the quote's label to the speaker's (said_by by default)
+                rule = found and rule_to(found[0], rules_from(suggestion.label, rules))
+                if not rule:
                     continue
                 cursor = conn.execute(
                     "INSERT OR IGNORE INTO relations (from_span, to_span, type, annotator, created) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    [made[suggestion.id], speaker, QUOTE_RELATION, self.annotator, stamp],
+                    [made[suggestion.id], speaker, rule.type, self.annotator, stamp],
                 )
                 if cursor.rowcount:
                     relations.add(cursor.lastrowid)
@@ -337,10 +341,6 @@ class Suggestions(StorePart):
         span_id = self._insert_span(conn, span)
         new.add(span_id)
         return span_id
-
-    @staticmethod
-    def _exists(conn: sqlite3.Connection, span_id: int) -> bool:
-        return conn.execute("SELECT 1 FROM spans WHERE id = ?", [span_id]).fetchone() is not None
 
     def reject_suggestions(self, ids: Iterable[int]) -> Changes:
         """Drop suggestions and remember them, so the same range and label is not offered again
