@@ -3,7 +3,9 @@
 Prints, per part of the gold set (dev: written before the rules; heldout: written after them,
 never tuned against) and for both together: precision and recall of the `quotes` recommender
 (exact ranges and overlapping ranges), speaker accuracy, precision and recall of the `actors`
-and `repeat` recommenders, and the time per article and per 1,000 articles.
+and `repeat` recommenders, and the time per article and per 1,000 articles; then the `learned`
+recommender's precision and recall, k-fold on its own gold set of claim and framing sentences
+(benchmarks/suggest_learned.py; needs scikit-learn, the `assist` extra).
 
 With --gestures it also counts the key presses and clicks it takes to code the gold set fully in
 the real window without and with suggestions, and times opening an article with its suggestions
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotator.core.model import Article  # noqa: E402
 from annotator.core.suggest import Context, Known, actors, quotes, repeat, run  # noqa: E402
+from benchmarks import suggest_learned  # noqa: E402
 from benchmarks.suggest_gold.gold import PARTS, GoldArticle, load  # noqa: E402
 
 GOALS = "goals: quotes P,R >= 0.95; speaker accuracy >= 0.9; actors P,R >= 0.85"
@@ -195,6 +198,7 @@ def main() -> None:
         print("all:")
         print("\n".join(evaluate(everything, everything, False)))
         print("\n".join(timing(everything)))
+        print("\n".join(suggest_learned.figures()))
     if args.gestures:
         from benchmarks import suggest_gestures
 

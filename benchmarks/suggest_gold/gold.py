@@ -66,3 +66,35 @@ def _articles(part: str) -> list[GoldArticle]:
 
 def load(parts: tuple[str, ...] = PARTS) -> list[GoldArticle]:
     return [article for part in parts for article in _articles(part)]
+
+
+@dataclass(frozen=True)
+class SentenceArticle:
+    """An article of the `learned` gold set: its sentences' ranges and classes ("claim",
+    "framing|<frame>", or "-" for neither)."""
+
+    language: str
+    title: str
+    text: str
+    sentences: tuple[tuple[int, int, str], ...]
+
+
+def load_sentences() -> list[SentenceArticle]:
+    found: list[SentenceArticle] = []
+    blocks: list[list[str]] = []
+    for line in (HERE / "sentences.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("=== "):
+            blocks.append([line[4:]])
+        elif line.strip() and not line.startswith("#"):
+            blocks[-1].append(line)
+    for header, *lines in blocks:
+        language, _, title = header.partition(" ")
+        text, ranges = "", []
+        for line in lines:
+            mark, _, sentence = line.partition("| ")
+            cls = "claim" if mark == "C" else f"framing|{mark[2:]}" if mark.startswith("F ") else "-"
+            text += " " if text else ""
+            ranges.append((len(text), len(text) + len(sentence), cls))
+            text += sentence
+        found.append(SentenceArticle(language, title, text, tuple(ranges)))
+    return found

@@ -144,8 +144,8 @@ def test_repeat_learns_from_accepts_and_rejects():
 
 def test_learned_suggests_claims_from_the_projects_own_spans():
     pytest.importorskip("sklearn")
-    examples = [(f"Unemployment rose by {n} percent last year.", "claim") for n in range(6)]
-    examples += [(f"The weather in town number {n} was nice.", learned.NONE) for n in range(6)]
+    examples = [(f"Unemployment rose by {n} percent last year.", "claim") for n in range(8)]
+    examples += [(f"The weather in town number {n} was nice.", learned.NONE) for n in range(8)]
     model = learned.train(examples)
     text = "Unemployment rose by 9 percent last year. The weather in town number 9 was nice."
     found = learned.suggest(Article(0, "", text), Context(model=model))
