@@ -15,7 +15,7 @@ from annotator.cli_common import Context, pass_context, progress_bar
 from annotator.core import wording
 from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import StoredSuggestion
-from annotator.core.occurrences import occurrences
+from annotator.core.occurrences import untagged
 from annotator.core.output import check_target
 from annotator.core.store import Store
 from annotator.core.suggest import learned, registry
@@ -268,13 +268,11 @@ def tag_all(
     """
     with context.open() as store:
         store.label(label)  # NotFound: no such label
-        found = []
-        for article_id in _articles(store, articles):
-            text = store.article(article_id).text
-            tagged = {(s.start, s.end) for s in store.spans(article_id) if s.label == label}
-            for start, end in occurrences(text, needle, not parts_of_words, case_sensitive):
-                if (start, end) not in tagged:
-                    found.append((article_id, start, end, label))
+        found = [
+            (o.article_id, o.start, o.end, label)
+            for o in untagged(store, needle, label, _articles(store, articles), not parts_of_words) or []
+            if o.same_case or not case_sensitive
+        ]
         click.echo(
             f"{len(found)} untagged occurrences of {needle!r} in {len({f[0] for f in found})} articles."
         )

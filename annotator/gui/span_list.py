@@ -1,18 +1,30 @@
-"""The span list dock: every span of the open article as a table, filtered by label, sortable.
+"""The span list dock: every span of the open article as a table, filtered by label, sortable,
+with the article's pending suggestions above them (in italics, their source and score in the
+Annotator column; Enter accepts the current one, Backspace rejects it).
 
 A model over ids (like the article list): the order comes from the text view's index, rows are
-fetched from the store in windows as they are shown, so 50,000 spans list at once."""
+fetched from the store in windows as they are shown, so 50,000 spans list at once. Suggestions
+are a block of rows of their own before the spans (few, and replaced whole after each edit), so
+they never disturb the spans' rows."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from annotator.core.model import Relation, Span, SpanExtent
+from annotator.core.model import Relation, Span, SpanExtent, StoredSuggestion
 from annotator.core.store import Store
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,7 +33,7 @@ EXCERPT = 80
 
 
 class SpanTableModel(QAbstractTableModel):
-    """Spans as rows: label, text, attributes, annotator, relations."""
+    """Spans as rows: label, text, attributes, annotator, relations; pending suggestions first."""
 
     COLUMNS = ("Label", "Text", "Attributes", "Annotator", "Relations")
     FETCH = 200
@@ -40,6 +52,10 @@ class SpanTableModel(QAbstractTableModel):
         self.colors: dict[str, QColor] = {}
         self.label: str | None = None
         self.order = (-1, False)
+        self._suggestions: list[StoredSuggestion] = []  # all pending ones shown for the article
+        self.suggested: list[StoredSuggestion] = []  # the rows before the spans (label filter)
+        self.italic = QFont()
+        self.italic.setItalic(True)
 
     # ------------------------------------------------------------------ content
     def set_spans(
@@ -72,14 +88,15 @@ class SpanTableModel(QAbstractTableModel):
         if self.label is not None or self.order != (-1, False):
             self._arrange()
             return
+        first = len(self.suggested)
         for span_id in gone:
             row = self.ids.index(span_id)  # its extent is gone: found by id (C speed)
-            self.beginRemoveRows(_ROOT, row, row)
+            self.beginRemoveRows(_ROOT, first + row, first + row)
             del self.ids[row]
             self.endRemoveRows()
         for span_id in came:
             row = bisect_left(self.ids, self._position(span_id), key=self._position)
-            self.beginInsertRows(_ROOT, row, row)
+            self.beginInsertRows(_ROOT, first + row, first + row)
             self.ids.insert(row, span_id)
             self.endInsertRows()
         self.forget(span_ids - set(came))
@@ -87,6 +104,10 @@ class SpanTableModel(QAbstractTableModel):
     def row_of(self, span_id: int) -> int | None:
         """The row showing a span: a binary search in text order (rows move as spans come and go),
         else a lookup built once per arrangement."""
+        row = self._span_row(span_id)
+        return None if row is None else len(self.suggested) + row
+
+    def _span_row(self, span_id: int) -> int | None:
         if self.label is None and self.order == (-1, False):
             if span_id not in self.known:
                 return None
@@ -95,6 +116,29 @@ class SpanTableModel(QAbstractTableModel):
         if self._row_by_id is None:
             self._row_by_id = {i: row for row, i in enumerate(self.ids)}
         return self._row_by_id.get(span_id)
+
+    def set_suggestions(self, suggestions: Sequence[StoredSuggestion]) -> None:
+        """The article's pending suggestions, listed in text order before the spans."""
+        self._suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end, s.id))
+        self._place_suggestions()
+
+    def _place_suggestions(self) -> None:
+        shown = [s for s in self._suggestions if self.label is None or s.label == self.label]
+        if self.suggested:
+            self.beginRemoveRows(_ROOT, 0, len(self.suggested) - 1)
+            self.suggested = []
+            self.endRemoveRows()
+        if shown:
+            self.beginInsertRows(_ROOT, 0, len(shown) - 1)
+            self.suggested = shown
+            self.endInsertRows()
+
+    def suggestion_id(self, row: int) -> int | None:
+        """The suggestion a row shows, or None for a span's row."""
+        return self.suggested[row].id if 0 <= row < len(self.suggested) else None
+
+    def suggestion_row(self, suggestion_id: int) -> int | None:
+        return next((row for row, s in enumerate(self.suggested) if s.id == suggestion_id), None)
 
     def _position(self, span_id: int) -> tuple[int, int, int]:
         extent = self._extent(span_id)
@@ -110,11 +154,13 @@ class SpanTableModel(QAbstractTableModel):
             described.setdefault(target.id, []).append(f"← {relation.type} {source.label}")
         self._relations = described
         if self.ids:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self.ids) - 1, 4))
+            first = len(self.suggested)
+            self.dataChanged.emit(self.index(first, 4), self.index(first + len(self.ids) - 1, 4))
 
     def set_label_filter(self, label: str | None) -> None:
         self.label = label
         self._arrange()
+        self._place_suggestions()
 
     def forget(self, span_ids: Sequence[int]) -> None:
         """These spans changed in place (label, attributes, note): fetch them again."""
@@ -130,6 +176,7 @@ class SpanTableModel(QAbstractTableModel):
         self._arrange()
 
     def _arrange(self) -> None:
+        """The spans' rows in the chosen order (the suggestions stay in text order above them)."""
         self.beginResetModel()
         ids = self._in_text_order
         if self.label is not None:
@@ -161,10 +208,11 @@ class SpanTableModel(QAbstractTableModel):
 
     def _excerpt(self, span_id: int) -> str:
         extent = self._extent(span_id)
-        if extent is None:
-            return ""
-        excerpt = self.text[extent.start : min(extent.end, extent.start + EXCERPT)]
-        more = "…" if extent.end - extent.start > EXCERPT else ""
+        return "" if extent is None else self._cut(extent.start, extent.end)
+
+    def _cut(self, start: int, end: int) -> str:
+        excerpt = self.text[start : min(end, start + EXCERPT)]
+        more = "…" if end - start > EXCERPT else ""
         return " ".join(excerpt.split()) + more
 
     def _fetch_all(self) -> None:
@@ -173,6 +221,7 @@ class SpanTableModel(QAbstractTableModel):
             self._rows.update(self.store.spans_by_id(missing[start : start + 2000]))
 
     def _row(self, row: int) -> Span | None:
+        """The span of a row among the spans' rows (counted after the suggestions)."""
         span_id = self.ids[row]
         if span_id not in self._rows:
             window = [i for i in self.ids[row : row + self.FETCH] if i not in self._rows]
@@ -180,11 +229,13 @@ class SpanTableModel(QAbstractTableModel):
         return self._rows.get(span_id)
 
     # ---------------------------------------------------------------- Qt model
-    def span_id(self, row: int) -> int:
-        return self.ids[row]
+    def span_id(self, row: int) -> int | None:
+        """The span a row shows, or None for a suggestion's row."""
+        row -= len(self.suggested)
+        return self.ids[row] if 0 <= row < len(self.ids) else None
 
     def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else len(self.suggested) + len(self.ids)
 
     def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -197,7 +248,10 @@ class SpanTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        span_id, column = self.ids[index.row()], index.column()
+        if index.row() < len(self.suggested):
+            return self._suggestion_data(self.suggested[index.row()], index.column(), role)
+        row = index.row() - len(self.suggested)
+        span_id, column = self.ids[row], index.column()
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self.colors.get(self._label(span_id))
         if role == Qt.ItemDataRole.DisplayRole:
@@ -207,12 +261,12 @@ class SpanTableModel(QAbstractTableModel):
                 return self._excerpt(span_id)
             if column == 4:
                 return ", ".join(self._relations.get(span_id, []))
-            span = self._row(index.row())
+            span = self._row(row)
             if span is None:
                 return None
             return _attributes(span) if column == 2 else span.annotator
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
-            span = self._row(index.row())
+            span = self._row(row)
             if span is None:
                 return None
             whole = self.text[span.start : span.end]
@@ -220,15 +274,45 @@ class SpanTableModel(QAbstractTableModel):
             return tip + (f"\n\nNote: {span.note}" if span.note else "")
         return None
 
+    def _suggestion_data(self, suggestion: StoredSuggestion, column: int, role: int):
+        """A suggestion's row: in italics, "suggested by <source> <score>" where a span names its
+        annotator, the speaker it proposes where a span lists its relations."""
+        if role == Qt.ItemDataRole.FontRole:
+            return self.italic
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self.colors.get(suggestion.label)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"Suggested by {suggestion.source} (score {suggestion.score:.2f}), nobody's span yet: "
+                "Enter accepts it, Backspace rejects it."
+            )
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return suggestion.label
+        if column == 1:
+            return self._cut(suggestion.start, suggestion.end)
+        if column == 2:
+            return _attributes(suggestion)
+        if column == 3:
+            return f"suggested: {suggestion.source} {suggestion.score:.2f}"
+        speaker = suggestion.speaker_span is not None or suggestion.speaker_suggestion is not None
+        return "said_by → actor" if speaker else ""
 
-def _attributes(span: Span) -> str:
+
+def _attributes(span: Span | StoredSuggestion) -> str:
     return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in span.attributes.items())
 
 
 class SpanList(QWidget):
-    """Emits `span_chosen(id)` when a row is clicked, activated (Enter) or becomes current."""
+    """Emits `span_chosen(id)` when a span's row is clicked or activated (Enter), and
+    `suggestion_chosen(id)` for a suggestion's row; on a suggestion's row Enter emits
+    `suggestion_accepted(id)` and Backspace `suggestion_rejected(id)`."""
 
     span_chosen = Signal(int)
+    suggestion_chosen = Signal(int)
+    suggestion_accepted = Signal(int)
+    suggestion_rejected = Signal(int)
 
     def __init__(self, model: SpanTableModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -258,6 +342,7 @@ class SpanList(QWidget):
             header.resizeSection(column, width)
         self.table.clicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)
+        self.table.installEventFilter(self)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._show_count)
         row = QHBoxLayout()
@@ -282,12 +367,42 @@ class SpanList(QWidget):
             self.model.set_label_filter(self.filter.currentData())
 
     def _chosen(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.span_chosen.emit(self.model.span_id(index.row()))
+        if not index.isValid():
+            return
+        span_id = self.model.span_id(index.row())
+        if span_id is not None:
+            self.span_chosen.emit(span_id)
+        else:
+            self.suggestion_chosen.emit(self.model.suggestion_id(index.row()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter and Backspace on a suggestion's row settle it."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            settle = {
+                Qt.Key.Key_Return: self.suggestion_accepted,
+                Qt.Key.Key_Enter: self.suggestion_accepted,
+                Qt.Key.Key_Backspace: self.suggestion_rejected,
+            }.get(Qt.Key(event.key()))
+            current = self.table.currentIndex()
+            suggestion_id = self.model.suggestion_id(current.row()) if current.isValid() else None
+            if settle is not None and suggestion_id is not None and not event.modifiers():
+                settle.emit(suggestion_id)
+                return True
+        return super().eventFilter(watched, event)
 
     def _show_count(self) -> None:
         n = len(self.model.ids)
-        self.count.setText(f"{n:,} span" if n == 1 else f"{n:,} spans")
+        text = f"{n:,} span" if n == 1 else f"{n:,} spans"
+        if self.model.suggested:
+            text += f", {len(self.model.suggested):,} suggested"
+        self.count.setText(text)
+
+    def show_suggestion(self, suggestion_id: int | None) -> None:
+        """Select the row of the current suggestion, without emitting a signal."""
+        row = self.model.suggestion_row(suggestion_id) if suggestion_id is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def show_current(self, span_id: int | None) -> None:
         """Select the row of the span selected in the text, without emitting `span_chosen`."""

@@ -8,16 +8,16 @@ the store, and the view refreshes from the `Changes` it announces.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Changes, Op, StoredSuggestion
-from annotator.core.occurrences import occurrences
 from annotator.core.store import Store
 from annotator.core.suggest import learned, registry
 from annotator.core.suggest.runner import suggest_articles, train_model
 from annotator.gui.actions import ActionId
-from annotator.gui.commands import AcceptSuggestionsCommand, AddSpansCommand, RejectSuggestionsCommand
+from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
+from annotator.gui.tag_all import tag_all
 
 SOURCES_KEY = "suggest/sources"
 THRESHOLD_KEY = "suggest/threshold"
@@ -91,6 +91,10 @@ class SuggestionController(QObject):
         window.statusBar().addPermanentWidget(self.status)
         window.events.changed.connect(lambda changes, initiator: self.on_changes(changes))
         window.text_view.span_selection_changed.connect(self._span_selected)
+        listed = window.span_list
+        listed.suggestion_chosen.connect(lambda i: self._make_current(self._item(i)))
+        listed.suggestion_accepted.connect(lambda i: self._settle(AcceptSuggestionsCommand, [i]))
+        listed.suggestion_rejected.connect(lambda i: self._settle(RejectSuggestionsCommand, [i]))
 
     # ------------------------------------------------------------------ compute
     def article_opened(self) -> None:
@@ -152,7 +156,12 @@ class SuggestionController(QObject):
         window.text_view.set_suggestions(
             [(s.start, s.end, s.label) for s in self.items], self._current_index()
         )
+        window.span_list.model.set_suggestions(self.items)
+        window.span_list.show_suggestion(self.current)
         self._show_count()
+
+    def _item(self, suggestion_id: int) -> StoredSuggestion | None:
+        return next((s for s in self.items if s.id == suggestion_id), None)
 
     def _current_index(self) -> int | None:
         return next((i for i, s in enumerate(self.items) if s.id == self.current), None)
@@ -207,6 +216,7 @@ class SuggestionController(QObject):
         self._sync_actions()
         view.set_selected_span(None)
         view.set_current_suggestion(self._current_index())
+        self.window.span_list.show_suggestion(self.current)
         if suggestion is not None:
             view.reveal(suggestion.start)
             self.window.statusBar().showMessage(
@@ -256,61 +266,8 @@ class SuggestionController(QObject):
         self._make_current(following or (self.items[0] if self.items else None))
 
     # --------------------------------------------------------- tag all occurrences
-    def occurrences_of(self, span_id: int, case_sensitive: bool) -> tuple[list, list]:
-        """Untagged whole-word occurrences of the span's text with its label: (in this article,
-        in the other articles), each an (article id, start, end, label)."""
-        store, article = self.window.store, self.window.article
-        span = store.span(span_id)
-        needle = article.text[span.start : span.end]
-        here: list[tuple[int, int, int, str]] = []
-        elsewhere: list[tuple[int, int, int, str]] = []
-        for article_id in store.article_ids():
-            text = article.text if article_id == article.id else store.article(article_id).text
-            haystack, probe = (text, needle) if case_sensitive else (text.casefold(), needle.casefold())
-            if probe not in haystack:  # a quick test before the word-by-word one
-                continue
-            tagged = {(s.start, s.end) for s in store.spans(article_id) if s.label == span.label}
-            found = [
-                (article_id, start, end, span.label)
-                for start, end in occurrences(text, needle, True, case_sensitive)
-                if (start, end) not in tagged
-            ]
-            (here if article_id == article.id else elsewhere).extend(found)
-        return here, elsewhere
-
     def tag_all(self) -> None:
-        """With a span selected: say how many untagged occurrences of its text there are (in this
-        article, in all), then tag the chosen ones with its label as one undo step."""
-        window = self.window
-        span_id = window.text_view.selected_span()
-        if span_id is None or window.article is None:
-            window.statusBar().showMessage("Select a span first (click it or press Tab).", 4000)
-            return
-        counts = {case: self.occurrences_of(span_id, case) for case in (False, True)}
-        span = window.store.span(span_id)
-        needle = window.article.text[span.start : span.end]
-        box = QMessageBox(window)
-        box.setObjectName("tag_all_dialog")
-        box.setWindowTitle("Tag all occurrences")
-        here, elsewhere = counts[False]
-        box.setText(
-            f"“{needle}” occurs untagged {len(here)} more times in this article and "
-            f"{len(elsewhere)} times in other articles (whole words, any case; matching case: "
-            f"{len(counts[True][0])} and {len(counts[True][1])}). Tag them as {span.label}?"
-        )
-        match_case = QCheckBox("Match case")
-        box.setCheckBox(match_case)
-        in_article = box.addButton("This Article", QMessageBox.ButtonRole.AcceptRole)
-        everywhere = box.addButton("All Articles", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        chosen = box.clickedButton()
-        here, elsewhere = counts[match_case.isChecked()]
-        box.deleteLater()
-        items = here if chosen is in_article else here + elsewhere if chosen is everywhere else []
-        if items:
-            window.undo_stack.push(AddSpansCommand(window.store, window.events, items))
-            window.statusBar().showMessage(f"Tagged {len(items)} occurrences as {span.label}.", 5000)
+        tag_all(self.window)
 
     # ------------------------------------------------------------- whole corpus
     def run_corpus(self) -> None:

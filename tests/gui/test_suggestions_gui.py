@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
@@ -135,29 +135,70 @@ def test_preferences_choose_recommenders_and_threshold(qtbot, window, store, mon
     assert shown == {("We are patient", "quote")}  # the speaker (0.855) is under 0.9
 
 
-def test_tag_all_occurrences_counts_first_and_is_one_undo_step(qtbot, window, store, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+def drive_tag_all(qtbot, monkeypatch, button: str, match_case: bool = False) -> list[str]:
+    """Answer the real Tag All dialog: what it said at once and once counted, then `button`."""
+    from annotator.gui.tag_all import TagAllDialog
 
+    said = []
+
+    def answer(dialog):
+        said.append(dialog.counts.text())
+        assert dialog.in_article.isEnabled() and not dialog.everywhere.isEnabled()
+        dialog.match_case.setChecked(match_case)
+        if button != "Cancel":
+            qtbot.waitUntil(dialog.everywhere.isEnabled, timeout=20000)
+            said.append(dialog.counts.text())
+        clicked = {"Cancel": dialog.reject, "This Article": dialog.in_article.click}
+        clicked.get(button, dialog.everywhere.click)()
+        assert dialog.scan.isFinished()
+        return dialog.result()
+
+    monkeypatch.setattr(TagAllDialog, "exec", answer)
+    return said
+
+
+@pytest.fixture
+def tag_all_window(window, store):
+    """ "Lavrov" tagged once in article 1; more of it untagged there and in article 3."""
     start = TEXT.index("Lavrov told")
     store.add_span(1, start, start + 6, "actor")
     store.add_articles([NewArticle("Three", "Lavrov again. LAVROV. Lavrovsky is no match.")])
     window.open_article(1)
     window.text_view.set_selected_span(store.spans(1)[0].id)
-    shown = []
+    return window
 
-    def answer(box):
-        shown.append(box.text())
-        box.findChild(QCheckBox).setChecked(False)
-        next(b for b in box.buttons() if b.text() == "All Articles").click()
 
-    monkeypatch.setattr(QMessageBox, "exec", answer)
+def test_tag_all_occurrences_counts_the_corpus_in_the_background_and_is_one_undo_step(
+    qtbot, tag_all_window, store, monkeypatch
+):
+    window = tag_all_window
+    said = drive_tag_all(qtbot, monkeypatch, "All Articles")
     qtbot.keyClick(window.text_view, Qt.Key.Key_O, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert "occurs untagged 2 more times in this article and 2 times in other articles" in shown[0]
+    assert "untagged 2 more times in this article; counting in the other articles" in said[0]
+    assert "untagged 2 more times in this article and 2 times in 1 other articles" in said[1]
+    start = TEXT.index("Lavrov told")
     assert {(s.start, s.end) for s in store.spans(1)} == {(7, 13), (start, start + 6), (80, 86)}
     assert [store.article(3).text[s.start : s.end] for s in store.spans(3)] == ["Lavrov", "LAVROV"]
     assert window.undo_stack.count() == 1
     window.undo_stack.undo()
     assert len(store.spans(1)) == 1 and store.spans(3) == []
+
+
+def test_tag_all_in_this_article_matching_case_or_cancelled(qtbot, tag_all_window, store, monkeypatch):
+    window = tag_all_window
+    drive_tag_all(qtbot, monkeypatch, "Cancel")
+    window.actions[ActionId.TAG_ALL].trigger()
+    assert len(store.spans(1)) == 1 and store.spans(3) == [] and window.undo_stack.count() == 0
+    said = drive_tag_all(qtbot, monkeypatch, "All Articles", match_case=True)
+    window.actions[ActionId.TAG_ALL].trigger()
+    assert (
+        "2 more times in this article and 1 times in 1 other articles (whole words, matching case)" in said[1]
+    )
+    assert [store.article(3).text[s.start : s.end] for s in store.spans(3)] == ["Lavrov"]
+    window.undo_stack.undo()
+    drive_tag_all(qtbot, monkeypatch, "This Article")
+    window.actions[ActionId.TAG_ALL].trigger()
+    assert len(store.spans(1)) == 3 and store.spans(3) == []
 
 
 def test_a_book_length_article_is_left_to_the_background_run(qtbot, window, store, monkeypatch):
@@ -186,3 +227,30 @@ def test_the_article_the_window_opens_with_is_suggested_for_once_it_is_painted(q
     window.show()
     qtbot.waitUntil(lambda: window.suggester.status.text() == "2 suggestions (quotes 2)")
     assert window.first_paint.painted and len(store.suggestions(1)) == 2
+
+
+def test_the_span_list_shows_suggestions_apart_and_settles_them_by_key(qtbot, window, store):
+    listed = window.span_list
+    model, table = listed.model, listed.table
+    rows = [[model.index(row, column).data() for column in range(5)] for row in range(model.rowCount())]
+    assert rows == [
+        ["quote", "We are patient", "kind: direct", "suggested: quotes 0.95", "said_by → actor"],
+        ["actor", "Lavrov", "normalised name: Sergey Lavrov", "suggested: quotes 0.85", ""],
+    ]
+    assert model.index(0, 1).data(Qt.ItemDataRole.FontRole).italic()
+    assert listed.count.text() == "0 spans, 2 suggested"
+    assert store.spans(1) == []
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(model.index(1, 1)).center()
+    )
+    assert window.suggester.current == store.suggestions(1)[1].id  # the speaker, made current
+    qtbot.keyClick(table, Qt.Key.Key_Backspace)
+    assert store.rejected_keys(1) and [s.label for s in store.suggestions(1)] == ["quote"]
+    table.setCurrentIndex(model.index(0, 1))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert spans(store) == {("We are patient", "quote", "ana")}
+    span_rows = [model.index(row, 3).data() for row in range(model.rowCount())]
+    assert span_rows == ["ana"] and listed.count.text() == "1 span"
+    window.undo_stack.undo()
+    assert store.spans(1) == [] and model.rowCount() == 1
+    assert model.index(0, 3).data() == "suggested: quotes 0.95"
