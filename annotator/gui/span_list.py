@@ -22,7 +22,15 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.model import Relation, Span, SpanExtent, StoredSuggestion
 from annotator.core.store import Store
@@ -322,6 +330,7 @@ class SpanList(QWidget):
         self.filter.setObjectName("span_label_filter")
         self.filter.currentIndexChanged.connect(lambda _: model.set_label_filter(self.filter.currentData()))
         self.count = QLabel()
+        self.count.setMinimumWidth(1)  # its text grows with the suggestions: it never widens the dock
         self.table = QTableView()
         self.table.setObjectName("span_table")
         self.table.setModel(model)
