@@ -9,6 +9,7 @@ keeps only pairs that read as speech: a speech-verb frame after or before them, 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from annotator.core.model import Article
@@ -290,7 +291,9 @@ def find_quotes(text: str, people: People) -> list[_Quote]:
 
 
 def _inside(position: int, quotes: list[_Quote]) -> bool:
-    return any(q.start <= position < q.end for q in quotes)
+    """Whether `position` lies in one of the quotations (in text order, none overlapping)."""
+    index = bisect_right(quotes, position, key=lambda q: q.start) - 1
+    return index >= 0 and position < quotes[index].end
 
 
 def _antecedent(text: str, position: int, quotes: list[_Quote], people: People) -> Name | None:
@@ -340,7 +343,7 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
                 speaker_range = (tagged.start, tagged.end)
             else:
                 speaker_range = (speaker.start, speaker.end)
-                full = " ".join(canonical(speaker.words, people.names))
+                full = " ".join(canonical(speaker.words, people.ending_like(speaker.words)))
                 score = round(quote.score * 0.9, 3)
                 result.append(
                     Suggestion(

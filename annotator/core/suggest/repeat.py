@@ -8,6 +8,8 @@ than tagged is no longer offered.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 from annotator.core.model import Article
 from annotator.core.suggest import Context, Recommender, Suggestion
@@ -20,15 +22,32 @@ def score(accepted: int, rejected: int) -> float:
 def suggest(article: Article, context: Context) -> list[Suggestion]:
     text = article.text
     result: list[Suggestion] = []
-    occupied = {(s.start, s.end, s.label) for s in context.spans}
+    ranges: dict[str, list[tuple[int, int]]] = {label: [] for _, label in context.tagged}
+    for span in context.spans:
+        ranges.setdefault(span.label, []).append((span.start, span.end))
+    tagged = {label: _Tagged(found) for label, found in ranges.items()}
     for (string, label), (accepted, rejected) in context.tagged.items():
         if len(string.strip()) < 2 or accepted <= rejected or "\n" in string:
             continue
         for match in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text):
-            if any(s < match.end() and match.start() < e and lab == label for s, e, lab in occupied):
+            if tagged[label].overlaps(match.start(), match.end()):
                 continue
             result.append(Suggestion(match.start(), match.end(), label, "repeat", score(accepted, rejected)))
     return result
+
+
+class _Tagged:
+    """Ranges of one label, asked whether any overlaps a range (in log time: an article may hold
+    50,000 spans and the string recur as often)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        ranges.sort()
+        self.starts = [start for start, _ in ranges]
+        self.reach = list(accumulate((end for _, end in ranges), max))  # furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the ranges starting before `end`
+        return before > 0 and self.reach[before - 1] > start
 
 
 RECOMMENDER = Recommender("repeat", "the same label on every other occurrence of a tagged string", suggest)

@@ -6,9 +6,9 @@ Offsets are code points into the article text, like everywhere in the core.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from annotator.core.suggest.lexicon import ORG_WORDS, PLACE_PREPOSITIONS, STOP, TITLES
 
@@ -40,24 +40,37 @@ SENTENCE_END = re.compile(r"[.!?…](?=[\s\"“”«»„‘’'」』]|$)|[。\
 
 @dataclass(frozen=True)
 class Token:
+    """A word; its forms are worked out once (an article's tokens are read many times)."""
+
     start: int
     end: int
     text: str
 
-    @property
+    @cached_property
     def capitalised(self) -> bool:
         return self.text[:1].isupper()
 
-    @property
+    @cached_property
     def lower(self) -> str:
         return self.text.casefold()
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Words of `text[start:end]`; a French elision (l', d', qu') is left out of the word, and an
-    apostrophe possessive ('s, ’s, a bare trailing ’) is cut off so the token is the name itself."""
+    """Words of `text[start:end]` (those wholly inside it); a French elision (l', d', qu') is left
+    out of the word, and an apostrophe possessive ('s, ’s, a bare trailing ’) is cut off so the
+    token is the name itself. The text is read once: the recommenders ask for many windows of it."""
+    words, starts, ends = _scan(text)
+    end = len(text) if end is None else end
+    return words[bisect_left(starts, start) : bisect_right(ends, end)]
+
+
+@lru_cache(maxsize=32)  # the article stays among the quotations read between two uses of it
+def _scan(text: str) -> tuple[list[Token], list[int], list[int]]:
+    """Every word of the text, with where each word's match starts and ends."""
     found: list[Token] = []
-    for match in _WORD.finditer(text, start, len(text) if end is None else end):
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
         begin, stop, word = match.start(), match.end(), match.group()
         elision = _ELISION.match(word)
         if elision:
@@ -68,7 +81,9 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             stop -= len(possessive.group())
             word = word[: possessive.start()]
         found.append(Token(begin, stop, word))
-    return found
+        starts.append(match.start())
+        ends.append(match.end())
+    return found, starts, ends
 
 
 @lru_cache(maxsize=8)
@@ -258,11 +273,17 @@ class People:
     def __init__(self, article_names: list[tuple[str, ...]]):
         self.names = article_names
         self.tails: set[tuple[str, ...]] = set()
+        self._by_last: dict[str, dict[tuple[str, ...], None]] = {}  # first letters of the last word
         for words in article_names:
+            self._by_last.setdefault(words[-1][:3].casefold(), {})[words] = None
             if is_person_like(words):
                 folded = tuple(w.casefold() for w in words)
                 self.tails.update(folded[index:] for index in range(len(folded)))
                 self.tails.add((_stem(folded[-1]),))
+
+    def ending_like(self, mention: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The names `canonical` may choose for `mention` (each once, in the order first named)."""
+        return list(self._by_last.get(mention[-1][:3].casefold(), ()))
 
     def __contains__(self, name: Name) -> bool:
         folded = tuple(w.casefold() for w in name.words)
