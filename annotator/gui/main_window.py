@@ -406,6 +406,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit()
+        self.suggester.stop()
         self.events.watch.stop()  # a closed window polls and checkpoints no more (its store may close)
         self.files.idle.stop()
         self.dock_layout.save()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QToolButton,
@@ -162,6 +163,7 @@ class PreferencesDialog(QDialog):
             box.setToolTip(recommender.suggests)
             if name == "learned" and not learned.available():
                 box.setToolTip(f"{recommender.suggests}. {learned.INSTALL_HINT}")
+                box.setEnabled(False)
             self.sources[name] = box
             row.addWidget(box)
         self.threshold = QDoubleSpinBox()
@@ -177,6 +179,12 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.snap)
         form.addRow("&Backup every", self.backup)
         form.addRow("Suggestions from", sources_row)
+        if not learned.available():  # how to have it, where it is chosen
+            missing = QLabel(learned.INSTALL_HINT)
+            missing.setObjectName("preferences_learned_missing")
+            missing.setWordWrap(True)
+            missing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow("", missing)
         form.addRow("Show suggestions scored at &least", self.threshold)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

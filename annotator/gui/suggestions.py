@@ -7,7 +7,7 @@ the store, and the view refreshes from the `Changes` it announces.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
@@ -24,11 +24,16 @@ THRESHOLD_KEY = "suggest/threshold"
 DEFAULT_SOURCES = ("quotes", "actors", "repeat", "learned")
 DEFAULT_THRESHOLD = 0.5
 CORPUS_BATCH = 20  # articles between progress reports (and chances to cancel)
-# Characters: news articles are far shorter; the recommenders on a 5 MB text take minutes.
+# Characters. Up to INLINE_LIMIT the open article is suggested for on the window's thread as it
+# opens (about 100 ms at 45,000 characters); up to OPEN_ARTICLE_LIMIT on a thread of its own; a
+# longer one (the recommenders on a 5 MB text take minutes) is left to the corpus run.
+INLINE_LIMIT = 50_000
 OPEN_ARTICLE_LIMIT = 200_000
 # The newest spans the window learns names and repeated strings from (all of them took 3 s on the
 # window's thread in a million-span project, after every edit).
 MEMORY_SPANS = 20_000
+RETRAIN_EVERY = 5  # claim and framing spans added or removed before the learned model is retrained
+RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -49,16 +54,20 @@ class CorpusRun(QThread):
     progressed = Signal(int)
     done = Signal(object, object, str)  # counts per recommender, learned model, error ("" if none)
 
-    def __init__(self, store: Store, article_ids: list[int], names: list[str], parent: QObject):
+    def __init__(
+        self, store: Store, article_ids: list[int], names: list[str], parent: QObject, model: object = None
+    ):
         super().__init__(parent)
         self.path, self.annotator = store.path, store.annotator
-        self.article_ids, self.names = article_ids, names
+        self.article_ids, self.names, self.model = article_ids, names, model
         self.cancelled = False
 
     def run(self) -> None:
         try:
             with Store.open(self.path, self.annotator) as store:
-                model = train_model(store) if "learned" in self.names else None
+                model = self.model
+                if model is None and "learned" in self.names:
+                    model = train_model(store)
                 counts = suggest_articles(
                     store, self.article_ids, self.names, self._progress, model=model, batch=CORPUS_BATCH
                 )
@@ -72,6 +81,28 @@ class CorpusRun(QThread):
         return not self.cancelled
 
 
+class Training(QThread):
+    """Trains the learned recommender on a thread of its own with its own connection, when the
+    project's claim and framing spans changed by RETRAIN_EVERY since `trained_on` (-1: never)."""
+
+    done = Signal(object, int, str)  # the model (None: not retrained), spans it counted, error
+
+    def __init__(self, store: Store, trained_on: int):
+        super().__init__()  # no parent: it outlives a window closed meanwhile (see `stop`)
+        self.path, self.annotator, self.trained_on = store.path, store.annotator, trained_on
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.path, self.annotator) as store:
+                count = store.learning_count()
+                stale = self.trained_on < 0 or abs(count - self.trained_on) >= RETRAIN_EVERY
+                model = train_model(store) if stale else None
+        except (AnnotatorError, ValueError) as error:
+            self.done.emit(None, self.trained_on, str(error))
+            return
+        self.done.emit(model, count if stale else self.trained_on, "")
+
+
 class SuggestionController(QObject):
     """The open article's pending suggestions, the current one, and the gestures on them."""
 
@@ -81,10 +112,18 @@ class SuggestionController(QObject):
         self.items: list[StoredSuggestion] = []
         self.current: int | None = None  # id of the suggestion the keys act on
         self.memory = None  # the project's actors and tagged strings, rebuilt after edits
-        self.model = None  # the learned recommender's model, trained by a corpus run
+        self.model = None  # the learned recommender's model, trained in the background
+        self.trained_on = -1  # the claim and framing spans the model was trained on (-1: never)
+        self.training: Training | None = None
+        self.retrain = QTimer(self)
+        self.retrain.setSingleShot(True)
+        self.retrain.setInterval(RETRAIN_DELAY_MS)
+        self.retrain.timeout.connect(self.train)
         self.edited = False
         self.deferred = False
         self.run: CorpusRun | None = None
+        self.article_run: CorpusRun | None = None  # the open article, when it is long
+        self.article_again = False  # it was edited while its run went on
         self.progress: QProgressDialog | None = None
         self.status = QLabel()
         self.status.setObjectName("suggestion_count")
@@ -95,6 +134,7 @@ class SuggestionController(QObject):
         listed.suggestion_chosen.connect(lambda i: self._make_current(self._item(i)))
         listed.suggestion_accepted.connect(lambda i: self._settle(AcceptSuggestionsCommand, [i]))
         listed.suggestion_rejected.connect(lambda i: self._settle(RejectSuggestionsCommand, [i]))
+        self.retrain.start()  # the learned model, soon after the window opens
 
     # ------------------------------------------------------------------ compute
     def article_opened(self) -> None:
@@ -120,8 +160,8 @@ class SuggestionController(QObject):
     def compute(self) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in
         it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids.
-        A book-length article is left to the corpus run, which works in the background: on the
-        window's thread it would stall opening it and every edit in it."""
+        A long article is suggested for on a thread of its own, a book-length one is left to the
+        corpus run: on the window's thread either would stall opening it and every edit in it."""
         window = self.window
         names = [n for n in enabled_sources(window.settings) if n != "learned" or self.model is not None]
         if window.article is not None and len(window.article.text) > OPEN_ARTICLE_LIMIT:
@@ -130,6 +170,9 @@ class SuggestionController(QObject):
                 f"characters); Suggestions → Suggest for All Articles does it in the background.",
                 8000,
             )
+            return
+        if window.article is not None and names and len(window.article.text) > INLINE_LIMIT:
+            self._suggest_in_background(window.article.id, names)
             return
         if window.article is not None and names and not window.store.writing:
             if self.memory is None:
@@ -140,6 +183,26 @@ class SuggestionController(QObject):
                 )
             except AnnotatorError as error:
                 window.statusBar().showMessage(str(error), 5000)
+
+    def _suggest_in_background(self, article_id: int, names: list[str]) -> None:
+        """A long article is suggested for on a thread of its own; its suggestions show when done."""
+        if self.article_run is not None:
+            self.article_again = True
+            return
+        self.article_run = CorpusRun(self.window.store, [article_id], names, self, self.model)
+        self.article_run.done.connect(self._article_done)
+        self.article_run.start()
+
+    def _article_done(self, counts: dict, model: object, error: str) -> None:
+        run, self.article_run = self.article_run, None
+        run.wait()
+        run.deleteLater()
+        if error:
+            self.window.statusBar().showMessage(error, 5000)
+        if self.article_again:
+            self.article_again = False
+            self.compute()
+        self.refresh()
 
     def refresh(self) -> None:
         window = self.window
@@ -178,8 +241,12 @@ class SuggestionController(QObject):
 
     def on_changes(self, changes: Changes) -> None:
         article = self.window.article
-        if changes.labels or changes.op is Op.EXTERNAL:
+        if changes.op is Op.OPEN:  # another project: what was learned is not about it
+            self.model, self.trained_on = None, -1
+        if changes.labels or changes.op in (Op.EXTERNAL, Op.OPEN):
             self.memory = None
+        if changes.spans or changes.op in (Op.EXTERNAL, Op.OPEN):
+            self.retrain.start()
         if article is None or not (article.id in changes.articles or changes.op is Op.EXTERNAL):
             return
         if changes.spans:
@@ -187,6 +254,39 @@ class SuggestionController(QObject):
             self.compute()
         self.refresh()
         self._sync_actions()
+
+    # ------------------------------------------------------------ learned model
+    def train(self) -> None:
+        """Retrain the learned recommender in the background if its spans changed enough."""
+        if self.training is not None or "learned" not in enabled_sources(self.window.settings):
+            return
+        if not learned.available():
+            return
+        self.training = Training(self.window.store, self.trained_on)
+        self.training.done.connect(self._trained)
+        self.training.start()
+
+    def _trained(self, model: object, count: int, error: str) -> None:
+        training, self.training = self.training, None
+        training.wait()
+        if error:
+            self.window.statusBar().showMessage(
+                f"The learned recommender could not be trained: {error}", 8000
+            )
+            return
+        if model is None:
+            return
+        self.model, self.trained_on = model, count
+        self.compute()
+        self.refresh()
+
+    def stop(self) -> None:
+        """The window closes: stop the corpus run and wait for the background work to end."""
+        self.retrain.stop()
+        for thread in (self.run, self.article_run, self.training):
+            if thread is not None:
+                thread.cancelled = True
+                thread.wait()
 
     # ---------------------------------------------------------------- gestures
     def step(self, forward: bool = True) -> None:

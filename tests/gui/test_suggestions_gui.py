@@ -254,3 +254,81 @@ def test_the_span_list_shows_suggestions_apart_and_settles_them_by_key(qtbot, wi
     window.undo_stack.undo()
     assert store.spans(1) == [] and model.rowCount() == 1
     assert model.index(0, 3).data() == "suggested: quotes 0.95"
+
+
+def test_the_learned_recommender_is_retrained_off_the_window_thread_as_claims_accumulate(
+    qtbot, window, store, monkeypatch
+):
+    pytest.importorskip("sklearn")
+    import threading
+
+    from annotator.gui import suggestions
+    from annotator.gui.commands import AddSpansCommand
+
+    trained_on_threads = []
+    real = suggestions.train_model
+
+    def spy(project):
+        trained_on_threads.append(threading.get_ident())
+        return real(project)
+
+    monkeypatch.setattr(suggestions, "train_model", spy)
+    claims = [f"Unemployment rose by {n} percent last year." for n in range(13)]
+    plain = [f"The weather in town number {n} was nice." for n in range(13)]
+    first = " ".join(f"{c} {p}" for c, p in zip(claims[:8], plain[:8], strict=True))
+    more = " ".join(f"{c} {p}" for c, p in zip(claims[8:], plain[8:], strict=True))
+    later = "Unemployment rose by 99 percent last year. The weather in town number 99 was nice."
+    articles = [NewArticle("First", first), NewArticle("More", more), NewArticle("Later", later)]
+    first_id, more_id, later_id = store.add_articles(articles).article_ids
+    controller = window.suggester
+
+    def tag(article_id: int, sentences: list[str]) -> None:
+        text = store.article(article_id).text
+        items = [(article_id, text.index(c), text.index(c) + len(c), "claim") for c in sentences]
+        window.undo_stack.push(AddSpansCommand(store, window.events, items))
+        assert controller.retrain.isActive()
+        controller.retrain.timeout.emit()  # the quiet time after the edit runs out
+        qtbot.waitUntil(lambda: controller.training is None, timeout=20000)
+
+    tag(first_id, claims[:8])
+    assert controller.model is not None and controller.trained_on == 8
+    assert trained_on_threads and threading.get_ident() not in trained_on_threads
+    window.open_article(later_id)
+    found = [(later[s.start : s.end], s.label) for s in store.suggestions(later_id) if s.source == "learned"]
+    assert found == [("Unemployment rose by 99 percent last year.", "claim")]
+    tag(more_id, claims[8:10])  # too few new ones to retrain for
+    assert controller.trained_on == 8 and len(trained_on_threads) == 1
+    tag(more_id, claims[10:13])
+    assert controller.trained_on == 13 and len(trained_on_threads) == 2
+
+
+def test_without_scikit_learn_preferences_say_how_to_have_the_learned_recommender(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QLabel
+
+    from annotator.core.suggest import learned
+    from annotator.gui.preferences import PreferencesDialog
+
+    monkeypatch.setattr(learned, "available", lambda: False)
+    seen = {}
+
+    def run(dialog: PreferencesDialog) -> QDialog.DialogCode:
+        seen["hint"] = dialog.findChild(QLabel, "preferences_learned_missing").text()
+        seen["can choose it"] = dialog.sources["learned"].isEnabled()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(PreferencesDialog, "exec", run)
+    window.actions[ActionId.PREFERENCES].trigger()
+    assert "pip install 'annotator[assist]'" in seen["hint"] and not seen["can choose it"]
+    window.suggester.train()
+    assert window.suggester.training is None and window.suggester.model is None
+
+
+def test_a_long_article_is_suggested_for_on_a_thread_of_its_own(qtbot, window, store, monkeypatch):
+    from annotator.gui import suggestions
+
+    monkeypatch.setattr(suggestions, "INLINE_LIMIT", len(OTHER) - 1)
+    window.open_article(2)
+    assert window.suggester.article_run is not None  # the window goes on meanwhile
+    qtbot.waitUntil(lambda: window.suggester.article_run is None, timeout=20000)
+    assert {s.label for s in store.suggestions(2)} == {"quote", "actor"} and store.spans(2) == []
+    assert {label for _, _, label in window.text_view.suggestion_ranges()} == {"quote", "actor"}

@@ -162,6 +162,15 @@ class Suggestions(StorePart):
             tagged[(text, label)] = (accepted, rejected + count)
         return Memory(actors, tagged)
 
+    def learning_count(self) -> int:
+        """How many claim and framing spans the project has (the learned recommender is trained
+        again as this number moves)."""
+        found = self.conn.execute(
+            "SELECT count(*) FROM spans s JOIN labels l ON l.id = s.label_id "
+            "WHERE l.name IN ('claim', 'framing')"
+        )
+        return found.fetchone()[0]
+
     def learning_examples(self) -> list[tuple[int, int, int, str, dict]]:
         """(article id, start, end, label, attributes) of every claim and framing span: what the
         learned recommender is trained on, with the other sentences of the same articles."""
