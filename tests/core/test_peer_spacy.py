@@ -34,6 +34,25 @@ def test_an_empty_doc_is_left_out_and_the_others_imported(tmp_path):
     ]
 
 
+def test_entities_beside_the_sc_group_are_imported_too(tmp_path):
+    """A DocBin with `doc.ents` (an NER pipeline) and `doc.spans["sc"]` (spancat): only the sc
+    spans came in and the entities were dropped without a word; so were the doc's categories."""
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["Sony", "said", "Yoshida", "left"], spaces=[True, True, True, False])
+    doc.ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 2, 3, label="PER")]
+    doc.spans["sc"] = [Span(doc, 1, 4, label="CLAIM"), Span(doc, 0, 1, label="ORG")]
+    doc.cats = {"politics": 1.0, "sport": 0.0}
+    docs = DocBin()
+    docs.add(doc)
+    docs.to_disk(tmp_path / "corpus.spacy")
+    with Store.open(tmp_path / "p.annotator") as store:
+        summary = import_paths(store, [tmp_path / "corpus.spacy"], "spacy")
+        [article] = store.article_ids()
+        spans = sorted((s.start, s.end, s.label) for s in store.spans(article))
+    assert spans == [(0, 4, "ORG"), (5, 22, "CLAIM"), (10, 17, "PER")]
+    assert summary.notes == ["corpus.spacy: 2 document categories (doc.cats) left out"]
+
+
 TEXT = "Sony said:  Yoshida resigned.\n\tThe board agreed."
 
 

@@ -148,7 +148,7 @@ def write(rows: Rows, path: Path, options: WriteOptions) -> ExportSummary:
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
-    """Docs of a DocBin: spans from `doc.spans["sc"]` (else `doc.ents`), and what we wrote into
+    """Docs of a DocBin: spans from `doc.spans["sc"]` and `doc.ents`, and what we wrote into
     `doc.user_data` when present."""
     try:
         spacy = _spacy()
@@ -181,6 +181,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
         for index, piece in enumerate(pieces):
             attributes, note, annotator = extras[index] if extras else ({}, "", "")
             spans.append(NewSpan(piece.start_char, piece.end_char, piece.label_, attributes, note, annotator))
+        taken = {(span.start, span.end, span.label) for span in spans}
+        spans += [  # entities set beside the 'sc' group by another program (ours repeat it)
+            NewSpan(ent.start_char, ent.end_char, ent.label_)
+            for ent in doc.ents
+            if (ent.start_char, ent.end_char, ent.label_) not in taken
+        ]
+        options.report("document categories (doc.cats) left out", len(doc.cats))
         status = ours.get("status")
         yield NewArticle(
             title=ours.get("title") or title_from(doc.text),
