@@ -113,3 +113,36 @@ def test_a_huge_codebook_adds_at_most_a_thousand_labels(tmp_path):
     assert notes == [
         "big.qdc: 1000 codes of a codebook kept as labels; 500 codes beyond the first 1000 left out"
     ]
+
+
+CRLF_TEXT = "Interview 1\r\nSony said Yoshida resigned.\r\nThe board agreed.\r\n"
+
+
+def crlf_project(origin: str, sony: int) -> str:
+    """A source with CRLF line endings; its selections have no `name` to check them against."""
+    source = f"""<TextSource guid="{G(10)}" name="Interview 1" plainTextPath="internal://{G(10)}.txt">
+  <PlainTextSelection guid="{G(11)}" startPosition="{sony}" endPosition="{sony + 4}">
+    <Coding guid="{G(12)}"><CodeRef targetGUID="{G(3)}"/></Coding>
+  </PlainTextSelection>
+</TextSource>"""
+    return project_xml(source).replace('origin="ATLAS.ti 8"', f'origin="{origin}"')
+
+
+def test_crlf_positions_follow_the_tool_that_wrote_them(tmp_path):
+    """ATLAS.ti counts a CRLF as one character, MAXQDA as two: an ATLAS.ti project's selection
+    after a line break landed one character early ("\\nSon" coded instead of "Sony")."""
+    found = {}
+    for origin, sony in [("ATLAS.ti 9.1.7", 12), ("MAXQDA 2022", 13)]:
+        path = tmp_path / f"{origin.split()[0]}.qdpx"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("project.qde", crlf_project(origin, sony))
+            archive.writestr(f"sources/{G(10)}.txt", CRLF_TEXT)
+        (tmp_path / "p.annotator").unlink(missing_ok=True)
+        found[origin] = load(tmp_path, path)[::2]
+    assert found["ATLAS.ti 9.1.7"][0] == [("Interview 1", "Sony", "Company", "", "importer")]
+    assert found["MAXQDA 2022"][0] == [("Interview 1", "Sony", "Company", "", "importer")]
+    assert "read with positions counting CR and LF" not in found["ATLAS.ti 9.1.7"][1][0]
+    assert (
+        "1 sources with CRLF line endings read with positions counting CR and LF"
+        in found["MAXQDA 2022"][1][0]
+    )

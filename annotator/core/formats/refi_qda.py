@@ -7,8 +7,8 @@ source as written. Line endings are the user's choice (`newlines`): "lf" (defaul
 counts CRLF as one character anyway, and NVivo's unit is unverified: we assume code points of the
 text as stored) or "crlf" (MAXQDA expects CRLF and counts both characters); positions are computed
 for the text actually written. On import, a source with CRLF is read with positions counting both
-characters, and each selection's `name` (we write the selected text there) is checked against the
-slice when present.
+characters (reported), or one in a project whose `origin` is ATLAS.ti, and each selection's
+`name` (we write the selected text there) is checked against the slice when present.
 
 Mapping: each label is a code; each attribute of a label a non-codable child code and each value
 a codable grandchild, so a span is one PlainTextSelection with one Coding for its label and one per
@@ -315,8 +315,9 @@ def _project(path: Path, root: ET.Element, files, options: ReadOptions) -> Itera
     spans_of: dict[str, int] = {}
     documents = []
     missing = []
+    crlf_as_one = "atlas.ti" in root.get("origin", "").lower()  # ATLAS.ti counts CRLF as one
     for source in root.iter(f"{q}TextSource"):
-        article = _source(path, files, source, len(documents), users, codes, spans_of, options)
+        article = _source(path, files, source, len(documents), users, codes, spans_of, options, crlf_as_one)
         if article is None:
             missing.append(source.get("name") or source.get("plainTextPath", ""))
             options.report(
@@ -353,9 +354,10 @@ def _project(path: Path, root: ET.Element, files, options: ReadOptions) -> Itera
         )  # fmt: skip
 
 
-def _source(path, files, source, number, users, codes, spans_of, options) -> NewArticle | None:
+def _source(path, files, source, number, users, codes, spans_of, options, crlf_as_one) -> NewArticle | None:
     """One TextSource as an article (None when its text is missing); its selections' GUIDs are
-    recorded in `spans_of` as (document number << 32) + span index, for the links."""
+    recorded in `spans_of` as (document number << 32) + span index, for the links. `crlf_as_one`:
+    positions count a CRLF line ending as one character."""
     q = f"{{{NS}}}"
     where = f"source {source.get('name')!r}"
     inline = source.find(f"{q}PlainTextContent")
@@ -375,6 +377,12 @@ def _source(path, files, source, number, users, codes, spans_of, options) -> New
         options.report("empty sources left out")
         return None
     text, to_canonical = normalise_newlines(given)
+    if "\r\n" in given and crlf_as_one:
+        given, to_canonical = text, lambda offset: offset
+    elif "\r\n" in given:
+        options.report(
+            "sources with CRLF line endings read with positions counting CR and LF (as MAXQDA does)"
+        )
     spans: list[NewSpan] = []
     for selection in source.findall(f"{q}PlainTextSelection"):
         spot = f"{where} selection {selection.get('guid')}"
