@@ -274,7 +274,7 @@ class SuggestionController(QObject):
                 f"The learned recommender could not be trained: {error}", 8000
             )
             return
-        if model is None:
+        if model is None or training.path != self.window.store.path:  # another project opened since
             return
         self.model, self.trained_on = model, count
         self.compute()

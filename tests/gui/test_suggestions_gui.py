@@ -332,3 +332,12 @@ def test_a_long_article_is_suggested_for_on_a_thread_of_its_own(qtbot, window, s
     qtbot.waitUntil(lambda: window.suggester.article_run is None, timeout=20000)
     assert {s.label for s in store.suggestions(2)} == {"quote", "actor"} and store.spans(2) == []
     assert {label for _, _, label in window.text_view.suggestion_ranges()} == {"quote", "actor"}
+
+
+def test_a_model_trained_for_a_project_closed_since_is_not_used(window, store, tmp_path):
+    from annotator.gui.suggestions import Training
+
+    with Store.open(tmp_path / "other.annotator", annotator="ana") as other:
+        window.suggester.training = Training(other, -1)  # its result arrives after a project switch
+    window.suggester._trained(object(), 10, "")
+    assert window.suggester.model is None and window.suggester.trained_on == -1
