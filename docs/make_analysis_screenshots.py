@@ -53,8 +53,12 @@ def main() -> None:
         if key in analysis.stale or analysis.progress.isVisible():  # computing on the worker
             QTimer.singleShot(100, lambda: shoot(index))
             return
-        tab.view.selectRow(0)
-        tab.show_spans_behind(tab.proxy.index(0, 0))
+        if tab.view.currentIndex().row() != 0:
+            tab.view.selectRow(0)
+            tab.show_spans_behind(tab.proxy.index(0, 0))
+        if tab.hits_label.text().startswith("Finding"):  # the spans, found on the worker
+            QTimer.singleShot(100, lambda: shoot(index))
+            return
         analysis.raise_()
         QApplication.processEvents()
 

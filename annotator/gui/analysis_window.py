@@ -6,23 +6,12 @@ when the window first opens, so starting the app does not pay for it."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QRunnable,
-    QSortFilterProxyModel,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,61 +35,17 @@ from PySide6.QtWidgets import (
 
 from annotator.core import analysis, charts, wording
 from annotator.core.codebook import write_codebook
-from annotator.core.errors import StoreError
 from annotator.core.model import AnalysisFilter, Changes, SpanHit, Status
 from annotator.core.report import write_csv
-from annotator.core.store import Store
 from annotator.core.store.analysis import HITS_LIMIT
 from annotator.gui.choice_button import ChoiceButton
+from annotator.gui.reader import Reader
 
 # The main window (it opens this one): typed loosely, so the GUI's imports keep one direction.
 MainWindow = QMainWindow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 MAX_COLUMN_WIDTH = 190
-
-
-class Delivery(QObject):
-    """Brings a table computed on the worker thread to the window's thread (a queued signal)."""
-
-    computed = Signal(int, object)  # the request's number, its Table or why it failed
-
-
-class TableJob(QRunnable):
-    """One table computed on a worker thread over a read-only connection of its own: an SQLite
-    connection belongs to one thread, and reading never waits for the window's writes."""
-
-    def __init__(self, path: Path, key: str, f: AnalysisFilter, request: int, delivery: Delivery):
-        super().__init__()
-        self.setAutoDelete(False)  # the window holds it, to cancel it
-        self.path, self.key, self.filter, self.request, self.delivery = path, key, f, request, delivery
-        self._store: Store | None = None
-        self._lock = threading.Lock()
-
-    def run(self) -> None:
-        result: analysis.Table | str
-        try:
-            store = Store.open(self.path, read_only=True)
-        except StoreError as error:
-            self.delivery.computed.emit(self.request, str(error))
-            return
-        with self._lock:
-            self._store = store
-        try:
-            result = analysis.TABLES[self.key](store, self.filter)
-        except (StoreError, ValueError) as error:  # the store's errors include an interrupt
-            result = str(error)
-        finally:
-            with self._lock:
-                self._store = None
-            store.close()
-        self.delivery.computed.emit(self.request, result)
-
-    def cancel(self) -> None:
-        """Stop the query under way, if any (SQLite's interrupt may come from another thread)."""
-        with self._lock:
-            if self._store is not None:
-                self._store.interrupt()
 
 
 class TableModel(QAbstractTableModel):
@@ -214,10 +159,15 @@ class TableTab(QWidget):
         self.canvas.draw_idle()
         self.hits.clear()
 
-    def show_spans_behind(self, index: QModelIndex) -> list[SpanHit]:
-        """List the spans the clicked row counts and open the article at the first of them."""
+    def show_spans_behind(self, index: QModelIndex) -> None:
+        """List the spans the clicked row counts (found on the worker thread) and open the article
+        at the first of them."""
         row = self.table.rows[self.proxy.mapToSource(index).row()]
-        found = analysis.spans_behind(self.owner.store, self.table, row, self.owner.current_filter())
+        self.hits.clear()
+        self.hits_label.setText("Finding the spans behind this row…")
+        self.owner.find_spans(self, row)
+
+    def list_spans(self, found: list[SpanHit]) -> None:
         self.hits.clear()
         for hit in found:
             before = hit.context[: hit.context_start].replace("\n", " ")
@@ -233,7 +183,6 @@ class TableTab(QWidget):
         if found:
             self.hits.setCurrentRow(0)
             self.owner.open_span(found[0].article_id, found[0].span_id)
-        return found
 
     def _chart_clicked(self, event) -> None:
         """A click on a cell, bar or point of the chart: its row is chosen in the table, and the
@@ -286,12 +235,10 @@ class AnalysisWindow(QWidget):
         self.main = main
         self.store = main.store
         self.stale: set[str] = set(analysis.TABLES)
-        self.request = 0  # the newest computation asked for; older results are dropped
-        self.jobs: dict[int, TableJob] = {}  # by request, until each reports back
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.delivery = Delivery(self)
-        self.delivery.computed.connect(self._computed)
+        self.tables = Reader(self, self.store.path)  # one table at a time, the newest asked for
+        self.tables.done.connect(self._computed)
+        self.spans = Reader(self, self.store.path)  # the spans behind a clicked cell
+        self.spans.done.connect(self._spans_found)
         self.annotator = self._choices("analysis_annotator", self.store.annotators())
         self.status = self._choices("analysis_status", [str(s) for s in Status])
         self.outlet = self._choices("analysis_outlet", [*self.store.outlets(), ""], shown=_outlet)
@@ -384,18 +331,13 @@ class AnalysisWindow(QWidget):
             analysis.check_filter(f)
         except ValueError:
             return
-        self._stop()
-        job = TableJob(self.store.path, tab.table.key, f, self.request, self.delivery)
-        self.jobs[self.request] = job
-        self.pool.start(job)
+        key = tab.table.key
+        self.tables.start(key, lambda store: analysis.TABLES[key](store, f))
         self.notice.setText(f"Computing {tab.table.title.lower()}…")
         self.progress.show()
 
-    def _computed(self, request: int, result: analysis.Table | str) -> None:
-        """A table arrives from the worker thread: shown if it answers the newest request."""
-        self.jobs.pop(request, None)
-        if request != self.request:
-            return
+    def _computed(self, key: str, result: analysis.Table | str) -> None:
+        """The newest table asked for arrives from the worker thread."""
         self.progress.hide()
         if isinstance(result, str):
             self.notice.setText(f"Could not compute the table: {result}")
@@ -405,13 +347,17 @@ class AnalysisWindow(QWidget):
         self.notice.setText("")
         self._refresh_current()  # another tab may have been chosen meanwhile
 
-    def _stop(self) -> None:
-        """Drop what is being computed: a newer request is coming."""
-        self.request += 1
-        for request in [r for r in self.jobs if self.pool.tryTake(self.jobs[r])]:
-            del self.jobs[request]  # never started
-        for job in self.jobs.values():
-            job.cancel()
+    def find_spans(self, tab: TableTab, row: tuple) -> None:
+        """The spans behind a row of `tab`, looked up on the worker thread (on a big project
+        the quotes of an actor take a second or two)."""
+        table, f = tab.table, self.current_filter()
+        self.spans.start(tab, lambda store: analysis.spans_behind(store, table, row, f))
+
+    def _spans_found(self, tab: TableTab, result: list[SpanHit] | str) -> None:
+        if isinstance(result, str):
+            tab.hits_label.setText(f"Could not list the spans: {result}")
+        else:
+            tab.list_spans(result)
 
     def store_changed(self, changes: Changes, initiator: object) -> None:
         """Coding goes on: mark every table out of date and redo the shown one shortly (a burst
@@ -420,7 +366,8 @@ class AnalysisWindow(QWidget):
             changes.spans or changes.relations or changes.labels or changes.articles or changes.article_list
         ):
             return
-        self._stop()  # a table computed before this change must not show as current
+        self.tables.stop()  # a table computed before this change must not show as current
+        self.spans.stop()
         self.stale = set(self.tab_of)
         self.timer.start()
 
@@ -436,8 +383,8 @@ class AnalysisWindow(QWidget):
 
     def closeEvent(self, event) -> None:
         self.main.events.changed.disconnect(self.store_changed)
-        self._stop()
-        self.pool.waitForDone()  # a query stops at once when interrupted
+        self.tables.close()
+        self.spans.close()
         super().closeEvent(event)
 
 

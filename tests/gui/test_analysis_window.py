@@ -66,6 +66,12 @@ def click_row(qtbot, tab, first: tuple) -> None:
     row = next(r for r, values in enumerate(cells(tab)) if values[: len(first)] == first)
     rect = tab.view.visualRect(tab.proxy.index(row, 0))
     qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    listed(qtbot, tab)
+
+
+def listed(qtbot, tab) -> None:
+    """Wait for the spans behind the clicked cell, found on the worker thread."""
+    qtbot.waitUntil(lambda: not tab.hits_label.text().startswith("Finding"))
 
 
 def test_one_tab_per_table_with_its_rows_and_chart(qtbot, analysis_window, store):
@@ -210,6 +216,7 @@ def click_chart(qtbot, tab, x: float, y: float) -> None:
     ratio = tab.canvas.device_pixel_ratio
     point = QPoint(round(display_x / ratio), round(tab.canvas.height() - display_y / ratio))
     qtbot.mouseClick(tab.canvas, Qt.MouseButton.LeftButton, pos=point)
+    listed(qtbot, tab)
 
 
 def test_clicking_a_heat_map_cell_lists_the_spans_behind_it(qtbot, analysis_window, window, store):
@@ -263,3 +270,28 @@ def test_filters_take_several_values_like_the_command_line(qtbot, analysis_windo
     assert window.label.text() == "All" and window.current_filter().labels == ()
     tab = computed(qtbot, window, "labels_by_outlet")
     assert ("framing", "Courier", 1, 1, 1, 1.0) in cells(tab)
+
+
+def test_the_spans_behind_a_cell_are_found_on_a_worker(qtbot, analysis_window, window, monkeypatch):
+    import threading
+
+    tab = computed(qtbot, analysis_window, "quoted_actors")
+    started, release = threading.Event(), threading.Event()
+    find = analysis.spans_behind
+
+    def held(*args):
+        started.set()
+        assert release.wait(10)
+        return find(*args)
+
+    monkeypatch.setattr(analysis, "spans_behind", held)
+    row = next(r for r, values in enumerate(cells(tab)) if values[0] == "Sergey Lavrov")
+    rect = tab.view.visualRect(tab.proxy.index(row, 0))
+    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert started.wait(5)
+    assert tab.hits_label.text() == "Finding the spans behind this row…"
+    qtbot.keyClicks(analysis_window.since, "2024")  # the window still takes keys meanwhile
+    assert analysis_window.since.text() == "2024"
+    release.set()
+    listed(qtbot, tab)
+    assert tab.hits.count() == 3 and tab.hits_label.text().startswith("3 spans behind this row")
