@@ -111,3 +111,21 @@ def test_our_own_jsonl_spans_stay_spans(tmp_path):
     record = {"id": 1, "title": "t", "text": TEXT, "spans": spans}
     _, spans, pending, _ = load(tmp_path, [record], name="ours.jsonl")
     assert spans == [("Sony", "ORG", "lead")] and pending == []
+
+
+def test_every_record_of_a_text_in_one_file_adds_its_spans_and_suggestions(tmp_path):
+    """A Prodigy export holds one record per annotator (and per decision) of the same text."""
+    records = [
+        task([span(0, 4, "ORG", score=0.8)]),
+        task([span(10, 17, "PERSON")], answer="accept", _annotator_id="news-ana"),
+        task([span(10, 17, "PERSON"), span(0, 4, "ORG")], answer="accept", _annotator_id="news-ben"),
+        task([span(10, 17, "PERSON")], answer="accept", _annotator_id="news-ana"),  # again: nothing new
+    ]
+    summary, spans, pending, _ = load(tmp_path, records)
+    assert sorted(spans) == [
+        ("Sony", "ORG", "news-ben"),
+        ("Yoshida", "PERSON", "news-ana"),
+        ("Yoshida", "PERSON", "news-ben"),
+    ]
+    assert pending == [("Sony", "ORG", "prodigy", 0.8)]  # news-ben's span is not the importer's
+    assert summary.duplicates == ["prodigy.jsonl: Sony said Yoshida resigned."]

@@ -72,11 +72,11 @@ class Articles(StorePart):
         empty = rows.to_json({})
         try:
             with self._write() as conn, self._indexing_in_batches() as index:
-                seen: set[str] = set()
+                seen: dict[str, int] = {}  # content hash → id of the articles stored by this call
                 for article in map(visible_article, articles):
                     digest = rows.content_hash(article.text)
-                    if digest in seen:  # twice in this file: the first one counts
-                        duplicates.append(article.title)
+                    if digest in seen and not (article.spans or article.suggestions):
+                        duplicates.append(article.title)  # twice in this file: the first one counts
                         continue
                     values = [
                         article.title,
@@ -92,9 +92,14 @@ class Articles(StorePart):
                         rows.to_json(article.meta) if article.meta else empty,
                     ]
                     # The unique content hash is the duplicate check: no query per new article.
-                    cursor = conn.execute(ARTICLE_INSERT_NEW, values)
-                    if cursor.rowcount == 0:  # its text is stored already
-                        stored = self._article_id_of(digest)
+                    cursor = None if digest in seen else conn.execute(ARTICLE_INSERT_NEW, values)
+                    if cursor is None or cursor.rowcount == 0:  # its text is stored already
+                        # another record of it (one per annotator or decision, as Prodigy's have)
+                        # adds what it has that is not stored yet, its first record's spans too
+                        conn.executemany(NEW_SPAN_INSERT, span_rows)
+                        span_total += len(span_rows)
+                        span_rows.clear()
+                        stored = seen.get(digest) or self._article_id_of(digest)
                         if stored is None:  # ignored for another reason: raise that
                             conn.execute(ARTICLE_INSERT, values)
                         added = suggested = 0
@@ -102,14 +107,15 @@ class Articles(StorePart):
                             added = self._add_to_stored(stored, article, label_ids, now)
                         if article.suggestions:
                             suggested = self._add_suggestions_to_stored(conn, stored, article, now)
-                        if added:
+                        if added and digest in seen:  # the article is new: its spans count as such
+                            span_total += added
+                        elif added:
                             added_to.append(stored)
                             spans_added += added
                         if not (added or suggested):
                             duplicates.append(article.title)
                         continue
-                    seen.add(digest)
-                    article_id = cursor.lastrowid
+                    article_id = seen[digest] = cursor.lastrowid
                     ids.append(article_id)
                     index(article_id, len(article.text))
                     if article.status != Status.NEW:  # the importing analyst's status (agreement)
