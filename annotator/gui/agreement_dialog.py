@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import ALL, AgreementError, AgreementReport, compute_agreement
 from annotator.core.store import Store
+from annotator.gui.plain_text import as_plain
 
 COLUMNS = (
     ("Annotators", None),
@@ -87,7 +88,7 @@ def show_agreement(parent: QWidget, store: Store) -> None:
     try:
         report = compute_agreement(store)
     except AgreementError as error:
-        QMessageBox.information(parent, "Agreement", str(error))
+        QMessageBox.information(parent, "Agreement", as_plain(str(error)))
         return
     dialog = AgreementDialog(parent, report)
     dialog.exec()

@@ -17,6 +17,7 @@ from annotator.desktop import APP_ID
 from annotator.gui.backups import offer_restore
 from annotator.gui.first_paint import settle_heap
 from annotator.gui.icon import app_icon
+from annotator.gui.plain_text import as_plain
 from annotator.gui.preferences import startup_name
 from annotator.gui.project_files import open_or_read
 
@@ -78,12 +79,12 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     except StoreError as error:
         path = Path(db) if db is not None else default_project_path()
         if not (restorable(error, path) and offer_restore(None, path, str(error))):
-            QMessageBox.critical(None, "annotator", str(error))
+            QMessageBox.critical(None, "annotator", as_plain(str(error)))
             return 1
         try:
             store = open_or_read(path, name)
         except StoreError as again:
-            QMessageBox.critical(None, "annotator", str(again))
+            QMessageBox.critical(None, "annotator", as_plain(str(again)))
             return 1
     from annotator.gui.main_window import MainWindow
 

@@ -29,6 +29,7 @@ from annotator.core.store.backup import (
 )
 from annotator.gui.background import run_in_background
 from annotator.gui.events import StoreEvents
+from annotator.gui.plain_text import as_plain
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,11 @@ def offer_restore(parent: QWidget | None, path: Path, problem: str) -> bool:
     try:
         saved = run_in_background(parent, f"Restoring {path.name}…", lambda: restore_backup(path, backup))
     except BackupError as error:
-        QMessageBox.warning(parent, "Restore", str(error))
+        QMessageBox.warning(parent, "Restore", as_plain(str(error)))
         return False
-    QMessageBox.information(parent, "Restore", f"Restored {path.name} from {backup.name}; {_kept(saved)}")
+    QMessageBox.information(
+        parent, "Restore", as_plain(f"Restored {path.name} from {backup.name}; {_kept(saved)}")
+    )
     return True
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6 import QtGui
@@ -48,14 +47,7 @@ from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.icon import app_icon
 from annotator.gui.models import STATUS_TEXT
-
-
-def as_plain(text: str) -> str:
-    """Message text Qt shows as written. QMessageBox guesses rich text from anything that looks
-    like a tag, and a message may quote a file name or an article title that holds one."""
-    if QtGui.Qt.mightBeRichText(text):
-        return f"<p style='white-space: pre-wrap'>{html.escape(text)}</p>"
-    return text
+from annotator.gui.plain_text import as_plain
 
 
 class ImportCancelled(Exception):

@@ -15,6 +15,7 @@ from annotator.core.model import Changes, Op
 from annotator.gui import dialogs
 from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
+from annotator.gui.plain_text import as_plain
 from annotator.gui.project_files import PROJECT_FILTER
 
 
@@ -54,7 +55,7 @@ class Intake:
             except MergeError as error:
                 lines.append(f"refused: {error}")
         self._announce(Op.MERGE)
-        QMessageBox.information(self.parent, "Merge", dialogs.as_plain("\n".join(lines)))
+        QMessageBox.information(self.parent, "Merge", as_plain("\n".join(lines)))
 
     def _announce(self, op: Op) -> None:
         self.undo_stack.clear()

@@ -38,6 +38,7 @@ from annotator.gui.first_paint import AfterFirstPaint
 from annotator.gui.intake import Intake
 from annotator.gui.models import ArticleTableModel
 from annotator.gui.palette import LabelPalette
+from annotator.gui.plain_text import as_plain
 from annotator.gui.position_line import PositionLine
 from annotator.gui.project_files import ProjectFiles
 from annotator.gui.span_gestures import SpanGestures
@@ -394,7 +395,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, ms)
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "annotator", dialogs.as_plain(message))
+        QMessageBox.warning(self, "annotator", as_plain(message))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -13,6 +13,7 @@ from annotator.core.model import ArticleRow, Changes, Op, Status
 from annotator.core.search import match_ranges, search
 from annotator.core.store import Store
 from annotator.gui.events import StoreEvents
+from annotator.gui.plain_text import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class ArticleTableModel(QAbstractTableModel):
         row = self._row(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
             where = " · ".join(filter(None, (row.outlet, row.published)))
-            return "\n".join(filter(None, (row.title, where, row.problem)))
+            return as_plain("\n".join(filter(None, (row.title, where, row.problem))))
         if column == "status":
             return "damaged" if row.status is None else STATUS_TEXT[row.status]
         if column == "spans":

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Relation, Span, SpanExtent, StoredSuggestion
 from annotator.core.store import Store
+from annotator.gui.plain_text import as_plain
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -279,7 +280,7 @@ class SpanTableModel(QAbstractTableModel):
                 return None
             whole = self.text[span.start : span.end]
             tip = whole[:500] + ("…" if len(whole) > 500 else "")
-            return tip + (f"\n\nNote: {span.note}" if span.note else "")
+            return as_plain(tip + (f"\n\nNote: {span.note}" if span.note else ""))
         return None
 
     def _suggestion_data(self, suggestion: StoredSuggestion, column: int, role: int):
