@@ -92,16 +92,16 @@ def test_events_attributes_notes_and_roles_are_kept_and_the_rest_reported(tmp_pa
     assert set(line.removeprefix("doc.ann: ").split("; ")) == {
         "4 event annotations kept as spans of their trigger",
         "5 event arguments kept as relations from the trigger",
-        "1 repeated event arguments kept once",
-        "1 relations of events kept on the events' trigger spans",
+        "1 repeated event argument kept once",
+        "1 relation of events kept on the events' trigger spans",
         "2 attributes of events kept on their trigger spans",
-        "1 comments of events kept on their trigger spans",
-        "1 attributes on relations or other annotations left out",
-        "1 comments on relations or other annotations left out",
-        "1 normalizations kept as span notes",
-        "1 Lemma comments kept as span notes",
-        "1 equivalence groups kept as relations between their members",
-        "1 discontinuous spans kept as their fragments joined by 'fragment' relations",
+        "1 comment of events kept on their trigger spans",
+        "1 attribute on relations or other annotations left out",
+        "1 comment on relations or other annotations left out",
+        "1 normalization kept as span notes",
+        "1 Lemma comment kept as span notes",
+        "1 equivalence group kept as relations between their members",
+        "1 discontinuous span kept as their fragments joined by 'fragment' relations",
     }
     assert "doc.ann line 15: left out (attributes on relations or other annotations)" in summary.notes
 
@@ -126,7 +126,7 @@ def test_a_discontinuous_span_whose_quote_differs_is_refused_but_left_out_with_r
         assert summary.refused == []
         assert contents(store)[0] == [(0, 4, "Organization", {}, "")]
     assert summary.notes[-1] == (
-        "doc.ann: 1 discontinuous spans whose text differs from their quote (not realigned) left out"
+        "doc.ann: 1 discontinuous span whose text differs from their quote (not realigned) left out"
     )
 
 
@@ -148,8 +148,8 @@ def test_dangling_references_and_unknown_lines_leave_out_only_themselves(tmp_pat
     assert summary.notes == [
         "doc.ann line 3: not a brat annotation line, left out",
         "doc.ann line 2: left out (relations referring to annotations that were not kept)",
-        "doc.ann: 1 unreadable lines left out; "
-        "1 relations referring to annotations that were not kept left out",
+        "doc.ann: 1 unreadable line left out; "
+        "1 relation referring to annotations that were not kept left out",
     ]
 
 

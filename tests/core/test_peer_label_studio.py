@@ -65,7 +65,7 @@ def test_legacy_completions_are_annotations_and_predictions_never_someones_spans
     assert spans == [("Sony", "ORG", "ana@example.org"), ("Yoshida", "PER", "ana@example.org")]
     assert relations == {("Yoshida", "Sony", "works_for")}
     assert report == (
-        "1 legacy completions read as annotations; "
+        "1 legacy completion read as annotations; "
         "2 prediction results kept as suggestions (accept or reject them)"
     )
 
@@ -103,10 +103,10 @@ def test_skipped_annotations_whole_text_choices_and_odd_results_are_accounted_fo
     assert spans == [("Yoshida", "PER", "7")] and relations == set()
     assert meta["sentiment"] == ["Negative"]
     assert report == (
-        "1 results of skipped (cancelled) annotations left out; "
-        "1 whole-text results (choices, text, rating) kept as article metadata; "
-        "1 'hypertextlabels' results left out (no place in a span); "
-        "1 relations not between two labelled spans left out"
+        "1 result of skipped (cancelled) annotations left out; "
+        "1 whole-text result (choices, text, rating) kept as article metadata; "
+        "1 'hypertextlabels' result left out (no place in a span); "
+        "1 relation not between two labelled spans left out"
     )
 
 
@@ -126,7 +126,7 @@ def test_export_keeps_annotators_apart_and_the_config_names_every_relation_type(
     ]
     assert by_annotator == [[("Sony", "ana"), ("Yoshida", "ana")], [("Sony", "bob"), ("said", "bob")]]
     assert [sum(r["type"] == "relation" for r in a["result"]) for a in task["annotations"]] == [1, 1]
-    assert any("relations between two annotators' spans" in line for line in summary.left_out)
+    assert any("1 relation between two annotators' spans" in line for line in summary.left_out)
     config = ET.fromstring((tmp_path / "out.xml").read_text(encoding="utf-8"))
     assert sorted(r.get("value") for r in config.iter("Relation")) == ["said_by", "works_for"]
     with Store.open(tmp_path / "copy.annotator") as copy:

@@ -75,8 +75,8 @@ def test_answered_tasks_accepted_are_spans_by_their_annotator_rejected_and_ignor
     assert spans == [("Sony", "ORG", "news-ana")]
     assert pending == []
     assert report == (
-        "1 spans of Prodigy records answered 'reject' left out; "
-        "1 spans of Prodigy records answered 'ignore' left out"
+        "1 span of Prodigy records answered 'reject' left out; "
+        "1 span of Prodigy records answered 'ignore' left out"
     )
 
 

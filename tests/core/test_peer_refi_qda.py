@@ -69,9 +69,9 @@ def test_atlas_ti_8_archive_with_capitalised_names_and_a_missing_source(tmp_path
     assert {"Actor", "Company", "Never used"} <= set(labels)
     assert notes == [
         "atlas.qdpx: sources referenced but missing: Interview 2",
-        "atlas.qdpx: 1 codings in missing sources left out; "
-        "1 sources referenced but missing (their codes still kept as labels); "
-        "1 codes without codings kept as labels",
+        "atlas.qdpx: 1 coding in missing sources left out; "
+        "1 source referenced but missing (their codes still kept as labels); "
+        "1 code without codings kept as labels",
     ]
 
 
@@ -111,7 +111,7 @@ def test_a_huge_codebook_adds_at_most_a_thousand_labels(tmp_path):
     _, labels, notes = load(tmp_path, path)
     assert len([name for name in labels if name.startswith("code ")]) == 1000
     assert notes == [
-        "big.qdc: 1000 codes of a codebook kept as labels; 500 codes beyond the first 1000 left out"
+        "big.qdc: 1,000 codes of a codebook kept as labels; 500 codes beyond the first 1000 left out"
     ]
 
 

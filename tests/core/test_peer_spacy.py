@@ -30,7 +30,7 @@ def test_an_empty_doc_is_left_out_and_the_others_imported(tmp_path):
         spans = [(s.start, s.end, s.label) for s in store.spans(store.article_ids()[0])]
     assert texts == ["Sony said so", "Yoshida left"] and spans == [(0, 4, "ORG")]
     assert summary.notes == [
-        "corpus.spacy: 1 spans in other span groups than 'sc' left out; 1 empty docs left out"
+        "corpus.spacy: 1 span in other span groups than 'sc' left out; 1 empty doc left out"
     ]
 
 

@@ -56,7 +56,7 @@ def test_inception_dependencies_with_a_root_relation_import(tmp_path):
     assert relations == {("resigned", "Sony", "nsubj"), ("resigned", ".", "punct")}
     assert report == (
         "2 relation features beyond the first left out; "
-        "1 relations from a span to itself (ROOT dependencies) left out"
+        "1 relation from a span to itself (ROOT dependencies) left out"
     )
 
 
@@ -95,7 +95,7 @@ def test_zero_length_spans_and_relations_on_sub_token_units(tmp_path):
     text, spans, relations, report = imported(tmp_path, path)
     assert spans == [("T", "OTH", {}), ("again", "OTH", {})]
     assert relations == {("T", "again", "Relation")}
-    assert report == "1 zero-length spans left out (no text to mark)"
+    assert report == "1 zero-length span left out (no text to mark)"
 
 
 def test_relations_on_the_token_layer_keep_their_tokens_as_spans(tmp_path):
@@ -140,7 +140,7 @@ def test_chains_become_spans_linked_in_order(tmp_path):
     _, spans, relations, report = imported(tmp_path, path)
     assert [s[:2] for s in spans] == [("This", "SimpleLink"), ("is", "SimpleLink"), ("a", "SimpleLink")]
     assert relations == {("This", "is", "next"), ("is", "a", "coref")}
-    assert report == "1 chains kept as spans linked in order"
+    assert report == "1 chain kept as spans linked in order"
 
 
 def test_tsv2_files_import(tmp_path):
@@ -165,8 +165,8 @@ def test_tsv2_files_import(tmp_path):
         ("Kenichiro Yoshida", "PER"),
     ]
     assert relations == {("said", "Sony", "nsubj"), ("said", "it", "dobj")}
-    assert "1 relations from a token to itself (ROOT) or to no token left out" in report
-    assert "TSV 2 files read with their tokens joined by spaces" in report
+    assert "1 relation from a token to itself (ROOT) or to no token left out" in report
+    assert "1 TSV 2 file read with their tokens joined by spaces" in report
 
 
 def inception_text(lines: list[str]) -> str:
@@ -204,7 +204,7 @@ def test_our_tsv_puts_every_token_where_inception_reads_it(tmp_path):
     assert (
         rebuilt == "  Indented line with\ttab\n\n Tabbed 😀 start\nLast  \n\n"
     )  # only the line-start tab differs
-    assert any("line starts with tabs" in line for line in summary.left_out)
+    assert any("1 line start with tabs" in line for line in summary.left_out)
     with Store.open(tmp_path / "copy.annotator") as copy:
         import_paths(copy, [tmp_path / "out"], "webanno")
         [article_id] = copy.article_ids()

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 import orjson
 
+from annotator.core import wording
 from annotator.core.importers import ImportRefused
 from annotator.core.model import Article, ExportRecord, Relation, Span
 from annotator.core.scheme import Label, RelationRule
@@ -116,7 +117,7 @@ class ReadOptions:
 
     def summary(self, name: str) -> list[str]:
         """The file's notes, then one line with its counts ("f.ann: 3 x; 1 y")."""
-        counted = "; ".join(f"{count} {what}" for what, count in self.counts.items())
+        counted = "; ".join(wording.count_of(count, what) for what, count in self.counts.items())
         return [*self.notes, *([f"{name}: {counted}"] if counted else [])]
 
 
@@ -138,9 +139,10 @@ class LeftOut:
             self._articles[what] = self._articles.get(what, 0) + 1
 
     def lines(self) -> tuple[str, ...]:
+        articles = self._articles
         return tuple(
-            f"{self.fmt}: {count} {what} left out in {self._articles[what]} articles"
-            for what, count in self._items.items()
+            f"{self.fmt}: {wording.count_of(n, what)} left out in {wording.count(articles[what], 'article')}"
+            for what, n in self._items.items()
         )
 
     def span_extras(self, article: Article, spans: Iterable, carries: frozenset[str]) -> None:
