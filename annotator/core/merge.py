@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core import wording
 from annotator.core.errors import AnnotatorError, NotAProject, SchemeError, StoreError
 from annotator.core.store import Store
 from annotator.core.store.other import open_other
@@ -59,11 +60,13 @@ class MergeReport:
 
     def lines(self, add_articles: bool) -> list[str]:
         """The report in the user's words, one line each (the CLI and the window show these)."""
+        n = wording.count
         lines = [
-            f"{self.source}: added {self.spans_added} spans and {self.relations_added} relations, "
-            f"skipped {self.spans_skipped} spans and {self.relations_skipped} relations already here; "
-            f"{self.statuses_changed} statuses updated"
-            + (f"; {self.articles_added} articles added" if add_articles else "")
+            f"{self.source}: added {n(self.spans_added, 'span')} and {n(self.relations_added, 'relation')}, "
+            f"skipped {n(self.spans_skipped, 'span')} and {n(self.relations_skipped, 'relation')} "
+            "already here; "
+            f"{n(self.statuses_changed, 'status', 'statuses')} updated"
+            + (f"; {n(self.articles_added, 'article')} added" if add_articles else "")
             + "."
         ]
         if self.labels_added:
@@ -71,7 +74,7 @@ class MergeReport:
         lines += [f"  note: {note}" for note in self.notes]
         if self.unknown_articles:
             lines.append(
-                f"  {len(self.unknown_articles)} articles unknown here (not merged; "
+                f"  {wording.count(len(self.unknown_articles), 'article')} unknown here (not merged; "
                 "--add-articles adds them):"
             )
             lines += [f"    {title}" for title in self.unknown_articles]

@@ -51,7 +51,7 @@ def test_merge_adds_spans_reports_unknown_and_is_idempotent(tmp_path):
     merged = rows(lead)
     assert [(r[1], r[2], r[3], r[4]) for r in merged] == [(0, 6, "actor", "ana")]
     again = run("merge", str(ana), db=lead)
-    assert again.exit_code == 0 and "added 0 spans" in again.output and "skipped 1 spans" in again.output
+    assert again.exit_code == 0 and "added 0 spans" in again.output and "skipped 1 span" in again.output
     assert rows(lead) == merged
 
 
@@ -60,7 +60,7 @@ def test_merge_with_add_articles(tmp_path):
     ana = project(tmp_path / "ana.annotator", "ana", [("Lavrov", "actor")], texts=(TEXT, OTHER))
     result = run("merge", "--add-articles", str(ana), db=lead)
     assert result.exit_code == 0, result.output
-    assert "1 articles added" in result.output
+    assert "1 article added" in result.output
     with Store.open(lead) as store:
         assert store.article_count() == 2
 
