@@ -46,7 +46,7 @@ def test_merge_adds_spans_reports_unknown_and_is_idempotent(tmp_path):
     ana = project(tmp_path / "ana.annotator", "ana", [("Lavrov", "actor")], texts=(TEXT, OTHER))
     result = run("merge", str(ana), db=lead)
     assert result.exit_code == 0, result.output
-    assert "added 1 spans" in result.output
+    assert "added 1 span" in result.output
     assert "1 articles unknown here" in result.output and "t1" in result.output
     merged = rows(lead)
     assert [(r[1], r[2], r[3], r[4]) for r in merged] == [(0, 6, "actor", "ana")]
