@@ -47,7 +47,7 @@ def test_merge_adds_spans_reports_unknown_and_is_idempotent(tmp_path):
     result = run("merge", str(ana), db=lead)
     assert result.exit_code == 0, result.output
     assert "added 1 span" in result.output
-    assert "1 articles unknown here" in result.output and "t1" in result.output
+    assert "1 article unknown here" in result.output and "t1" in result.output
     merged = rows(lead)
     assert [(r[1], r[2], r[3], r[4]) for r in merged] == [(0, 6, "actor", "ana")]
     again = run("merge", str(ana), db=lead)

@@ -427,6 +427,6 @@ def test_merging_a_colleagues_project_from_the_team_menu(qtbot, window, store, e
     ]
     assert [s.label for s in window.text_view.spans] == ["actor"]
     (report,) = errors
-    assert "added 1 spans" in report and "1 articles unknown here" in report and "refused: " in report
+    assert "added 1 span" in report and "1 article unknown here" in report and "refused: " in report
     window.intake.merge_projects([colleague])
     assert len(store.spans(window.article.id)) == 1  # merging twice changes nothing
