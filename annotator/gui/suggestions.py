@@ -141,10 +141,17 @@ class SuggestionController(QObject):
         """Suggest for the article just opened (fast: the recommenders are pure text work and the
         project's memory is kept between articles), then show them. The article the window opens
         with waits until the window is painted (reading a 100k project's memory takes ~0.3 s)."""
-        if not self.window.isVisible():
+        if not self.window.isVisible() and not self.window.first_paint.painted:
             self.deferred = True
             self.window.first_paint.call(self._opened_at_start)
             return
+        self._suggest_for_opened()
+
+    def _opened_at_start(self) -> None:
+        if self.deferred:  # not done meanwhile by an article opened after the first paint
+            self._suggest_for_opened()
+
+    def _suggest_for_opened(self) -> None:
         self.deferred = False
         self.current = None
         if self.edited:  # the project's memory learns what was tagged since it was built
@@ -152,10 +159,6 @@ class SuggestionController(QObject):
         self.compute()
         self.refresh()
         self._sync_actions()
-
-    def _opened_at_start(self) -> None:
-        if self.deferred:  # not done meanwhile by an article opened after the first paint
-            self.article_opened()
 
     def compute(self) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in

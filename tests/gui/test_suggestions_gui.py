@@ -341,3 +341,10 @@ def test_a_model_trained_for_a_project_closed_since_is_not_used(window, store, t
         window.suggester.training = Training(other, -1)  # its result arrives after a project switch
     window.suggester._trained(object(), 10, "")
     assert window.suggester.model is None and window.suggester.trained_on == -1
+
+
+def test_an_article_opened_in_a_hidden_window_after_its_first_paint_is_suggested_for(qtbot, window, store):
+    window.hide()
+    window.open_article(2)
+    window.open_article(1)
+    assert window.suggester.status.text() == "2 suggestions (quotes 2)"
