@@ -27,8 +27,8 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
         ranges.setdefault(span.label, []).append((span.start, span.end))
     tagged = {label: _Tagged(found) for label, found in ranges.items()}
     for (string, label), (accepted, rejected) in context.tagged.items():
-        if len(string.strip()) < 2 or accepted <= rejected or "\n" in string:
-            continue
+        if len(string.strip()) < 2 or accepted <= rejected or "\n" in string or string not in text:
+            continue  # (a project tags thousands of strings: no pattern for those not in the text)
         for match in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text):
             if tagged[label].overlaps(match.start(), match.end()):
                 continue
