@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,6 +120,15 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
 def test_folder_is_refused(tmp_path):
     with pytest.raises(StoreError, match="folder"):
         Store.open(tmp_path)
+
+
+def test_a_device_or_pipe_is_refused_as_what_it_is(tmp_path):
+    """`--db /dev/null import ...` said "/dev/null is a folder, not a project file"."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/null"), pipe):
+        with pytest.raises(StoreError, match=f"^{path} is not a regular file, so not a project file"):
+            Store.open(path)
 
 
 def test_add_span_returns_changes_and_records_the_annotator(store, article_id):

@@ -80,7 +80,8 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         if read_only:
             return cls._open_for_reading(path, annotator)
         if path.exists() and not path.is_file():
-            raise NotAProject(f"{path} is a folder, not a project file.")
+            kind = "a folder," if path.is_dir() else "not a regular file, so"
+            raise NotAProject(f"{path} is {kind} not a project file.")
         if path.is_file() and path.stat().st_size > 0:
             problem = header_problem(path)
             if problem:
