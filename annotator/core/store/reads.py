@@ -119,15 +119,7 @@ class Reads(StorePart):
         SQLite gathers each article's spans into one JSON array, so that Python builds no object
         per span row: a million spans export in seconds."""
         statuses = [str(Status(s)) for s in status]
-        conditions, args = [], []
-        label_names = list(labels)
-        if label_names:
-            conditions.append(f"AND l.name IN ({','.join('?' * len(label_names))})")
-            args += label_names
-        if annotator is not None:
-            conditions.append("AND s.annotator = ?")
-            args.append(annotator)
-        span_filter = " ".join(conditions)
+        span_filter, args = _span_filter([], labels, annotator, joined_by="AND")
         where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
         # [start, -end, id, ...] so that sorting the lists gives the export order (start, end
         # descending, id) without a key function.
@@ -185,8 +177,11 @@ class Reads(StorePart):
         ).fetchone()[0]
 
 
-def _span_filter(statuses: list[str], labels: Iterable[str], annotator: str | None) -> tuple[str, list]:
-    """The WHERE clause (over spans s, articles a, labels l) that the export filters make."""
+def _span_filter(
+    statuses: list[str], labels: Iterable[str], annotator: str | None, joined_by: str = "WHERE"
+) -> tuple[str, list]:
+    """The WHERE clause (over spans s, articles a, labels l) that the export filters make, or with
+    `joined_by="AND"` the same conditions to add to another WHERE."""
     conditions, args = [], []
     label_names = list(labels)
     if statuses:
@@ -198,4 +193,4 @@ def _span_filter(statuses: list[str], labels: Iterable[str], annotator: str | No
     if annotator is not None:
         conditions.append("s.annotator = ?")
         args.append(annotator)
-    return ("WHERE " + " AND ".join(conditions)) if conditions else "", args
+    return (f"{joined_by} " + " AND ".join(conditions)) if conditions else "", args
