@@ -66,13 +66,15 @@ def html_report(title: str, tables: list[Table], f: AnalysisFilter, charts: dict
     """The page: a heading, then per table its description, chart (inline SVG from `charts`, by
     table key) and first rows. Every piece of project text is escaped."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    coders = ", ".join(f.annotators) if f.annotators else "all annotators"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="note">Filter: {html.escape(describe_filter(f))}. Made {when} by annotator.</p>',
+        f'<p class="note">Spans coded by {html.escape(coders)}. Filter: {html.escape(describe_filter(f))}. '
+        f"Made {when} with the annotator program.</p>",
         "<ul>" + "".join(f'<li><a href="#{t.key}">{html.escape(t.title)}</a></li>' for t in tables) + "</ul>",
     ]
     for table in tables:

@@ -75,6 +75,18 @@ def test_project_text_is_escaped_in_the_page_and_guarded_in_csv(project, tmp_pat
 
 
 @pytest.mark.parametrize(
+    "args, coders",
+    [([], "Spans coded by all annotators."), (["--annotator", "bob"], "Spans coded by bob.")],
+)
+def test_report_page_names_whose_spans_it_counts(project, tmp_path, args, coders):
+    page = tmp_path / "report.html"
+    assert run(project, "report", "--html", str(page), *args).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert coders in text
+    assert "by annotator." not in text  # was: "Made … by annotator." with no annotator given
+
+
+@pytest.mark.parametrize(
     "args, message",
     [
         (["--since", "last week"], "--since must be a date like 2024"),
