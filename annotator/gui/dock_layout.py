@@ -1,18 +1,20 @@
 """Where the docks sit around the text and their first sizes; the text keeps at least half the
-window's width (a laptop), a small window shows the articles and the span list as tabs of one
-column, and the arrangement the analyst makes is saved and restored."""
+window's width (a laptop), a small window shows each side column's two panels as tabs (articles and
+span list on the left, labels and span details on the right), and the arrangement the analyst makes
+is saved and restored."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 VERTICAL = Qt.Orientation.Vertical
-# Below this size the left column shows the articles and the span list as tabs (the span list in
-# front), each the column's full height, instead of two short panes; 1024×700 (a laptop) is below.
+# Below this size each side column shows its two panels as tabs (the span list and the span details
+# in front), each the column's full height, instead of two short panes; 1024×700 (a laptop) is below.
 COMPACT = (1200, 780)
-TABBED_KEY = "window/tabbed_for_size"  # the layout tabbed them itself (so it may undo that)
+# The layout tabbed a column itself (so it may undo that), per column.
+TABBED_KEYS = {LEFT: "window/tabbed_for_size", RIGHT: "window/right_tabbed_for_size"}
 
 
 class DockLayout:
@@ -26,8 +28,9 @@ class DockLayout:
         labels: QWidget,
         details: QWidget,
         spans: QWidget,
+        text: QWidget,
     ):
-        self.window, self.settings = window, settings
+        self.window, self.settings, self.text = window, settings, text
         self.docks = [
             self._dock("Articles", "articles_dock", articles, LEFT),
             self._dock("Labels", "labels_dock", labels, RIGHT),
@@ -42,14 +45,31 @@ class DockLayout:
         window.resizeDocks([self.articles, self.spans], [420, 300], Qt.Orientation.Vertical)
         window.restoreGeometry(settings.value("window/geometry", b""))
         window.restoreState(settings.value("window/state", b""))
-        self.tabbed_for_size = settings.value(TABBED_KEY, False, type=bool) and self._tabbed()
+        # Each column: its area, its two panels (the one in front when tabbed second), their
+        # stacked heights (fifths of the column).
+        self.columns = {
+            LEFT: ((self.articles, self.spans), (3, 2)),
+            RIGHT: ((self.labels, self.details), (2, 3)),
+        }
+        self.tabbed_for_size = {
+            area: settings.value(key, False, type=bool) and self._tabbed(area)
+            for area, key in TABBED_KEYS.items()
+        }
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.window.addDockWidget(area, dock)
+        dock.visibilityChanged.connect(lambda visible: visible or self._leave(dock))
         return dock
+
+    def _leave(self, dock: QDockWidget) -> None:
+        """A panel went behind another tab (or closed): if the focus was in it, it goes back to the
+        text, so a field being typed in is committed (as on any focus loss) and keys go on working."""
+        focus = QApplication.focusWidget()
+        if focus is not None and dock.isAncestorOf(focus):
+            self.text.setFocus()
 
     def fit(self) -> None:
         """Fit the docks to the window's size: called after it is shown or resized."""
@@ -57,43 +77,47 @@ class DockLayout:
         self.keep_text_wide()
 
     def tab_when_small(self) -> None:
-        """In a small window, tab the articles and the span list (the span list in front); when it
-        grows again, put them back one above the other. A column the analyst arranged otherwise
-        (a dock moved, floated or closed) is left as it is."""
+        """In a small window, tab each side column's two panels (the span list and the span details
+        in front: label keys work from the text); when it grows again, stack them again. A column
+        the analyst arranged otherwise (a panel moved, floated or closed) is left as it is."""
         small = self.window.width() < COMPACT[0] or self.window.height() < COMPACT[1]
-        docks, tabbed = (self.articles, self.spans), self._tabbed()
-        if any(self.window.dockWidgetArea(d) != LEFT or d.isFloating() for d in docks) or (
-            not tabbed and any(d.isHidden() for d in docks)
-        ):
-            return
-        if small and not tabbed:
-            self.window.tabifyDockWidget(self.articles, self.spans)
-            self.spans.raise_()
-            self.tabbed_for_size = True
-        elif not small and self.tabbed_for_size:
-            for dock in docks:  # out of the tab group (a split inside one adds a tab)
-                self.window.removeDockWidget(dock)
-            self.window.addDockWidget(LEFT, self.articles)
-            self.window.splitDockWidget(self.articles, self.spans, VERTICAL)
-            for dock in docks:
-                dock.show()
-            height = self.articles.height() + self.spans.height()
-            self.window.resizeDocks([self.articles, self.spans], [height * 3 // 5, height * 2 // 5], VERTICAL)
-            self.tabbed_for_size = False
+        for area, ((top, front), fifths) in self.columns.items():
+            docks, tabbed = (top, front), self._tabbed(area)
+            if any(self.window.dockWidgetArea(d) != area or d.isFloating() for d in docks) or (
+                not tabbed and any(d.isHidden() for d in docks)
+            ):
+                continue
+            if small and not tabbed:
+                self.window.tabifyDockWidget(top, front)
+                front.raise_()
+                self.tabbed_for_size[area] = True
+            elif not small and self.tabbed_for_size[area]:
+                for dock in docks:  # out of the tab group (a split inside one adds a tab)
+                    self.window.removeDockWidget(dock)
+                self.window.addDockWidget(area, top)
+                self.window.splitDockWidget(top, front, VERTICAL)
+                for dock in docks:
+                    dock.show()
+                height = top.height() + front.height()
+                self.window.resizeDocks(list(docks), [height * f // 5 for f in fifths], VERTICAL)
+                self.tabbed_for_size[area] = False
 
-    def _tabbed(self) -> bool:
-        return self.spans in self.window.tabifiedDockWidgets(self.articles)
+    def _tabbed(self, area: Qt.DockWidgetArea) -> bool:
+        top, front = self.columns[area][0]
+        return front in self.window.tabifiedDockWidgets(top)
 
     def keep_text_wide(self) -> None:
         """The text gets at least half the window's width: when the window shrinks, the side
         columns give up width in proportion (a user may still drag them wider). Called after the
         window is shown or resized."""
-        columns = [
-            dock
-            for dock in (self.articles, self.spans, self.labels)
-            if dock.isVisible() and not dock.isFloating()
-        ]
-        columns = [dock for dock in columns if dock is not self.spans or self.articles not in columns]
+        columns = []  # one shown panel per side column
+        for area in (LEFT, RIGHT):
+            docks = [
+                dock
+                for dock in self.docks
+                if self.window.dockWidgetArea(dock) == area and dock.isVisible() and not dock.isFloating()
+            ]
+            columns += docks[:1]
         widths = [dock.width() for dock in columns]
         room = self.window.width() // 2 - 24
         if sum(widths) > room > 0:
@@ -102,7 +126,8 @@ class DockLayout:
             )
 
     def save(self) -> None:
-        self.settings.setValue(TABBED_KEY, self.tabbed_for_size)
+        for area, key in TABBED_KEYS.items():
+            self.settings.setValue(key, self.tabbed_for_size[area])
         self.settings.setValue("window/geometry", self.window.saveGeometry())
         self.settings.setValue("window/state", self.window.saveState())
 

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.gestures.note_wanted.connect(self.edit_note)
         self.text_view.span_menu_requested.connect(lambda i, at: span_menu(self.gestures, i, self).exec(at))
         self.dock_layout = DockLayout(
-            self, self.settings, self.article_list, self.palette, self.details, self.span_list
+            self, self.settings, self.article_list, self.palette, self.details, self.span_list, self.text_view
         )
         self.docks, self.span_dock = self.dock_layout.docks, self.dock_layout.spans
 
