@@ -89,7 +89,8 @@ def suggest(context: Context, source: str | None, articles: tuple[int, ...]) -> 
             counts = suggest_articles(store, ids, names, progress=progress)
         pending = store.suggestion_counts()
     made = ", ".join(f"{name} {counts.get(name, 0)}" for name in names)
-    click.echo(f"Suggested in {len(ids)} articles: {made}. Pending: {sum(pending.values())}.")
+    waiting = sum(pending.values())
+    click.echo(f"Suggested in {wording.count(len(ids), 'article')}: {made}. Pending: {waiting:,}.")
 
 
 def _rows(store: Store, pending: list[StoredSuggestion]) -> Iterable[dict]:
@@ -218,8 +219,9 @@ def accept(context: Context, source: str | None, min_score: float | None, articl
         pending = _pending(store, source, min_score, articles)
         changes = store.accept_suggestions([s.id for s in pending])
     click.echo(
-        f"Accepted {len(changes.suggestions)} suggestions: {len(changes.spans)} new spans, "
-        f"{len(changes.relations)} relations."
+        f"Accepted {wording.count(len(changes.suggestions), 'suggestion')}: "
+        f"{wording.count(len(changes.spans), 'new span')}, "
+        f"{wording.count(len(changes.relations), 'relation')}."
     )
 
 
@@ -238,7 +240,7 @@ def reject(context: Context, source: str | None, min_score: float | None, articl
     with context.open() as store:
         pending = _pending(store, source, min_score, articles)
         changes = store.reject_suggestions([s.id for s in pending])
-    click.echo(f"Rejected {len(changes.suggestions)} suggestions.")
+    click.echo(f"Rejected {wording.count(len(changes.suggestions), 'suggestion')}.")
 
 
 @click.command(name="tag-all")
@@ -266,6 +268,8 @@ def tag_all(
 
         annotator tag-all "Sergey Lavrov" --label actor
     """
+    if not needle.strip():
+        raise click.UsageError("NEEDLE is empty: give the text to tag, e.g. tag-all Lavrov --label actor")
     with context.open() as store:
         store.label(label)  # NotFound: no such label
         found = [
@@ -274,9 +278,10 @@ def tag_all(
             if o.same_case or not case_sensitive
         ]
         click.echo(
-            f"{len(found)} untagged occurrences of {needle!r} in {len({f[0] for f in found})} articles."
+            f"{wording.count(len(found), 'untagged occurrence')} of {needle!r} in "
+            f"{wording.count(len({f[0] for f in found}), 'article')}."
         )
         if not found or not (yes or click.confirm("Tag them all?", default=False)):
             return
         changes = store.add_spans(found)
-    click.echo(f"Tagged {len(changes.spans)} occurrences as {label}.")
+    click.echo(f"Tagged {wording.count(len(changes.spans), 'occurrence')} as {label}.")

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import AnalysisFilter, SpanHit
@@ -56,8 +57,18 @@ class Table:
 def check_filter(f: AnalysisFilter) -> None:
     """ValueError with a readable message for a date bound that is not YYYY[-MM[-DD]]."""
     for name, bound in (("since", f.since), ("until", f.until)):
-        if bound and not _DATE.match(bound):
+        if bound and not (_DATE.match(bound) and _is_calendar_date(bound)):
             raise ValueError(f"--{name} must be a date like 2024, 2024-03 or 2024-03-15, not {bound!r}.")
+
+
+def _is_calendar_date(bound: str) -> bool:
+    """2024-02-29 is a date, 2024-13 and 2023-02-29 are not."""
+    parts = [int(part) for part in bound.split("-")] + [1, 1]
+    try:
+        date(*parts[:3])
+    except ValueError:
+        return False
+    return True
 
 
 def shown(value: Any, column: str = "") -> str:

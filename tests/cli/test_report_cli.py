@@ -90,6 +90,8 @@ def test_report_page_names_whose_spans_it_counts(project, tmp_path, args, coders
     "args, message",
     [
         (["--since", "last week"], "--since must be a date like 2024"),
+        (["--since", "2024-13"], "--since must be a date like 2024"),
+        (["--until", "2023-02-29"], "--until must be a date like 2024"),
         (["--label", "nonsense"], "No label named 'nonsense'"),
         (["--status", "finished"], "Invalid value for '--status'"),
     ],

@@ -70,7 +70,7 @@ def test_accept_and_reject_by_source_score_and_article(db):
     run(db, "suggest", "--source", "quotes")
     result = run(db, "suggestions", "accept", "--article", "1", "--min-score", "0.9")
     assert result.exit_code == 0, result.output
-    assert "Accepted 2 suggestions: 2 new spans, 1 relations." in result.output
+    assert "Accepted 2 suggestions: 2 new spans, 1 relation." in result.output
     with Store.open(db) as store:
         assert [s.annotator for s in store.spans(1)] == ["ana", "ana"]
         assert [r.type for r in store.relations(1)] == ["said_by"]
@@ -91,7 +91,7 @@ def test_an_unknown_recommender_or_article_is_a_clear_error(db):
 
 def test_tag_all_counts_first_and_tags_in_one_step(db):
     result = run(db, "tag-all", "Lavrov", "--label", "actor", input="n\n")
-    assert "3 untagged occurrences of 'Lavrov' in 1 articles." in result.output
+    assert "3 untagged occurrences of 'Lavrov' in 1 article." in result.output
     with Store.open(db) as store:
         assert store.spans(1) == []
     result = run(db, "tag-all", "lavrov", "--label", "actor", "--yes")
@@ -101,3 +101,6 @@ def test_tag_all_counts_first_and_tags_in_one_step(db):
     result = run(db, "tag-all", "lavrov", "--label", "actor", "--case-sensitive")
     assert "0 untagged occurrences" in result.output
     assert run(db, "tag-all", "x", "--label", "nope").exit_code == 1
+    for empty in ("", "  "):
+        refused = run(db, "tag-all", empty, "--label", "actor", "--yes")
+        assert refused.exit_code == 2 and "NEEDLE is empty" in refused.output
