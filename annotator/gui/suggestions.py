@@ -148,7 +148,8 @@ class SuggestionController(QObject):
         self._suggest_for_opened()
 
     def _opened_at_start(self) -> None:
-        if self.deferred:  # not done meanwhile by an article opened after the first paint
+        # not done meanwhile by an article opened after the first paint, nor closed since
+        if self.deferred and self.window.isVisible():
             self._suggest_for_opened()
 
     def _suggest_for_opened(self) -> None:
