@@ -7,10 +7,11 @@ from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store
 
 
-def build_coded_project(path):
+def build_coded_project(path, speaker_relation="said_by"):
     """A small coded project counted by hand in tests/core/test_analysis.py: two outlets and an
     article without outlet or date, two annotators, direct, indirect and unattributed quotes,
-    overlapping spans, and an actor without a normalised name. Returns (store, span ids by name)."""
+    overlapping spans, and an actor without a normalised name; quotes link to their actor by
+    `speaker_relation`. Returns (store, span ids by name)."""
     store = Store.open(path, annotator="ana")
     texts = {
         "A1": "Sergey Lavrov said: “We warn you.” Prices rise. Lavrov added that talks continue. "
@@ -62,6 +63,6 @@ def build_coded_project(path):
     span("q6", "A3", "“No.”", "quote", {"kind": "direct"})
     span("f5", "A3", "Scholz said the plan works.", "framing", {"frame": "Economic"})
     for quote, actor in (("q1", "x1"), ("q2", "x2"), ("q4", "x3"), ("q5", "x4"), ("q6", "x5"), ("q7", "x6")):
-        store.add_relation(ids[quote], ids[actor], "said_by")
+        store.add_relation(ids[quote], ids[actor], speaker_relation)
     store.set_annotator("ana")
     return store, ids

@@ -247,7 +247,7 @@ def _quotes(store: Store, f: AnalysisFilter, roles: Roles) -> _Quotes:
     article_of = tally.by_id(quote_spans, [tally.ids(articles) for *_, articles in quotes])
     kinds = [_attribute(attributes, roles.quote_kind) for _, attributes, *_ in quotes]
     kind_of = tally.lookup(quote_spans, [{"direct": 1, "indirect": 2}.get(kind, 0) for kind in kinds])
-    sources, targets = (tally.ids(text) for text in store.relation_pairs(roles.said_by))
+    sources, targets = (tally.ids(text) for text in store.relation_pairs(store.speaker_relation(roles)))
     article = tally.look_up(article_of, sources)
     outlet = tally.look_up(outlet_of, article)
     group = tally.look_up(tally.lookup([tally.ids(spans) for _, _, spans in actors]), targets)
@@ -321,8 +321,8 @@ def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
     return Table(
         "quoted_actors",
         TITLES["quoted_actors"],
-        f"Quotes attributed ({roles.said_by}) to each actor, by normalised name: direct, indirect, the "
-        "articles quoting them and the outlets with their number of quotes.",
+        f"Quotes attributed ({store.speaker_relation(roles)}) to each actor, by normalised name: "
+        "direct, indirect, the articles quoting them and the outlets with their number of quotes.",
         ("actor", "quotes", "direct", "indirect", "articles", "outlets"),
         tuple(rows),
         Chart("bars", "actor", "", ("direct", "indirect")),

@@ -72,6 +72,30 @@ def test_quoted_actors_grouped_by_normalised_name_whatever_its_case(coded_projec
     ]
 
 
+def test_the_speaker_relation_is_the_one_the_scheme_rules_give_quotes_to_actors(tmp_path):
+    """A project whose quotes point to their actor by `spoken_by` (its relation rule) gets the
+    same quoted actors, network and spans behind them as one with `said_by`."""
+    from coded_project import build_coded_project
+
+    from annotator.core.scheme import RelationRule
+
+    store, ids = build_coded_project(tmp_path / "spoken.annotator", speaker_relation="spoken_by")
+    with store:
+        store.set_relation_rules([RelationRule("spoken_by", "quote", ("actor",))])
+        quoted = analysis.quoted_actors(store, EVERYTHING)
+        assert quoted.rows[0] == ("Sergey Lavrov", 3, 2, 1, 2, "Herald 2, Courier 1")
+        assert len(quoted.rows) == 4 and "(spoken_by)" in quoted.description
+        assert rows(store, "actor_network") == [("Olaf Scholz", "Sergey Lavrov", 1)]
+        hits = analysis.spans_behind(store, quoted, quoted.rows[0])
+        assert sorted(hit.span_id for hit in hits) == sorted(ids[name] for name in ("q1", "q2", "q6"))
+
+
+def test_without_a_rule_from_quotes_to_actors_the_speaker_relation_is_said_by(coded_project):
+    store, _ = coded_project
+    store.set_relation_rules([])
+    assert rows(store, "quoted_actors")[0] == ("Sergey Lavrov", 3, 2, 1, 2, "Herald 2, Courier 1")
+
+
 def test_actor_network_links_actors_quoted_in_the_same_article(coded_project):
     store, _ = coded_project
     assert rows(store, "actor_network") == [("Olaf Scholz", "Sergey Lavrov", 1)]

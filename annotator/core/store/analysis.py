@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from annotator.core.model import AnalysisFilter, SpanHit
+from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.store.base import StorePart
 
 MONTH = (
@@ -34,7 +35,8 @@ _HIT_SELECT = (
 
 @dataclass(frozen=True)
 class Roles:
-    """Where the scheme keeps what the tables are about (the default scheme's names)."""
+    """Where the scheme keeps what the tables are about (the default scheme's names). `said_by`
+    empty: the relation type of the scheme's rule from the quote label to the actor label."""
 
     frame_label: str = "framing"
     frame_attribute: str = "frame"
@@ -42,7 +44,7 @@ class Roles:
     quote_kind: str = "kind"
     actor_label: str = "actor"
     actor_name: str = "normalised_name"
-    said_by: str = "said_by"
+    said_by: str = ""
 
 
 def _article_terms(f: AnalysisFilter) -> tuple[str, list]:
@@ -143,6 +145,23 @@ class AnalysisReads(StorePart):
         row = self.conn.execute("SELECT id FROM labels WHERE name = ?", [name]).fetchone()
         return row[0] if row else -1
 
+    def speaker_relation(self, roles: Roles) -> str:
+        """The relation type by which a quote names its actor: `roles.said_by` if given, else the
+        type of the scheme's rule from the quote label to the actor label (said_by first if there
+        are several), else said_by (a project without such a rule)."""
+        if roles.said_by:
+            return roles.said_by
+        row = self.conn.execute(
+            "SELECT type FROM relation_rules WHERE source_label = ? AND target_label = ? "
+            "ORDER BY type <> ?, type LIMIT 1",
+            [
+                self._known_label_id(roles.quote_label),
+                self._known_label_id(roles.actor_label),
+                QUOTE_RELATION,
+            ],
+        ).fetchone()
+        return row[0] if row else QUOTE_RELATION
+
     # ------------------------------------------------------------------ quotes
 
     def _quotes_cte(self, f: AnalysisFilter, roles: Roles) -> tuple[str, list]:
@@ -164,7 +183,7 @@ class AnalysisReads(StorePart):
             *facet_args,
             _path(roles.quote_kind),
             _path(roles.actor_name),
-            roles.said_by,
+            self.speaker_relation(roles),
             self._known_label_id(roles.actor_label),
             self._known_label_id(roles.quote_label),
             *span_args,
