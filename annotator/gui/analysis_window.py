@@ -292,6 +292,7 @@ class AnalysisWindow(QWidget):
         self.timer.setInterval(400)
         self.timer.timeout.connect(self._refresh_current)
         main.events.changed.connect(self.store_changed)
+        main.files.opened.connect(self.project_opened)
         self.resize(1200, 760)
         self._refresh_current()
 
@@ -371,6 +372,13 @@ class AnalysisWindow(QWidget):
         self.stale = set(self.tab_of)
         self.timer.start()
 
+    def project_opened(self) -> None:
+        """The main window opened another project: an Analysis window over it takes this one's
+        place (this one's filters list the old project's annotators, outlets and labels)."""
+        geometry = self.geometry()
+        self.close()
+        show_analysis(self.main).setGeometry(geometry)
+
     def open_span(self, article_id: int, span_id: int) -> None:
         self.main.open_article(article_id)
         self.main.text_view.set_selected_span(span_id)
@@ -383,6 +391,9 @@ class AnalysisWindow(QWidget):
 
     def closeEvent(self, event) -> None:
         self.main.events.changed.disconnect(self.store_changed)
+        self.main.files.opened.disconnect(self.project_opened)
+        if self.main.analysis_window is self:
+            self.main.analysis_window = None
         self.tables.close()
         self.spans.close()
         super().closeEvent(event)
@@ -392,7 +403,6 @@ def show_analysis(main: MainWindow) -> AnalysisWindow:
     """Open (or raise) the main window's Analysis window."""
     if main.analysis_window is None:
         main.analysis_window = AnalysisWindow(main)
-        main.analysis_window.destroyed.connect(lambda: setattr(main, "analysis_window", None))
         main.analysis_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     main.analysis_window.show()
     main.analysis_window.raise_()

@@ -295,3 +295,27 @@ def test_the_spans_behind_a_cell_are_found_on_a_worker(qtbot, analysis_window, w
     release.set()
     listed(qtbot, tab)
     assert tab.hits.count() == 3 and tab.hits_label.text().startswith("3 spans behind this row")
+
+
+def test_the_window_follows_another_project_opened_in_the_main_window(qtbot, window, tmp_path):
+    """File → Open of another project: the Analysis window shows that project's tables and
+    filters, never the old project's tables as if they were the new one's."""
+    from annotator.core.model import NewArticle
+    from annotator.core.store import Store
+
+    window.actions[ActionId.ANALYSIS].trigger()  # not given to qtbot: the window deletes it
+    assert cells(computed(qtbot, window.analysis_window, "quoted_actors"))[0][0] == "Sergey Lavrov"
+    other_path = tmp_path / "other.annotator"
+    with Store.open(other_path, annotator="cleo") as other:
+        text = "Merkel said: “We can do it.”"
+        (article,) = other.add_articles([NewArticle(title="B1", text=text, outlet="Gazette")]).article_ids
+        actor = next(iter(other.add_span(article, 0, 6, "actor", {"normalised_name": "Angela Merkel"}).spans))
+        start = text.index("“")
+        quote = next(iter(other.add_span(article, start, len(text), "quote", {"kind": "direct"}).spans))
+        other.add_relation(quote, actor, "said_by")
+    assert window.files.open_project(other_path)
+    shown = window.analysis_window
+    assert shown is not None and shown.isVisible()
+    assert cells(computed(qtbot, shown, "quoted_actors")) == [("Angela Merkel", 1, 1, 0, 1, "Gazette 1")]
+    assert [action.data() for action in shown.outlet.choices()] == ["Gazette", ""]
+    assert [action.data() for action in shown.annotator.choices()] == ["ana", "cleo"]  # ana opened it
