@@ -275,3 +275,16 @@ def test_disk_full_during_an_import_stores_none_of_the_file(disk_full, tmp_path)
         import_paths(store, [path])
     assert snapshot(store) == before
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_our_own_csv_span_table_is_refused_as_articles_and_nothing_is_stored(tmp_path):
+    from annotator.core.formats import export
+
+    with Store.open(tmp_path / "a.annotator", annotator="ana") as store:
+        (article_id,) = store.add_articles([NewArticle("One", "Lavrov said no.")]).article_ids
+        store.add_span(article_id, 0, 6, store.labels()[0].name)
+        export(store, "csv", tmp_path / "spans.csv")
+    with Store.open(tmp_path / "b.annotator", annotator="ana") as other:
+        summary = import_paths(other, [tmp_path / "spans.csv"])
+        assert other.article_ids() == []
+    assert "spans.csv" in summary.refused[0] and "span table" in summary.refused[0]

@@ -631,3 +631,11 @@ def test_jsonl_integers_of_any_size_are_kept_exactly(tmp_path):
         import_paths(store, [path])
         (article,) = [store.article(i) for i in store.article_ids()]
     assert article.meta == {"n": -(2**70), "m": 2**64, "source_id": huge}
+
+
+def test_jsonl_an_unknown_status_is_said_in_the_summary(tmp_path):
+    path = jsonl(tmp_path / "odd.jsonl", {"text": "d e f", "status": "DONE"}, {"text": "g h", "status": "done"})
+    with Store.open(tmp_path / "p.annotator", annotator="ana") as store:
+        summary = import_paths(store, [path])
+        assert [store.article(i).status for i in store.article_ids()] == [Status.NEW, Status.DONE]
+    assert "odd.jsonl: 1 record with an unknown status (stored as new, the status kept in meta)" in summary.notes

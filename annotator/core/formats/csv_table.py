@@ -91,6 +91,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
             repeated = sorted(key for key, count in Counter(keys).items() if key and count > 1)
             if repeated:
                 raise ImportRefused(path, f"column {repeated[0]!r} appears more than once", reader.line_num)
+            if {"span_id", "start", "end", "label"} <= set(keys):
+                raise ImportRefused(
+                    path,
+                    "this is a span table (one row per span, as `annotator export` writes CSV), "
+                    "not articles: it holds no article text. Import a JSONL export instead",
+                )
             if "text" not in keys:
                 more = f" and {len(columns) - 20} more" if len(columns) > 20 else ""
                 named = ", ".join(columns[:20]) + more

@@ -119,6 +119,7 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
             status = Status(record["status"])
         else:
             meta["status"] = record["status"]
+            options.report("records with an unknown status (stored as new, the status kept in meta)")
 
     if _categories(record.get("label")):
         meta["label"] = record["label"]  # doccano's document-level categories, not spans
