@@ -634,8 +634,10 @@ def test_jsonl_integers_of_any_size_are_kept_exactly(tmp_path):
 
 
 def test_jsonl_an_unknown_status_is_said_in_the_summary(tmp_path):
-    path = jsonl(tmp_path / "odd.jsonl", {"text": "d e f", "status": "DONE"}, {"text": "g h", "status": "done"})
+    records = {"text": "d e f", "status": "DONE"}, {"text": "g h", "status": "done"}
+    path = jsonl(tmp_path / "odd.jsonl", *records)
     with Store.open(tmp_path / "p.annotator", annotator="ana") as store:
         summary = import_paths(store, [path])
         assert [store.article(i).status for i in store.article_ids()] == [Status.NEW, Status.DONE]
-    assert "odd.jsonl: 1 record with an unknown status (stored as new, the status kept in meta)" in summary.notes
+    said = "odd.jsonl: 1 record with an unknown status (stored as new, the status kept in meta)"
+    assert said in summary.notes
