@@ -58,6 +58,9 @@ def samples(tmp_path_factory):
                 continue
             inputs = sorted(p for p in target.parent.rglob("*") if p.suffix.lower() in fmt.inputs)
             found[name] = (target.parent, inputs[0])
+    # The CSV export is a span table that import refuses on purpose; CSV reads article tables.
+    table = folder / "csv" / "export.csv"
+    table.write_text(f'title,outlet,text\nOne,TASS,"{TEXT}"\nTwo,,Zelensky spoke.\n', encoding="utf-8")
     return found
 
 
