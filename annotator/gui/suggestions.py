@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.model import Changes, Op, StoredSuggestion
 from annotator.core.store import Store
 from annotator.core.suggest import learned, registry
@@ -218,10 +218,13 @@ class SuggestionController(QObject):
         run.deleteLater()
         if error:
             self.window.statusBar().showMessage(error, 5000)
-        if self.article_again:
-            self.article_again = False
-            self.compute()
-        self.refresh()
+        try:
+            if self.article_again:
+                self.article_again = False
+                self.compute()
+            self.refresh()
+        except StoreError:  # the project closed while they ran (a restore, another project): dropped
+            return
 
     def refresh(self) -> None:
         window = self.window
