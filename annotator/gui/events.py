@@ -18,11 +18,13 @@ EXTERNAL_CHECK_MS = 2000  # how often to look for commits by other programs (one
 
 
 class StoreEvents(QObject):
-    """Emits `changed(changes, initiator)` after every change to the open project, and
-    `failed(message)` when an operation was refused. `store` is the open project."""
+    """Emits `changed(changes, initiator)` after every change to the open project,
+    `failed(message)` when an operation was refused, and `closing()` before the project closes
+    (another opens, a restore replaces it). `store` is the open project."""
 
     changed = Signal(object, object)
     failed = Signal(str)
+    closing = Signal()  # the open project is about to close: work on its file must end first
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)

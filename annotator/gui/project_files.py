@@ -101,7 +101,9 @@ class ProjectFiles(QObject):
         self.settings.setValue("file/recent", recent)
 
     def close_store(self) -> None:
-        """Close the project, first taking away the window's mark (`begin_window_session`)."""
+        """Close the project, first ending work on it in the background (`events.closing`) and
+        taking away the window's mark (`begin_window_session`)."""
+        self.events.closing.emit()
         try:
             self.store.end_window_session()
         except StoreError as error:

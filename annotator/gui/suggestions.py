@@ -141,6 +141,7 @@ class SuggestionController(QObject):
         self.status.setObjectName("suggestion_count")
         window.statusBar().addPermanentWidget(self.status)
         window.events.changed.connect(lambda changes, initiator: self.on_changes(changes))
+        window.events.closing.connect(self.stop)  # no thread may write to a project as it closes
         window.text_view.span_selection_changed.connect(self._span_selected)
         listed = window.span_list
         listed.suggestion_chosen.connect(lambda i: self._make_current(self._item(i)))
@@ -303,7 +304,8 @@ class SuggestionController(QObject):
         self.refresh()
 
     def stop(self) -> None:
-        """The window closes: stop the corpus run and wait for the background work to end."""
+        """The window or its project closes: stop the corpus run and wait for the background work
+        to end."""
         self.retrain.stop()
         for thread in (self.run, self.article_run, self.training):
             if thread is not None:
@@ -436,4 +438,7 @@ class SuggestionController(QObject):
             window.statusBar().showMessage(f"{word}: {made}.", 8000)
         self.memory = None
         self.model = model or self.model
-        self.refresh()
+        try:
+            self.refresh()
+        except StoreError:  # the project closed while the run ended (a restore, another project)
+            return
