@@ -106,10 +106,9 @@ def make_backup(conn: sqlite3.Connection, project: Path, reason: str = "", keep:
     target = folder / f"{project.name}-{stamp}{'-' + reason if reason else ''}{_suffix(project)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".partial-", dir=folder)
-        os.close(handle)
     except OSError as error:
         raise BackupError(f"Cannot write backups to {folder}: {error.strerror}.") from None
+    temp = _empty_file_in(folder, ".partial-", f"Cannot write backups to {folder}")
     try:
         check = _copy_into(conn, project, temp, quick_check=True)
         if check != "ok":  # a damaged copy must never push a good backup out of the rotation
@@ -152,11 +151,7 @@ def write_copy(conn: sqlite3.Connection, project: Path, target: Path) -> None:
     a temporary file renamed when complete. Callers check `target` first (`output.check_target`)."""
     if conn.in_transaction:
         raise BackupError(f"{project.name} is being written (an import is under way); try again after it.")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(handle)
-    except OSError as error:
-        raise BackupError(f"Cannot write {target}: {error.strerror}.") from None
+    temp = _empty_file_in(target.parent, f".{target.name}.", f"Cannot write {target}")
     try:
         _copy_into(conn, project, temp)
         os.replace(temp, target)
@@ -261,11 +256,8 @@ def _replace_file(project: Path, backup: Path) -> Path | None:
     if project.exists() and not project.is_file():
         raise BackupError(f"{project} is a folder, not a project file; nothing was restored.")
     aside = project.with_name(f"{project.name}.damaged-{datetime.now(UTC).strftime(_STAMP)}")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{project.name}.restore-", dir=project.parent)
-        os.close(handle)
-    except OSError as error:
-        raise BackupError(f"Cannot write in {project.parent}: {error.strerror}; nothing restored.") from None
+    prefix = f".{project.name}.restore-"
+    temp = _empty_file_in(project.parent, prefix, f"Cannot write in {project.parent}", "; nothing restored.")
     try:
         source, copy = sqlite3.connect(read_only_uri(backup), uri=True), sqlite3.connect(temp)
         try:
@@ -349,3 +341,14 @@ def _has_twin(project: Path) -> bool:
 
 def _first_match(patterns: list[re.Pattern], name: str) -> re.Match | None:
     return next((m for pattern in patterns if (m := pattern.fullmatch(name))), None)
+
+
+def _empty_file_in(folder: Path, prefix: str, cannot: str, after: str = ".") -> str:
+    """A new empty file in `folder` to write a copy into before it is renamed into place; when
+    none can be made, BackupError "`cannot`: <the reason>`after`"."""
+    try:
+        handle, temp = tempfile.mkstemp(prefix=prefix, dir=folder)
+    except OSError as error:
+        raise BackupError(f"{cannot}: {error.strerror}{after}") from None
+    os.close(handle)
+    return temp
