@@ -48,6 +48,13 @@ def draw(target: Figure, table: Table) -> RowAt:
     return row_at
 
 
+def _legend(axes, **style) -> None:
+    """A legend of what is drawn; none for an empty chart (no dated article: no line), where
+    matplotlib would warn on the terminal of `annotator report`."""
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(**style)
+
+
 def _index(position: float, count: int) -> int | None:
     """The item at a position on an axis where items stand at 0, 1, 2…"""
     index = int(math.floor(position + 0.5))
@@ -86,7 +93,7 @@ def _bars(target: Figure, axes, table: Table) -> RowAt:
             axes.bar(positions, [values.get(g, 0) for g in groups], width, label=str(name))
         axes.set_xticks(range(len(groups)), groups, rotation=20, ha="right")
         axes.set_ylabel(chart.values[0])
-        axes.legend(fontsize=8, frameon=False)
+        _legend(axes, fontsize=8, frameon=False)
 
         def bar_at(x: float, y: float) -> int | None:
             group = _index(x, len(groups))
@@ -105,7 +112,7 @@ def _bars(target: Figure, axes, table: Table) -> RowAt:
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_xlabel(" + ".join(chart.values))
     axes.tick_params(axis="y", labelsize=8)
-    axes.legend(fontsize=8, frameon=False)
+    _legend(axes, fontsize=8, frameon=False)
 
     def row_at(x: float, y: float) -> int | None:
         bar = _index(y, len(rows))
@@ -131,8 +138,14 @@ def _lines(target: Figure, axes, table: Table) -> RowAt:
     axes.set_xticks(range(0, len(months), step), months[::step], rotation=30, ha="right", fontsize=8)
     axes.set_ylabel(chart.values[0])
     title = f"{chart.series} (the {TOP_LINES} largest)" if len(lines) > TOP_LINES else chart.series
-    axes.legend(
-        fontsize=7, frameon=False, title=title, title_fontsize=8, loc="upper left", bbox_to_anchor=(1, 1)
+    _legend(
+        axes,
+        fontsize=7,
+        frameon=False,
+        title=title,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1, 1),
     )
 
     def point_at(x: float, y: float) -> int | None:
