@@ -158,7 +158,7 @@ def suggestions(
     if ctx.invoked_subcommand is not None:
         return
     context: Context = ctx.obj
-    with context.open() as store:
+    with context.open(read_only=True) as store:  # a listing: no backup, no write lock
         pending = _pending(store, source, min_score, articles)
         if output is not None:
             try:

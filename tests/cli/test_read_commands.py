@@ -1,6 +1,8 @@
-"""Read commands (stats, articles, search, labels, annotators, export, copy) only read (issue 11,
-item 13): no write lock, nothing written next to the project, the caller not recorded as an
-annotator; they work on a read-only project and while another program holds the write lock."""
+"""Read commands (stats, articles, search, labels, annotators, export, copy, agreement, report,
+codebook, suggestions, where, backup --list) only read (issue 11, item 13; issue 16): no backup
+(one is due: the project has none), no write lock, nothing written next to the project, the caller
+not recorded as an annotator; they work on a read-only project and while another program holds
+the write lock."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.model import NewArticle
+from annotator.core.model import NewArticle, NewSuggestion, Status
 from annotator.core.store import Store
 
 READS = [
@@ -29,6 +31,13 @@ READS = [
     ["export", "--format", "qdpx", "-o", "{out}/out.qdpx"],
     ["export", "--format", "brat", "-o", "{out}/brat"],
     ["copy", "{out}/copy.annotator"],  # a copy only reads the project it copies
+    ["agreement"],
+    ["report", "--html", "{out}/report.html", "--csv-dir", "{out}/tables"],
+    ["codebook", "-o", "{out}/codebook.md"],
+    ["suggestions"],
+    ["suggestions", "--format", "csv", "-o", "{out}/suggestions.csv"],
+    ["where"],
+    ["backup", "--list"],
 ]
 
 
@@ -44,7 +53,14 @@ def db(tmp_path):
     path = folder / "p.annotator"
     with Store.open(path, annotator="ana") as store:
         store.add_articles(NewArticle(f"Article {n}", f"Lavrov said thing number {n}.") for n in range(5))
+        store.add_articles(
+            [NewArticle("Suggested", "Tusk said so.", suggestions=(NewSuggestion(0, 4, "actor"),))]
+        )
         store.add_span(store.article_ids()[0], 0, 6, "actor")
+        store.set_status(store.article_ids()[0], Status.DONE)
+    with Store.open(path, annotator="bob") as store:  # agreement needs two coders
+        store.add_span(store.article_ids()[0], 0, 6, "actor")
+        store.set_status(store.article_ids()[0], Status.DONE)
     return path
 
 
