@@ -234,8 +234,9 @@ def import_(
 @click.option(
     "--replace",
     is_flag=True,
-    help="Folder formats: replace files of the same names in a folder that holds some (an earlier "
-    "export); without it such a folder is refused. Other files there are never touched.",
+    help="Folder formats: replace an earlier export in the folder (its files of the same names, and "
+    "those it wrote that this export does not); without it such a folder is refused. Other files "
+    "there are never touched.",
 )
 @pass_context
 def export_(
@@ -254,7 +255,9 @@ def export_(
 
     Every span carries its text; text[start:end] equals it (offsets are code points). A folder
     format writes into a new or empty folder, or adds its files beside those already in a folder;
-    it never deletes anything. The project, its side files and its backups are never overwritten.
+    with --replace it replaces an earlier export there, removing the files that export wrote and
+    this one does not (unless changed since); it deletes nothing else. The project, its side
+    files and its backups are never overwritten.
 
     Example:
 
@@ -297,6 +300,8 @@ def export_(
     if str(output) != "-":
         n = wording.count
         echo(f"Wrote {n(summary.articles, 'article')} and {n(summary.spans, 'span')} to {output}.")
+    for line in summary.notes:
+        echo(line)
     for line in summary.left_out:
         echo(f"  left out: {line}", err=True)
 

@@ -235,7 +235,7 @@ def run_export(parent: QWidget, store: Store, settings: QSettings) -> None:
     try:
         summary = write_export(store, Path(path), fmt, statuses, labels, guard)
     except OutputRefused as refused:
-        if not refused.collisions or not confirm_replace(parent, Path(path), refused.collisions):
+        if not refused.collisions or not confirm_replace(parent, Path(path), refused):
             QMessageBox.warning(parent, "Export", as_plain(str(refused)))
             return
         summary = write_export(store, Path(path), fmt, statuses, labels, guard, replace=True)
@@ -244,16 +244,26 @@ def run_export(parent: QWidget, store: Store, settings: QSettings) -> None:
     else:
         lines = [f"Wrote {count(summary.articles, 'article')} and {count(summary.spans, 'span')} to {path}."]
         lines += [f"Left out: {line}" for line in summary.left_out]
+        lines += summary.notes
         QMessageBox.information(parent, "Export", "\n".join(lines))
 
 
-def confirm_replace(parent: QWidget, folder: Path, names: tuple[str, ...]) -> bool:
-    """Ask before replacing files an earlier export left in `folder` (nothing else is touched)."""
+def confirm_replace(parent: QWidget, folder: Path, refused: OutputRefused) -> bool:
+    """Ask before replacing an earlier export in `folder`: its files of the same names and those
+    it wrote that this export does not (nothing else is touched)."""
+    names, stale = refused.collisions, refused.stale
     shown = "\n".join(names[:10]) + (f"\n… and {len(names) - 10} more" if len(names) > 10 else "")
+    more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
+    also = (
+        f"\n\nReplacing also removes {count(len(stale), 'file')} the earlier export wrote that this "
+        f"one does not: {', '.join(stale[:10])}{more}."
+        if stale
+        else ""
+    )
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Export",
-        f"{folder} already holds {len(names)} files of the same names as this export's:\n{shown}\n\n"
+        f"{folder} already holds {len(names)} files of the same names as this export's:\n{shown}{also}\n\n"
         "Replace them? Other files in the folder are left as they are.",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         parent,

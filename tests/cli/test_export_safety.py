@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.model import NewArticle, NewSpan
+from annotator.core.model import NewArticle, NewSpan, Status
 from annotator.core.store import Store
 from annotator.core.store.backup import make_backup
 
@@ -179,3 +179,24 @@ def test_copy_has_the_edits_another_program_still_holds_in_the_wal(tmp_path):
     finally:
         window.close()
     project_ok(db, spans=52)
+
+
+@pytest.mark.parametrize("fmt", ["brat", "webanno"])
+def test_replace_removes_the_earlier_export_of_an_article_no_longer_exported_and_says_so(tmp_path, fmt):
+    db = tmp_path / "p.annotator"
+    make_project(db)
+    out = tmp_path / "docs"
+    assert run("export", "--format", fmt, "-o", str(out), db=db).exit_code == 0
+    (out / "000002 notes.txt").write_text("mine", encoding="utf-8")
+    with Store.open(db) as store:
+        store.set_status(2, Status.DONE)
+    result = run("export", "--format", fmt, "-o", str(out), "--status", "new", db=db)
+    assert result.exit_code != 0 and "also removes" in result.output and "000002" in result.output
+    result = run("export", "--format", fmt, "-o", str(out), "--status", "new", "--replace", db=db)
+    assert result.exit_code == 0, result.output
+    assert "Removed" in result.output and "000002" in result.output
+    left = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    written = (
+        ["000001.ann", "000001.txt", "annotation.conf", "visual.conf"] if fmt == "brat" else ["000001.tsv"]
+    )
+    assert left == sorted(["000002 notes.txt", *written])

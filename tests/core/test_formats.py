@@ -233,7 +233,7 @@ def test_brat_folder_has_pairs_conf_and_lf_text(project, tmp_path):
     folder = tmp_path / "brat"
     summary = export(project, "brat", folder)
     names = sorted(p.name for p in folder.iterdir())
-    assert names[:2] == ["000001.ann", "000001.txt"] and "annotation.conf" in names
+    assert names[:3] == [".annotator-brat-export", "000001.ann", "000001.txt"] and "annotation.conf" in names
     conf = (folder / "annotation.conf").read_text(encoding="utf-8")
     assert "[entities]" in conf and "said_by\tArg1:" in conf and "[attributes]" in conf
     ann = (folder / "000004.ann").read_text(encoding="utf-8")

@@ -108,3 +108,41 @@ def test_window_import_offers_every_format_and_reads_the_chosen_one(window, stor
     assert [f.rsplit(" (", 1)[0] for f in offered[1:]] == [format_title(name) for name in readable]
     new = [i for i in store.article_ids() if store.article(i).title == "Stoltenberg spoke."]
     assert [span.label for span in store.spans(new[0])] == ["actor"]
+
+
+def test_window_export_replacing_an_earlier_one_removes_its_files_of_articles_no_longer_exported(
+    qtbot, window, store, errors, monkeypatch, tmp_path
+):
+    """The earlier export's file of an article now left out goes (the question says so); the
+    analyst's own files stay."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+
+    from annotator.core.model import Status
+
+    store.add_articles([NewArticle("Two", "Blinken replied.", spans=(NewSpan(0, 7, "actor"),))])
+    out = tmp_path / "webanno"
+    _export_from_window(qtbot, window, monkeypatch, "webanno", out)
+    assert sorted(p.name for p in out.glob("*.tsv")) == ["000001.tsv", "000002.tsv"]
+    (out / "notes.tsv").write_text("mine", encoding="utf-8")
+    store.set_status(2, Status.DONE)
+
+    def only_new(self):
+        self.format.setCurrentIndex(self.format.findData("webanno"))
+        for status, box in self.statuses.items():
+            box.setChecked(status == Status.NEW)
+        return QDialog.DialogCode.Accepted
+
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+
+    monkeypatch.setattr(ExportDialog, "exec", only_new)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    QTimer.singleShot(0, lambda: answer(QApplication.activeModalWidget()))
+    window.actions[ActionId.EXPORT].trigger()
+    assert "also removes 1 file" in asked[0] and "000002.tsv" in asked[0]
+    assert sorted(p.name for p in out.glob("*.tsv")) == ["000001.tsv", "notes.tsv"]
+    assert "Removed 1 file" in errors[-1] and "000002.tsv" in errors[-1]

@@ -10,6 +10,7 @@ temporary file or folder moved into place only when complete).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import os
@@ -185,9 +186,10 @@ def export(
     to `dest`: an open text stream (standard output, for text formats), or a path (a file, or a
     folder for brat and WebAnno) written through a temporary sibling moved into place only when
     complete, so a failed export leaves no half output. A folder export into a folder that holds
-    files adds its own beside them (`output.place_folder`; `replace` lets it replace same-named
-    ones). OSError passes; OutputRefused when the path would harm the project or what the folder
-    holds. The summary lists what the format could not carry, whatever the destination."""
+    files adds its own beside them (`output.place_folder`; `replace` lets it replace an earlier
+    export there, removing the files that one wrote and this one does not). OSError passes;
+    OutputRefused when the path would harm the project or what the folder holds. The summary
+    lists what the format could not carry, whatever the destination."""
     fmt = _writable(name)
     options = WriteOptions(
         store.labels(),
@@ -232,10 +234,10 @@ def _export_to_path(
         _usual_mode(temp, folder=True)
         try:
             summary = writer(rows, temp, options)
-            place_folder(temp, path, store.path, replace)
+            notes = place_folder(temp, path, store.path, fmt.name, replace)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
-        return summary
+        return dataclasses.replace(summary, notes=notes)
     handle, name_ = tempfile.mkstemp(prefix=_temp_prefix(path), dir=parent)
     temp = Path(name_)
     _usual_mode(temp)

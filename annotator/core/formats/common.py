@@ -43,11 +43,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 @dataclass(frozen=True)
 class ExportSummary:
     """What an export wrote: articles that appear in the output and span records, and one line
-    per kind of thing the format could not carry (e.g. "CoNLL: 12 overlapping spans left out…")."""
+    per kind of thing the format could not carry (e.g. "CoNLL: 12 overlapping spans left out…");
+    `notes`: what a folder export did to an earlier one there (files removed or left over)."""
 
     articles: int
     spans: int
     left_out: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def record_of(article: Article, spans: list[Span], relations: list[Relation]) -> ExportRecord:
