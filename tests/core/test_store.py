@@ -316,3 +316,23 @@ def test_check_spans_names_a_span_whose_attributes_cannot_be_read(tmp_path):
         store.conn.execute("UPDATE spans SET attributes = '[1]' WHERE id = ?", [damaged])
         with pytest.raises(DamagedRow, match=f"the attributes of span {damaged} should be a JSON object"):
             store.check_spans(article_id)
+
+
+@pytest.mark.parametrize("between", [2, 50], ids=["side by side", "spread over the table"])
+def test_check_spans_finds_a_damaged_span_however_the_article_s_spans_lie_in_the_table(tmp_path, between):
+    from annotator.core.errors import DamagedRow
+
+    with Store.open(tmp_path / "p.annotator") as store:
+        one, two = store.add_articles(
+            [NewArticle("One", "Lavrov said hello."), NewArticle("Two", "x" * 99)]
+        ).article_ids
+        store.add_span(one, 0, 6, "actor")
+        store.add_spans([(two, n, n + 1, "claim") for n in range(between)])
+        store.add_span(one, 7, 11, "claim", attributes={"stance": "pro"})
+        damaged = max(span.id for span in store.spans(one))
+        store.add_spans([(two, n, n + 1, "claim") for n in range(between)])
+        store.conn.execute("UPDATE spans SET attributes = '{' WHERE article_id = ?", [two])
+        store.check_spans(one)  # the other article's damaged rows in between are not this one's
+        store.conn.execute("UPDATE spans SET attributes = 'x' WHERE id = ?", [damaged])
+        with pytest.raises(DamagedRow, match=f"the attributes of span {damaged} cannot be read as JSON"):
+            store.check_spans(one)

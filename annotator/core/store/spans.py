@@ -14,6 +14,10 @@ from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 
 _EXTENT = partial(tuple.__new__, SpanExtent)
+DENSE = 4
+"""`check_spans` reads the table rows between an article's lowest and highest span id in one
+pass when there are fewer than DENSE rows per span of the article there (spans imported or made
+together lie side by side); looking 50,000 rows up one by one through the index took 10x longer."""
 
 
 def check_range(start: int, end: int, length: int) -> None:
@@ -37,21 +41,41 @@ class Spans(StorePart):
     def check_spans(self, article_id: int) -> None:
         """DamagedRow if a span of the article holds attributes that cannot be read, as `spans`
         would raise, without making a Span of every row (an article may have 50,000)."""
-        found = self.conn.execute(
-            "SELECT id, attributes FROM spans WHERE article_id = ? AND attributes != '{}'", [article_id]
-        )
+        low, high, count = self.conn.execute(
+            "SELECT min(id), max(id), count(*) FROM spans WHERE article_id = ?", [article_id]
+        ).fetchone()
+        if not count:
+            return
+        if high - low < DENSE * count:  # one pass over these rows of the table (10x faster at 50k)
+            found = self.conn.execute(
+                "SELECT id, attributes FROM spans NOT INDEXED WHERE id BETWEEN ? AND ? AND article_id = ? "
+                "AND attributes != '{}'",
+                [low, high, article_id],
+            )
+        else:  # spread over the table: each row found through the index
+            found = self.conn.execute(
+                "SELECT id, attributes FROM spans WHERE article_id = ? AND attributes != '{}'", [article_id]
+            )
         for span_id, attributes in found:
             rows.from_json(attributes, f"the attributes of span {span_id}")
 
     def span_extents(
-        self, article_id: int, ids: Iterable[int] | None = None, annotator: str | None = None
+        self,
+        article_id: int,
+        ids: Iterable[int] | None = None,
+        annotator: str | None = None,
+        before: int | None = None,
     ) -> list[SpanExtent]:
         """Id, range and label of the article's spans (or of those among `ids`, or one
-        annotator's), by start. Read through the covering index and made without a Python call
-        per row: the window opens an article with 50,000 spans with this."""
+        annotator's, or those starting before `before`), by start. Read through the covering
+        index and made without a Python call per row: the window opens an article with 50,000
+        spans with this."""
         sql = 'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
         sql += " WHERE s.article_id = ?"
         args: list[int | str] = [article_id]
+        if before is not None:
+            args.append(before)
+            sql += " AND s.start < ?"
         if ids is not None:
             ids = list(ids)
             args += ids
