@@ -329,3 +329,54 @@ def test_back_up_now_restore_and_save_a_copy_run_while_the_window_keeps_working(
     assert seen == [True]
     with Store.open(copy, read_only=True) as saved:
         assert saved.article_count() == window.store.article_count()
+
+
+def test_an_old_project_opened_from_the_window_is_upgraded_off_the_gui_thread_behind_a_busy_dialog(
+    qtbot, window, monkeypatch, tmp_path
+):
+    """Issue 16: the first open of a 100k project from before m009 spent 13 s (a backup, then new
+    indexes) on the window's thread, the window frozen without a word."""
+    import shutil
+
+    from annotator.core import store as store_module
+    from annotator.core.store.migrations import SCHEMA_VERSION
+
+    old = tmp_path / "old.annotator"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "v1.annotator", old)
+    seen = _slow_until_the_window_shows_progress(monkeypatch, store_module, "upgrade")
+    assert window.files.open_project(old)
+    assert seen == [True]
+    assert window.store.path == old
+    assert window.store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert window.article_model.ids == window.store.article_ids()
+    (made,) = list_backups(old)
+    assert "before-upgrade" in made.name
+
+
+def test_the_window_starts_on_an_old_project_after_a_busy_dialog_not_a_blank_wait(
+    qtbot, monkeypatch, tmp_path
+):
+    import shutil
+
+    from annotator.core import store as store_module
+    from annotator.gui import app
+    from annotator.gui.main_window import MainWindow
+
+    old = tmp_path / "old.annotator"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "v1.annotator", old)
+    seen = _slow_until_the_window_shows_progress(monkeypatch, store_module, "upgrade")
+    listed = []
+
+    def fake_exec() -> int:
+        (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        listed.append(len(window.article_model.ids))
+        qtbot.waitUntil(lambda: window.files.backup_thread is not None)
+        window.files.backup_thread.join()
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    assert app.run(old, "ana") == 0
+    assert seen == [True] and listed and listed[0] > 0

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core import import_sqlite_utils
@@ -40,6 +41,21 @@ def _registered() -> Migrations:
     for step in _STEPS:
         found()(step)
     return found
+
+
+def needs_upgrade(path: Path) -> bool:
+    """Whether the file at `path` is a project with an older schema than this version's, read from
+    its header (nothing is opened): its first open then upgrades it, a backup first, which takes
+    seconds for 100,000 articles. A header older than the file's -wal at worst says True."""
+    try:
+        with Path(path).open("rb") as handle:
+            header = handle.read(72)
+    except OSError:
+        return False
+    if len(header) < 72 or not header.startswith(b"SQLite format 3\0"):
+        return False
+    version, app_id = int.from_bytes(header[60:64], "big"), int.from_bytes(header[68:72], "big")
+    return app_id == APPLICATION_ID and version < SCHEMA_VERSION
 
 
 def upgrade(conn: sqlite3.Connection) -> None:
