@@ -17,7 +17,7 @@ from annotator.cli_suggest import suggest, suggestions, tag_all
 from annotator.core import wording
 from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.controls import printable
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, NameRefused
 from annotator.core.formats import (
     EXPORT_FORMATS,
     FORMATS,
@@ -27,6 +27,7 @@ from annotator.core.formats import (
     import_paths,
     output_format,
 )
+from annotator.core.identity import checked_name
 from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
@@ -69,6 +70,7 @@ class Group(click.Group):
 @click.option(
     "--annotator",
     envvar="ANNOTATOR_NAME",
+    callback=lambda ctx, param, name: None if name is None else annotator_name(name),
     help="Your name, recorded on every span you make. Env: ANNOTATOR_NAME.",
 )
 @click.pass_context
@@ -84,6 +86,14 @@ def cli(ctx: click.Context, db: Path | None, annotator: str | None) -> None:
     ctx.obj = Context(db, annotator)
     if ctx.invoked_subcommand is None:
         open_window(ctx.obj)
+
+
+def annotator_name(name: str) -> str:
+    """The --annotator name as it is recorded; refused before any project is opened."""
+    try:
+        return checked_name(name)
+    except NameRefused as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def open_window(context: Context) -> None:
@@ -546,7 +556,8 @@ def annotators(context: Context) -> None:
     """
     with context.open(read_only=True) as store:
         for name, (spans, done) in store.annotators().items():
-            echo(f"{name:<20} {spans:>8} spans {done:>6} done")
+            shown = name if name.isprintable() else repr(name)  # one stored by an older version
+            echo(f"{shown:<20} {spans:>8} spans {done:>6} done")
 
 
 @cli.command()

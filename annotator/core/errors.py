@@ -31,6 +31,11 @@ class SchemeError(AnnotatorError, ValueError):
     """A label the scheme cannot take (bad name, colour, key, attribute, or still in use)."""
 
 
+class NameRefused(AnnotatorError, ValueError):
+    """An annotator name that cannot be recorded: empty, or with a tab, line break or other
+    control character (they break the annotators table and every export that lists names)."""
+
+
 class StoreError(AnnotatorError):
     """A problem with the project file itself; subclasses name the usual ones."""
 

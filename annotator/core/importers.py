@@ -172,6 +172,12 @@ def store_file(
         summary.duplicates.extend(f"{path.name}: {title}" for title in outcome.duplicates)
         summary.added_to += len(outcome.added_to)
         summary.spans_added += outcome.spans_added
+        summary.notes.extend(
+            f"{path.name}: the annotator name {given!r} is "
+            f"{'blank' if not given.strip() else 'not kept as is (tabs, line breaks, control characters)'}: "
+            f"its spans are stored as {name!r}'s"
+            for given, name in outcome.renamed.items()
+        )
         log.info("imported %s: %d articles", path, len(outcome.article_ids))
         return True
     return False

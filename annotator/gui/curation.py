@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.curation import GOLD, CurationItem, Kind, curation_items
+from annotator.core.identity import cleaned_name
 from annotator.core.model import Changes, SpanExtent, Status
 from annotator.core.store import Store
 from annotator.gui.actions import CURATION_ACTIONS, ActionId, create_actions
@@ -135,7 +136,7 @@ class CurationDialog(QDialog):
 
     @property
     def gold(self) -> str:
-        return self.gold_edit.text().strip() or GOLD
+        return cleaned_name(self.gold_edit.text()) or GOLD
 
     def _fill_annotators(self) -> None:
         """Everyone but gold, keeping the chosen pair (a merge may have brought new names)."""

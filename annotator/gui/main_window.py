@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, NameRefused
 from annotator.core.model import Article, Changes, Status
 from annotator.core.search import left_out_note, match_ranges
 from annotator.core.selection import quote_bounds, sentence_bounds
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         if chosen.name != self.store.annotator:
             try:
                 self.store.set_annotator(chosen.name)
-            except StoreError as error:
+            except (StoreError, NameRefused) as error:
                 self.show_error(str(error))
                 return
         preferences.save(self.settings, chosen, shown)

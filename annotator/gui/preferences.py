@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QToolButton,
     QWidget,
 )
 
-from annotator.core.identity import login_name, save_name, saved_name
+from annotator.core.errors import NameRefused
+from annotator.core.identity import checked_name, cleaned_name, login_name, save_name, saved_name
 from annotator.core.suggest import learned, registry
 from annotator.gui.suggestions import SOURCES_KEY, THRESHOLD_KEY, enabled_sources, threshold
 from annotator.gui.text_view import TextView
@@ -60,7 +62,7 @@ def ask_name() -> str:
     dialog.setLabelText("Your name, recorded on every span you make\n(change it later in Preferences):")
     dialog.setTextValue(login_name())
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    name = (dialog.textValue().strip() if accepted else "") or login_name()
+    name = (cleaned_name(dialog.textValue()) if accepted else "") or login_name()
     dialog.deleteLater()
     save_name(name)
     return name
@@ -200,6 +202,16 @@ class PreferencesDialog(QDialog):
         """Accept what is shown if it can be kept (a name is given)."""
         if self.isVisible() and self.name.text().strip():
             self.accept()
+
+    def accept(self) -> None:
+        """Kept only with a name that can be recorded; else the dialog stays, saying why."""
+        try:
+            checked_name(self.name.text())
+        except NameRefused as error:
+            QMessageBox.warning(self, "Preferences", str(error))
+            self.name.setFocus()
+            return
+        super().accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._keep()

@@ -237,3 +237,26 @@ def test_quit_after_env_starts_opens_and_exits_cleanly(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert f"showed {project} (1 articles)" in result.stdout
+
+
+@pytest.mark.parametrize("pasted", ["Ana\tLima", "Ana\nLima", "Ana\x07", "Ana\u2028Lima"])
+def test_a_name_with_tabs_line_breaks_or_control_characters_is_refused_with_a_message(
+    qtbot, window, store, monkeypatch, pasted
+):
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    before = saved_name()
+
+    def interact(dialog):
+        dialog.name.setFocus()
+        dialog.name.selectAll()
+        QApplication.clipboard().setText(pasted)
+        qtbot.keyClick(dialog.name, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.name.text() == pasted
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+        assert dialog.isVisible()
+        assert warned and "control character" in warned[0]
+
+    with_dialog(window, interact)
+    assert store.annotator == "ana" and saved_name() == before
+    assert list(store.annotators()) == ["ana"]

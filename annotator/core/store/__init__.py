@@ -21,7 +21,7 @@ from pathlib import Path
 
 from annotator.core import import_sqlite_utils
 from annotator.core.errors import NewerFile, NotAProject, StoreError
-from annotator.core.identity import default_annotator
+from annotator.core.identity import checked_name, default_annotator
 from annotator.core.store.analysis import AnalysisReads
 from annotator.core.store.articles import Articles, ImportOutcome
 from annotator.core.store.backup import BackupError, make_backup
@@ -75,8 +75,11 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
 
         `read_only`: for commands that only read. The project must exist; nothing is written to
         it or beside it, no write lock is taken (so it works while another program writes, and
-        on a file or folder that cannot be written) and the annotator is not recorded."""
+        on a file or folder that cannot be written) and the annotator is not recorded.
+        NameRefused for an `annotator` name that cannot be recorded, before anything is opened."""
         path = Path(path).expanduser()
+        if annotator is not None:
+            annotator = checked_name(annotator)
         if read_only:
             return cls._open_for_reading(path, annotator)
         if path.exists() and not path.is_file():
@@ -208,9 +211,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
     def set_annotator(self, name: str) -> None:
         """Record spans and relations made from now on under `name` (the analyst renamed
         themselves in Preferences); what is already stored keeps its author."""
-        name = name.strip()
-        if not name:
-            raise StoreError("The annotator name cannot be empty.")
+        name = checked_name(name)
         self._ensure_annotator(name)
         self.annotator = name
 

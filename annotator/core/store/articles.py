@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.controls import visible_article
 from annotator.core.errors import InvalidSpan, NotFound
+from annotator.core.identity import cleaned_name
 from annotator.core.model import Article, ArticleRow, Changes, NewArticle, Op, Status
 from annotator.core.store import rows
 from annotator.core.store.base import StorePart
@@ -38,6 +39,7 @@ class ImportOutcome:
     duplicates: tuple[str, ...] = field(default=())  # titles of articles already stored
     added_to: tuple[int, ...] = ()  # articles already stored that got spans from the file
     spans_added: int = 0  # spans added to those
+    renamed: dict[str, str] = field(default_factory=dict)  # annotator names as given → as stored
 
 
 class Articles(StorePart):
@@ -69,7 +71,16 @@ class Articles(StorePart):
         span_rows: list[tuple] = []
         span_total = 0
         label_ids: dict[str, int] = {}
+        authors: dict[str, str] = {}  # a span's annotator as the file gives it → as stored
+        renamed: dict[str, str] = {}
         empty = rows.to_json({})
+
+        def author(given: str) -> str:
+            name = authors.get(given)
+            if name is None:
+                name = authors[given] = self._author(given, renamed, now)
+            return name
+
         try:
             with self._write() as conn, self._indexing_in_batches() as index:
                 seen: dict[str, int] = {}  # content hash → id of the articles stored by this call
@@ -104,7 +115,7 @@ class Articles(StorePart):
                             conn.execute(ARTICLE_INSERT, values)
                         added = suggested = 0
                         if article.spans:
-                            added = self._add_to_stored(stored, article, label_ids, now)
+                            added = self._add_to_stored(stored, article, label_ids, now, author)
                         if article.suggestions:
                             suggested = self._add_suggestions_to_stored(conn, stored, article, now)
                         if added and digest in seen:  # the article is new: its spans count as such
@@ -128,9 +139,9 @@ class Articles(StorePart):
                     for span in article.spans:
                         if not (0 <= span.start < span.end <= length):
                             check_range(span.start, span.end, length)
-                        annotator = span.annotator or self.annotator
-                        if annotator != self.annotator:
-                            conn.execute(rows.ANNOTATOR_INSERT, [annotator, now])
+                        annotator = authors.get(span.annotator)
+                        if annotator is None:
+                            annotator = author(span.annotator)
                         label_id = label_ids.get(span.label)
                         if label_id is None:
                             label_id = label_ids[span.label] = self._label_id(span.label, create=True)
@@ -165,7 +176,18 @@ class Articles(StorePart):
         except BaseException:
             self._labels = None
             raise
-        return ImportOutcome(tuple(ids), span_total, tuple(duplicates), tuple(added_to), spans_added)
+        return ImportOutcome(tuple(ids), span_total, tuple(duplicates), tuple(added_to), spans_added, renamed)
+
+    def _author(self, given: str, renamed: dict[str, str], now: str) -> str:
+        """The name a span's annotator `given` by a file is stored under: without tabs, line
+        breaks or other control characters (`identity.cleaned_name`; noted in `renamed`), the
+        importing analyst's when none is left; recorded among the annotators."""
+        name = cleaned_name(given) or self.annotator
+        if given and name != given:
+            renamed[given] = name
+        if name != self.annotator:
+            self.conn.execute(rows.ANNOTATOR_INSERT, [name, now])
+        return name
 
     def _article_id_of(self, digest: str) -> int | None:
         """The stored article with this content hash, if any."""
@@ -173,7 +195,12 @@ class Articles(StorePart):
         return None if row is None else row[0]
 
     def _add_to_stored(
-        self, article_id: int, article: NewArticle, label_ids: dict[str, int], now: str
+        self,
+        article_id: int,
+        article: NewArticle,
+        label_ids: dict[str, int],
+        now: str,
+        author: Callable[[str], str],
     ) -> int:
         """Inside an import: add a record's spans to the stored article with its text, skipping
         those already there (same range, label and annotator, as a merge matches them), with the
@@ -191,8 +218,7 @@ class Articles(StorePart):
         added = 0
         for span in article.spans:
             check_range(span.start, span.end, length)
-            annotator = span.annotator or self.annotator
-            conn.execute(rows.ANNOTATOR_INSERT, [annotator, now])
+            annotator = author(span.annotator)
             label_id = label_ids.get(span.label)
             if label_id is None:
                 label_id = label_ids[span.label] = self._label_id(span.label, create=True)
