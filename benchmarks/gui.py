@@ -14,6 +14,7 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -127,7 +128,7 @@ def add_spans(app: QApplication, window: MainWindow, rng: random.Random, count: 
     of the text view on top."""
     view, timings, full = window.text_view, [], []
     for _ in range(count):
-        start = rng.randrange(0, 3_000)
+        start = rng.randrange(0, min(3_000, len(window.article.text) - 30))
         view.select_range(start, start + rng.randint(3, 30))
         app.processEvents()
         started = time.perf_counter()
@@ -164,6 +165,80 @@ def raw_insert_commit(db: Path, article_id: int, rounds: int = 100) -> list[floa
     return timings
 
 
+def add_figures(
+    app: QApplication,
+    window: MainWindow,
+    rng: random.Random,
+    raw: list[float],
+    articles: list[tuple[str, int]],
+) -> None:
+    """Add 100 spans on each article, then undo 100."""
+    spans_shown = window.span_list.model.rowCount() if window.span_dock.isVisible() else 0
+    print(f"span list open alongside: {spans_shown:,} rows")
+    reference = statistics.median(raw)
+    for name, article_id in articles:
+        window.open_article(article_id)
+        add, full = add_spans(app, window, rng, 100)
+        print(
+            f"add one span {name} (command → SQLite commit → views → repaint of what changed), median "
+            f"of 100: {ms(statistics.median(add))}, p95 {ms(sorted(add)[94])} (goal 5 ms); reference: raw "
+            f"INSERT + commit (WAL, synchronous=FULL) {ms(reference)}, ratio "
+            f"{statistics.median(add) / reference:.2f}; "
+            f"with a full repaint of the text view on top: {ms(statistics.median(full))}; load {load()}"
+        )
+    timings = []
+    for _ in range(100):
+        started = time.perf_counter()
+        window.undo_stack.undo()
+        app.processEvents()
+        timings.append(time.perf_counter() - started)
+    print(f"undo one span + repaint of what changed, median of 100: {ms(statistics.median(timings))}")
+
+
+def add_figures_only(args: argparse.Namespace, folder: Path) -> None:
+    """--only-add: the add-a-span figures on an ordinary article beside a 5 MB one, and with
+    --project on a copy of that project (the window writes to it), on its first listed article."""
+    app = QApplication.instance() or create_application([])
+    rng = random.Random(7)
+    text = synthetic_text(args.megabytes, rng)
+    spans = [NewSpan(s.start, s.end, s.label) for s in synthetic_spans(text, args.spans, rng)]
+    news = text[:5_000]
+    labels = ("claim", "quote", "actor", "framing")
+    news_spans = [
+        NewSpan(p, p + rng.randint(3, 60), rng.choice(labels)) for p in rng.sample(range(4_900), 60)
+    ]
+    with Store.open(folder / "big.annotator", annotator="bench") as store:
+        big, ordinary = store.add_articles(
+            [
+                NewArticle("one paragraph", text.replace("\n", " "), spans=tuple(spans)),
+                NewArticle("ordinary", news, spans=tuple(news_spans)),
+            ]
+        ).article_ids
+    raw = raw_insert_commit(folder / "big.annotator", big)
+    projects = [
+        (
+            folder / "big.annotator",
+            [("on an ordinary 5,000-character article", ordinary), ("on the 5 MB article", big)],
+        )
+    ]
+    if args.project:
+        copy = folder / args.project.name
+        shutil.copyfile(args.project, copy)
+        projects.append((copy, []))
+    for db, articles in projects:
+        store = Store.open(db, annotator="bench")
+        window = window_for(store, folder)
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        first = window.article_model.ids[0]
+        add_figures(app, window, rng, raw, articles or [(f"on {db.name}'s first article", first)])
+        window.close()
+        for timer in window.findChildren(QTimer):
+            timer.stop()
+        store.close()
+
+
 def open_list(app: QApplication, store: Store, folder: Path) -> None:
     started = time.perf_counter()
     window = window_for(store, folder)
@@ -186,6 +261,11 @@ def main() -> None:
     parser.add_argument("--project", type=Path, default=None, help="also time start-up on this project")
     parser.add_argument("--probe-startup", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-suggestions", action="store_true", help="recommenders off in the window")
+    parser.add_argument(
+        "--only-add",
+        action="store_true",
+        help="only the add-a-span figures (and on --project's first article)",
+    )
     args = parser.parse_args()
     global SUGGEST
     SUGGEST = not args.no_suggestions
@@ -193,6 +273,9 @@ def main() -> None:
         probe_startup(args.probe_startup)
         return
     folder = Path(tempfile.mkdtemp(prefix="annotator-gui-bench-"))
+    if args.only_add:
+        add_figures_only(args, folder)
+        return
     startup(seeded_project(folder), "sample project (goal 500 ms)")
     if args.project:
         with Store.open(args.project) as store:
@@ -247,30 +330,14 @@ def main() -> None:
         )
     bare.close()
 
-    spans_shown = window.span_list.model.rowCount() if window.span_dock.isVisible() else 0
-    print(f"span list open alongside: {spans_shown:,} rows")
+    add_figures(
+        app,
+        window,
+        rng,
+        raw,
+        [("on an ordinary 5,000-character article", ordinary), ("on the 5 MB article", single)],
+    )
     view = window.text_view
-    reference = statistics.median(raw)
-    for name, article_id in (
-        ("on an ordinary 5,000-character article", ordinary),
-        ("on the 5 MB article", single),
-    ):
-        window.open_article(article_id)
-        add, full = add_spans(app, window, rng, 100)
-        print(
-            f"add one span {name} (command → SQLite commit → views → repaint of what changed), median "
-            f"of 100: {ms(statistics.median(add))}, p95 {ms(sorted(add)[94])} (goal 5 ms); reference: raw "
-            f"INSERT + commit (WAL, synchronous=FULL) {ms(reference)}, ratio "
-            f"{statistics.median(add) / reference:.2f}; "
-            f"with a full repaint of the text view on top: {ms(statistics.median(full))}; load {load()}"
-        )
-    timings = []
-    for _ in range(100):
-        started = time.perf_counter()
-        window.undo_stack.undo()
-        app.processEvents()
-        timings.append(time.perf_counter() - started)
-    print(f"undo one span + repaint of what changed, median of 100: {ms(statistics.median(timings))}")
     bar = view.verticalScrollBar()
     timings = []
     for _ in range(20):

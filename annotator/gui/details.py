@@ -79,6 +79,7 @@ class SpanDetails(QWidget):
         self.form.addRow("Text", self.text)
         self.form.addRow("Label", self.label)
         self.attribute_rows: list[QWidget] = []
+        self.attribute_specs: tuple[AttributeSpec, ...] = ()  # what the rows were made for
         self.form.addRow("Note", self.note)
         self.form.addRow("Relations", self.relations)
         self.form.addRow("", self.remove_relation)
@@ -108,22 +109,14 @@ class SpanDetails(QWidget):
             return  # committing refreshed the view with fresher data than `span`
         self._shown += 1
         self.span = span
-        self.text_attributes = {}
         self.empty.setVisible(span is None)
         self.body.setVisible(span is not None)
-        for widget in self.attribute_rows:
-            self.form.removeRow(widget)
-        self.attribute_rows = []
         if span is None:
             return
         self.text.setPlainText(text if len(text) < 2000 else text[:2000] + "…")
         self.label.setCurrentText(span.label)
         label = next((lab for lab in self.labels if lab.name == span.label), None)
-        for index, spec in enumerate(label.attributes if label else ()):
-            editor = self._attribute_editor(spec, span.attributes.get(spec.name))
-            editor.setObjectName(f"attribute:{spec.name}")
-            self.form.insertRow(2 + index, spec.name.replace("_", " ").capitalize(), editor)
-            self.attribute_rows.append(editor)
+        self._show_attributes(label.attributes if label else (), span.attributes)
         self.note.setText(span.note)
         self._remember_shown()
         self.relations.clear()
@@ -133,21 +126,44 @@ class SpanDetails(QWidget):
             self.relations.addItem(item)
         self.remove_relation.setEnabled(bool(relations))
 
-    def _attribute_editor(self, spec: AttributeSpec, value: Any) -> QWidget:
+    def _show_attributes(self, specs: tuple[AttributeSpec, ...], values: dict[str, Any]) -> None:
+        """One editor per attribute of the span's label, holding the span's values. The editors
+        are made again only for a label with other attributes: showing the next span of the same
+        label (every span just added, as a rule) only sets values."""
+        if specs != self.attribute_specs:
+            for widget in self.attribute_rows:
+                self.form.removeRow(widget)
+            self.attribute_rows, self.text_attributes = [], {}
+            for index, spec in enumerate(specs):
+                editor = self._attribute_editor(spec)
+                editor.setObjectName(f"attribute:{spec.name}")
+                self.form.insertRow(2 + index, spec.name.replace("_", " ").capitalize(), editor)
+                self.attribute_rows.append(editor)
+            self.attribute_specs = specs
+        for spec, editor in zip(specs, self.attribute_rows, strict=True):
+            value = values.get(spec.name)
+            editor.blockSignals(True)  # a value shown is no edit
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QLineEdit):
+                editor.setText(str(value or ""))
+            else:
+                editor.setCurrentText(str(value) if value in spec.choices else UNSET)
+            editor.blockSignals(False)
+
+    def _attribute_editor(self, spec: AttributeSpec) -> QWidget:
         name, choices = spec.name, spec.choices
         if spec.kind == "bool":
             box = QCheckBox()
-            box.setChecked(bool(value))
             box.toggled.connect(lambda checked: self._set_attribute(name, checked))
             return box
         if spec.kind == "text":
-            line = QLineEdit(str(value or ""))
+            line = QLineEdit()
             line.editingFinished.connect(self.commit)
             self.text_attributes[name] = line
             return line
         combo = _narrow(QComboBox())
         combo.addItems([UNSET, *choices])
-        combo.setCurrentText(str(value) if value in choices else UNSET)
         combo.activated.connect(lambda i: self._set_attribute(name, None if i == 0 else choices[i - 1]))
         return combo
 
