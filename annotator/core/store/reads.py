@@ -14,6 +14,7 @@ from annotator.core.store import rows
 from annotator.core.store.base import StorePart
 
 _END = itemgetter(2)
+_DECODED_KEPT = 10_000  # distinct attribute sets an export keeps decoded (memory stays bounded)
 
 
 class Reads(StorePart):
@@ -117,7 +118,9 @@ class Reads(StorePart):
     ) -> Iterator[ExportRecord]:
         """What `iter_annotated` yields, as plain values (`ExportRecord`), in constant memory.
         SQLite gathers each article's spans into one JSON array, so that Python builds no object
-        per span row: a million spans export in seconds."""
+        per span row: a million spans export in seconds. Spans with the same stored attributes
+        share one dict (read it, never change it): a scheme's few values are decoded once, not
+        once per span (that was half of an export whose spans all carry attributes)."""
         statuses = [str(Status(s)) for s in status]
         span_filter, args = _span_filter([], labels, annotator, joined_by="AND")
         where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
@@ -125,8 +128,8 @@ class Reads(StorePart):
         # descending, id) without a key function.
         found = self.conn.execute(
             "SELECT a.id, a.title, a.text, a.status, a.outlet, a.author, a.published, a.url, a.meta, "
-            '(SELECT json_group_array(json_array(s.start, -s."end", s.id, l.name, s.attributes, s.note, '
-            "s.annotator)) FROM spans s JOIN labels l ON l.id = s.label_id "
+            '(SELECT CAST(json_group_array(json_array(s.start, -s."end", s.id, l.name, s.attributes, '
+            "s.note, s.annotator)) AS BLOB) FROM spans s JOIN labels l ON l.id = s.label_id "
             f"WHERE s.article_id = a.id {span_filter}) FROM articles a {where} ORDER BY a.id",
             [*args, *statuses],
         )
@@ -139,12 +142,22 @@ class Reads(StorePart):
         )
         relation_group = next(relations, None)
         loads, from_json = orjson.loads, rows.from_json
+        decoded: dict[str, dict] = {}  # stored attributes -> their dict, shared by the spans
+
+        def decode(attributes: str, span_id: int) -> dict:
+            if len(decoded) >= _DECODED_KEPT:
+                decoded.clear()
+            value = decoded[attributes] = from_json(attributes, f"the attributes of span {span_id}")
+            return value
+
+        known = decoded.get
         for article_id, title, text, state, outlet, author, published, url, meta, grouped in found:
             if state not in rows.STATUSES:
                 raise DamagedRow(f"article {article_id} has the unknown status {state!r}")
             spans = [
-                (span_id, start, -end, label, {} if attributes == "{}" else
-                 from_json(attributes, f"the attributes of span {span_id}"), note, who)
+                (span_id, start, -end, label,
+                 value if (value := known(attributes)) is not None else decode(attributes, span_id),
+                 note, who)
                 for start, end, span_id, label, attributes, note, who in sorted(loads(grouped))
             ]  # fmt: skip
             if spans and (spans[0][1] < 0 or max(map(_END, spans)) > len(text)):
