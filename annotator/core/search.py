@@ -77,6 +77,32 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
     return [Hit(row[0], row[1], row[2], row[3]) for row in rows]
 
 
+def ranked_ids(store: Store, query: str, limit: int) -> list[int]:
+    """The ids of the articles `search` finds, in its order, without their titles and snippets:
+    a list asks `snippets` for the rows it shows (a snippet for each of 1,000 hits took more than
+    ranking them)."""
+    if limit <= 0:
+        return []
+    try:
+        expression = fts_query(query, store)
+        if not expression:
+            return []
+        return store.ranked_ids(expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit, max(WINDOW, limit))
+    except StoreError as error:
+        log.warning("search for %r failed: %s", query, error)
+        return []
+
+
+def snippets(store: Store, query: str, ids: list[int]) -> dict[int, str]:
+    """The text around the hits of `query` in each of these articles (those it matches)."""
+    try:
+        expression = fts_query(query, store)
+        return store.snippets(expression, ids, SNIPPET_TOKENS) if expression and ids else {}
+    except StoreError as error:
+        log.warning("snippets for %r failed: %s", query, error)
+        return {}
+
+
 def fts_query(text: str, store: Store | None = None) -> str:
     """A safe FTS5 MATCH expression for raw input: its words quoted and ANDed, '' if it has none.
     With a `store`, each word is ORed with its other spellings (ł/l, ø/o, …) the index holds.

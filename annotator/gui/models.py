@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import ArticleRow, Changes, Op, Status
-from annotator.core.search import match_ranges, search
+from annotator.core.search import match_ranges, ranked_ids, snippets
 from annotator.core.store import Store
 from annotator.gui.events import StoreEvents
 from annotator.gui.plain_text import as_plain
@@ -41,6 +41,7 @@ class ArticleTableModel(QAbstractTableModel):
     )
     SEARCH_COLUMNS = (("title", "Title"), ("hits", "Hits"), ("snippet", "Found"))
     FETCH = 200
+    SNIPPETS = 50  # a snippet takes ~50 µs: made for the rows shown, not for 1,000 hits
 
     def __init__(self, events: StoreEvents, parent=None):
         super().__init__(parent)
@@ -99,15 +100,13 @@ class ArticleTableModel(QAbstractTableModel):
         self.status = status
         self._show()
 
-    def set_search_results(
-        self, ids: list[int] | None, snippets: dict[int, str] | None = None, query: str = ""
-    ) -> None:
-        """Show these ids in this order (search hits, with a snippet each, and the number of hits
-        of `query` counted as rows are shown), or everything again with None."""
+    def set_search_results(self, ids: list[int] | None, query: str = "") -> None:
+        """Show these ids in this order (search hits of `query`, their snippets and number of hits
+        read as rows are shown), or everything again with None."""
         if ids is None and self.search_ids is None:
             return
         self.search_ids = ids
-        self.snippets, self.query, self._hits = snippets or {}, query, {}
+        self.snippets, self.query, self._hits = {}, query, {}
         self._show()
 
     def search(self, query: str) -> list[int]:
@@ -116,10 +115,18 @@ class ArticleTableModel(QAbstractTableModel):
         if not query:
             self.set_search_results(None)
             return []
-        hits = search(self.store, query, limit=1000)
-        snippets = {hit.article_id: " ".join(hit.snippet.split()) for hit in hits}
-        self.set_search_results([hit.article_id for hit in hits], snippets, query)
-        return [hit.article_id for hit in hits]
+        ids = ranked_ids(self.store, query, 1000)
+        self.set_search_results(ids, query)
+        return ids
+
+    def snippet(self, row: int) -> str:
+        """The row's snippet, read with those of the next SNIPPETS rows (never raises)."""
+        article_id = self.ids[row]
+        if article_id not in self.snippets:
+            window = [i for i in self.ids[row : row + self.SNIPPETS] if i not in self.snippets]
+            found = snippets(self.store, self.query, window)
+            self.snippets.update({i: " ".join(found.get(i, "").split()) for i in window})
+        return self.snippets[article_id]
 
     def hit_count(self, article_id: int) -> int:
         """Hits of the query in the article (read as the row is painted: never raises)."""
@@ -174,7 +181,7 @@ class ArticleTableModel(QAbstractTableModel):
             return None
         article_id = self.ids[index.row()]
         if column == "snippet":
-            return self.snippets.get(article_id, "")
+            return self.snippet(index.row())
         if column == "hits":
             return self.hit_count(article_id)
         row = self._row(index.row())

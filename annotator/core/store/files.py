@@ -17,6 +17,10 @@ SEARCH_SQL = (
     "SELECT rowid, title, snippet(articles_fts, 1, '«', '»', '…', ?), rank FROM articles_fts "
     "WHERE articles_fts MATCH ? AND rowid >= ? AND rank MATCH ? ORDER BY rank LIMIT ?"
 )
+RANKED_SQL = (
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rank MATCH ? "
+    "ORDER BY rank LIMIT ?"
+)
 WINDOW_SQL = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
 
 
@@ -78,9 +82,27 @@ class Files(StorePart):
         (already made safe by `search.fts_query`) among its newest `window` matches, ranked by
         the FTS5 `rank` function call. Finding where the window starts walks the matches without
         scoring them, which is cheap."""
-        oldest = self.conn.execute(WINDOW_SQL, [expression, window - 1]).fetchone()
-        first = oldest[0] if oldest else 0
+        first = self._window_start(expression, window)
         return self.conn.execute(SEARCH_SQL, [snippet_tokens, expression, first, rank, limit]).fetchall()
+
+    def ranked_ids(self, expression: str, rank: str, limit: int, window: int) -> list[int]:
+        """The ids `search_rows` gives, without reading titles or making snippets."""
+        first = self._window_start(expression, window)
+        return [row[0] for row in self.conn.execute(RANKED_SQL, [expression, first, rank, limit])]
+
+    def snippets(self, expression: str, ids: list[int], snippet_tokens: int) -> dict[int, str]:
+        """The snippet of the FTS5 `expression`'s hits in each of these articles (that it matches)."""
+        marks = ", ".join("?" * len(ids))
+        found = self.conn.execute(
+            "SELECT rowid, snippet(articles_fts, 1, '«', '»', '…', ?) FROM articles_fts "
+            f"WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+            [snippet_tokens, expression, *ids],
+        )
+        return dict(found.fetchall())
+
+    def _window_start(self, expression: str, window: int) -> int:
+        oldest = self.conn.execute(WINDOW_SQL, [expression, window - 1]).fetchone()
+        return oldest[0] if oldest else 0
 
     def matching(self, expressions: list[str]) -> list[str]:
         """Those of the FTS5 `expressions` (made safe by `search`) that match any article; one
