@@ -1,13 +1,18 @@
 """The open article as the window shows it: its text and spans in the text view, the span list,
 per-label counts in the palette and the selected span's details. It subscribes to `StoreEvents`
 for the text view and span list (widgets that know nothing of the store) and refreshes only what
-a `Changes` touched; the palette and the details follow scheme edits themselves."""
+a `Changes` touched; the palette and the details follow scheme edits themselves.
+
+A long article is painted before all its spans are read: the text view gets those its first
+screens show and the span list their rows, the palette counts come from the store; `_finish`
+indexes and lists the others right after that first paint (or before, once anything needs them)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QColor
 
 from annotator.core.model import Article, Changes, Op
@@ -16,7 +21,7 @@ from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_list import SpanList, SpanTableModel
-from annotator.gui.text_view import TextView
+from annotator.gui.text_view import FIRST_LOAD, LaterSpans, TextView
 
 
 class ArticleEditor(QObject):
@@ -37,6 +42,12 @@ class ArticleEditor(QObject):
         self.span_model: SpanTableModel = span_list.model
         self.article: Article | None = None
         self.label_counts: Counter[str] = Counter()
+        self.unfinished = False
+        """A long article shows only its first spans yet (see the module's docstring)."""
+        self._finisher = QTimer(self, singleShot=True, interval=0)
+        self._finisher.timeout.connect(self._finish)
+        self.text_view.viewport().installEventFilter(self)
+        self.events.closing.connect(self._finish)  # read while the project is open
         self.text_view.describe_span = self.describe_span
         self.text_view.span_selection_changed.connect(self.show_selected)
         self.span_list.span_chosen.connect(self.text_view.set_selected_span)
@@ -58,17 +69,48 @@ class ArticleEditor(QObject):
             return False
         self.details.commit()
         self.article = article
-        self.text_view.set_article(article.text, self.store.span_extents(article_id), self.colors())
-        self._list_spans()
+        store, counts, later = self.store, None, None
+        if len(article.text) <= FIRST_LOAD:
+            spans = store.span_extents(article_id)
+        else:
+            counts = Counter(store.label_counts(article_id))
+            later = LaterSpans(FIRST_LOAD, counts.total(), partial(store.span_extents, article_id))
+            spans = store.span_extents(article_id, before=FIRST_LOAD)
+        self.text_view.set_article(article.text, spans, self.colors(), later)
+        self.unfinished = later is not None
+        self._list_spans(later.count if later else 0)
         self._show_relations()
-        self._count_labels()
+        self._count_labels(counts)
         self.details.show_span(None)
+        if (
+            not self.text_view.isVisible()
+            or self.span_model.label is not None
+            or self.span_model.order != (-1, False)
+        ):
+            self._finish()  # nothing to paint first, or a filtered or sorted list needs every span
         return True
 
     def clear(self) -> None:
         self.article = None
+        self.unfinished = False
         self.text_view.set_article("", [], {})
         self._list_spans()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.unfinished and event.type() == QEvent.Type.Paint:
+            self._finisher.start()  # from the event loop, after this paint
+        return False
+
+    def _finish(self) -> None:
+        """Index, list and count every span of a long article shown with its first spans only."""
+        if not self.unfinished:
+            return
+        self.unfinished = False
+        self._finisher.stop()
+        self.text_view.finish_spans()
+        self.span_model.list_rest(self.text_view.span_ids_in_order())
+        self.span_list.show_current(self.text_view.selected_span())
+        self._count_labels()
 
     def colors(self) -> dict[str, str]:
         return {label.name: label.color for label in self.store.labels()}
@@ -83,6 +125,7 @@ class ArticleEditor(QObject):
             return  # the window opens an article of the project now shown
         if self.article.id not in changes.articles and not changes.labels:
             return
+        self._finish()  # the edit is then applied to what the views hold, as for any article
         if changes.labels:
             self.text_view.set_spans(self.store.span_extents(self.article.id), self.colors())
             self._count_labels()
@@ -122,10 +165,12 @@ class ArticleEditor(QObject):
         self.span_list.set_labels([label.name for label in labels])
         self.span_model.colors = {label.name: QColor(label.color) for label in labels}
 
-    def _list_spans(self) -> None:
+    def _list_spans(self, count: int = 0) -> None:
+        """The spans the text view holds as rows (of `count` spans in all, if it holds only the first)."""
         self.span_model.store = self.store
         text = self.article.text if self.article else ""
-        self.span_model.set_spans(text, self.text_view.span_ids_in_order(), self.text_view.span)
+        ids = self.text_view.span_ids_in_order()
+        self.span_model.set_spans(text, ids, self.text_view.span, max(0, count - len(ids)))
         self.span_list.show_current(self.text_view.selected_span())
 
     def _show_relations(self) -> None:
@@ -133,15 +178,19 @@ class ArticleEditor(QObject):
         self.span_model.set_relations(relations)
         self.text_view.set_relations([(relation.from_span, relation.to_span) for relation in relations])
 
-    def _count_labels(self) -> None:
-        """Spans per label in this article, counted from what the view holds; edits then adjust
-        `label_counts` instead of counting again."""
-        self.label_counts = Counter(span.label for span in self.text_view.spans)
+    def _count_labels(self, counts: Counter[str] | None = None) -> None:
+        """Spans per label in this article, counted from what the view holds (unless given); edits
+        then adjust `label_counts` instead of counting again."""
+        self.label_counts = (
+            counts if counts is not None else Counter(span.label for span in self.text_view.spans)
+        )
         self.palette.set_counts(self.label_counts)
 
     # -------------------------------------------------------------- selection
     def show_selected(self, span_id: int | None) -> None:
         """The selected span in the list and the details (with its relations described)."""
+        if span_id is not None:
+            self._finish()  # its row may not be listed yet
         self.span_list.show_current(span_id)
         if span_id is None or self.article is None:
             self.details.show_span(None)

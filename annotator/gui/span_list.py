@@ -56,6 +56,8 @@ class SpanTableModel(QAbstractTableModel):
         self._extent: Callable[[int], SpanExtent | None] = lambda span_id: None
         self._in_text_order: list[int] = []
         self.known: set[int] = set()
+        self.unlisted = 0
+        """Spans of a long article not listed yet (the rows of its first ones are; see `list_rest`)."""
         self._rows: dict[int, Span] = {}
         self._relations: dict[int, list[str]] = {}
         self.colors: dict[str, QColor] = {}
@@ -68,13 +70,39 @@ class SpanTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ content
     def set_spans(
-        self, text: str, in_text_order: list[int], extent: Callable[[int], SpanExtent | None]
+        self,
+        text: str,
+        in_text_order: list[int],
+        extent: Callable[[int], SpanExtent | None],
+        unlisted: int = 0,
     ) -> None:
-        """The article's spans (ids in text order, and where to look up each one's extent)."""
+        """The article's spans (ids in text order, and where to look up each one's extent); of a
+        long article maybe only the first ones, `unlisted` more following."""
         self.text, self._in_text_order, self._extent = text, in_text_order, extent
         self.known = set(in_text_order)
+        self.unlisted = unlisted
         self._rows.clear()
         self._arrange()
+
+    def list_rest(self, in_text_order: list[int]) -> None:
+        """All of a long article's spans in text order, the first of which are listed: rows for
+        the others are added below, so the rows shown keep their selection and scroll position."""
+        first, self.unlisted = self._in_text_order, 0
+        rest = in_text_order[len(first) :]
+        if (
+            self.label is not None
+            or self.order != (-1, False)
+            or in_text_order[: len(first)] != first
+            or not rest
+        ):
+            self.set_spans(self.text, in_text_order, self._extent)
+            return
+        self._in_text_order = in_text_order
+        self.known.update(rest)
+        top = len(self.suggested) + len(self.ids)
+        self.beginInsertRows(_ROOT, top, top + len(rest) - 1)
+        self.ids += rest
+        self.endInsertRows()
 
     def update(self, span_ids: Iterable[int]) -> None:
         """These spans were added, removed or changed (the extent lookup already knows). In text
@@ -401,7 +429,7 @@ class SpanList(QWidget):
         return super().eventFilter(watched, event)
 
     def _show_count(self) -> None:
-        n = len(self.model.ids)
+        n = len(self.model.ids) + self.model.unlisted
         text = f"{n:,} span" if n == 1 else f"{n:,} spans"
         if self.model.suggested:
             text += f", {len(self.model.suggested):,} suggested"

@@ -134,6 +134,16 @@ def _align_right(layout: QTextLayout, count: int, margin: float) -> None:
         line.setPosition(QPointF(margin + max(0.0, line.width() - line.naturalTextWidth()), line.y()))
 
 
+class LaterSpans(NamedTuple):
+    """What `set_article` leaves for later of a long article's spans: it was given only those
+    starting before code point `before` (all that its first screens show); `count` is how many
+    there are in all and `read()` gives all of them, called once when first needed."""
+
+    before: int
+    count: int
+    read: Callable[[], Sequence[Span]]
+
+
 class _Line(NamedTuple):
     start: int  # Qt positions
     end: int
@@ -193,6 +203,7 @@ class TextView(QPlainTextEdit):
         self._text = ""
         self._display = DisplayText("", block_limit)
         self._spans = SpanSet()
+        self._later: LaterSpans | None = None
         self._colors: dict[str, tuple[QColor, QColor]] = {}
         self._selected: int | None = None
         self._highlights: list[tuple[int, int]] = []
@@ -213,15 +224,21 @@ class TextView(QPlainTextEdit):
     @property
     def spans(self) -> list[Span]:
         """The spans as last given."""
+        self.finish_spans()
         return self._spans.spans
 
     @property
     def canonical_text(self) -> str:
         return self._text
 
-    def set_article(self, text: str, spans: Sequence[Span], colors: Mapping[str, str]) -> None:
-        """Show a new text; resets the span selection, relations and highlights, scrolls to the top."""
+    def set_article(
+        self, text: str, spans: Sequence[Span], colors: Mapping[str, str], later: LaterSpans | None = None
+    ) -> None:
+        """Show a new text; resets the span selection, relations and highlights, scrolls to the top.
+        With `later`, `spans` are only the first ones (see `LaterSpans`): the rest are read when a
+        paint, a look-up or an edit first needs them, or at `finish_spans`."""
         self._text = text
+        self._later = later
         self._relations = []
         self._suggestions, self._current_suggestion = [], None
         self._display = DisplayText(text, self._block_limit)
@@ -241,6 +258,7 @@ class TextView(QPlainTextEdit):
         """Replace the spans, keeping the scroll position; only what changed is re-indexed."""
         if colors is not None:
             self._set_colors(colors)
+        self._later = None
         self._spans.replace(spans)
         if self._selected is not None and self._selected not in self._spans.by_id:
             self._select(None, scroll=False)
@@ -250,6 +268,7 @@ class TextView(QPlainTextEdit):
         """Apply one edit: drop spans by id, add or replace others; cheaper than `set_spans`.
         Repaints only the lines of the spans edited and of the visible spans whose underline
         lane the edit moved (a whole-viewport repaint costs more than the edit itself)."""
+        self.finish_spans()
         edited = set(removed) | {span.id for span in added}
         lines = self._lines_in(QRectF(self.viewport().rect()))
         low, high = self._visible_range(lines)
@@ -278,8 +297,9 @@ class TextView(QPlainTextEdit):
         """The drawn lane of each span meeting [low, high)."""
         if low >= high:
             return {}
-        lanes = self._spans.lanes_before(high)
-        return {key[2]: min(lanes[key[2]], MAX_LANES - 1) for key in self._spans.overlapping(low, high)}
+        spans = self._spans_before(high)
+        lanes = spans.lanes_before(high)
+        return {key[2]: min(lanes[key[2]], MAX_LANES - 1) for key in spans.overlapping(low, high)}
 
     def _update_lines(self, lines: list[_Line], ranges: Iterable[tuple[int, int]]) -> None:
         """Schedule a repaint of the full-width strips of the `lines` meeting code-point `ranges`
@@ -298,15 +318,39 @@ class TextView(QPlainTextEdit):
         self.document().markContentsDirty(0, self.document().characterCount())
 
     def span_ids_in_order(self) -> list[int]:
-        """Ids of the spans in text order (start, then longest first)."""
+        """Ids of the spans in text order (start, then longest first): of those indexed so far,
+        all of them once `finish_spans` ran."""
         return [key[2] for key in self._spans.order]
 
     def span(self, span_id: int) -> Span | None:
-        return self._spans.by_id.get(span_id)
+        span = self._spans.by_id.get(span_id)
+        if span is None and self._later is not None:
+            self.finish_spans()
+            span = self._spans.by_id.get(span_id)
+        return span
 
     @property
     def span_count(self) -> int:
-        return len(self._spans.by_id)
+        return self._later.count if self._later is not None else len(self._spans.by_id)
+
+    @property
+    def spans_pending(self) -> bool:
+        """True while only the first spans of a long article are indexed (see `LaterSpans`)."""
+        return self._later is not None
+
+    def finish_spans(self) -> None:
+        """Index all of the article's spans now, if `set_article` was given only the first ones."""
+        later, self._later = self._later, None
+        if later is not None:
+            self._spans = SpanSet(later.read())
+            if self._selected is not None and self._selected not in self._spans.by_id:
+                self._select(None, scroll=False)
+
+    def _spans_before(self, offset: int) -> SpanSet:
+        """The span index, holding at least every span that starts before code point `offset`."""
+        if self._later is not None and offset > self._later.before:
+            self.finish_spans()
+        return self._spans
 
     def set_highlights(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Mark search hits (code-point ranges), drawn as boxes distinct from spans."""
@@ -358,11 +402,11 @@ class TextView(QPlainTextEdit):
 
     def span_lane(self, span_id: int) -> int | None:
         """The nesting lane of a span (0 = outermost), before capping at MAX_LANES."""
-        return self._spans.lane(span_id)
+        return self._spans.lane(span_id) if self.span(span_id) is not None else None
 
     def spans_at(self, offset: int) -> list[Span]:
         """Spans covering code point `offset`, innermost (shortest) first."""
-        return self._spans.at(offset)
+        return self._spans_before(offset + 1).at(offset)
 
     def set_relations(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Relations to draw as arrows from one span to another (`(from_id, to_id)` pairs)."""
@@ -371,7 +415,7 @@ class TextView(QPlainTextEdit):
 
     def span_rects(self, span_id: int) -> list[QRectF]:
         """Viewport rectangles of a span's visible line fragments (e.g. to place a popup)."""
-        span = self._spans.by_id.get(span_id)
+        span = self.span(span_id)
         if span is None:
             return []
         lines = self._lines_in(QRectF(self.viewport().rect()))
@@ -455,6 +499,7 @@ class TextView(QPlainTextEdit):
         """Select the next (previous) span in text order, from the selected span or the cursor;
         with a `span_filter`, the next one it accepts (none: the selection stays)."""
         cursor = self.to_code_point(self.textCursor().position())
+        self.finish_spans()
         span_id = self._spans.step(self._selected, cursor, backwards)
         if self.span_filter is not None:
             for _ in range(len(self._spans.order)):
@@ -467,7 +512,7 @@ class TextView(QPlainTextEdit):
             self._select(span_id, scroll=True)
 
     def _select(self, span_id: int | None, scroll: bool) -> None:
-        if span_id not in self._spans.by_id:
+        if span_id is not None and self.span(span_id) is None:
             span_id = None
         previous, self._selected = self._selected, span_id
         if scroll and span_id is not None:
@@ -710,7 +755,7 @@ class TextView(QPlainTextEdit):
         if not lines:
             return
         low, high = self._visible_range(lines)
-        keys = self._spans.overlapping(low, high)
+        keys = self._spans_before(high).overlapping(low, high)
         hits = self._highlight_index.overlapping(low, high)
         self.painted_span_count = len(keys)
         self.painted_suggestion_count = 0
@@ -756,10 +801,10 @@ class TextView(QPlainTextEdit):
         if not lines:
             return
         starts = [line.start for line in lines]
-        low = self.to_code_point(lines[0].start)
-        high = self.to_code_point(lines[-1].end, round_up=True) + 1
+        low, high = self._visible_range(lines)
+        by_id = self._spans_before(high).by_id  # a span not indexed yet starts below the screen
         for from_id, to_id in self._relations:
-            ends = [self._spans.by_id.get(from_id), self._spans.by_id.get(to_id)]
+            ends = [by_id.get(from_id), by_id.get(to_id)]
             if None in ends or any(span.end <= low or span.start >= high for span in ends):
                 continue
             pieces = [[rect for rect, _ in self._fragments(lines, starts, s.start, s.end)] for s in ends]
