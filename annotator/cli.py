@@ -36,7 +36,14 @@ from annotator.core.scheme import relation_line, rules_from
 from annotator.core.search import left_out_note
 from annotator.core.search import search as search_articles
 from annotator.core.store import Store
-from annotator.core.store.backup import backup_folder, list_backups, newest_good_backup, restore_backup
+from annotator.core.store.backup import (
+    backup_folder,
+    check_backup,
+    list_backups,
+    newest_good_backup,
+    restore_backup,
+)
+from annotator.core.store.sqlite_errors import header_problem
 from annotator.display import display_problem
 
 STATUSES = [str(s) for s in Status]
@@ -63,8 +70,9 @@ class Group(click.Group):
 @click.version_option(__version__, prog_name="annotator")
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="ANNOTATOR_DB",
+    callback=lambda ctx, param, path: None if path is None else project_path(path),
     help="Project file to open or create (default: your default project). Env: ANNOTATOR_DB.",
 )
 @click.option(
@@ -86,6 +94,13 @@ def cli(ctx: click.Context, db: Path | None, annotator: str | None) -> None:
     ctx.obj = Context(db, annotator)
     if ctx.invoked_subcommand is None:
         open_window(ctx.obj)
+
+
+def project_path(path: str) -> Path:
+    """The --db path; an empty one is refused (as a Path it would be ".", the current folder)."""
+    if not path.strip():
+        raise click.BadParameter("The project path is empty; give a file name, such as study.annotator.")
+    return Path(path)
 
 
 def annotator_name(name: str) -> str:
@@ -482,6 +497,11 @@ def restore(context: Context, backup_file: Path | None, yes: bool) -> None:
         backup_file = newest_good_backup(path)
         if backup_file is None:
             raise click.ClickException(f"{path} has no usable backups in {backup_folder(path)}.")
+    check_backup(backup_file)
+    if path.exists() and not list_backups(path) and (problem := header_problem(path)):
+        raise click.ClickException(
+            f"{problem} A restore replaces only a project (or a damaged one that has backups)."
+        )
     if not yes:
         click.confirm(f"Replace the content of {path} with {backup_file}?", abort=True)
     saved = restore_backup(path, backup_file)

@@ -36,6 +36,8 @@ def open_project(
     first_run = not path.exists()
     if read_only and not first_run:
         return Store.open(path, annotator, read_only=True)
+    if read_only and not is_default:  # a command that only reads makes no project (nor folder)
+        raise NotAProject(f"No project at {path}.")
     if path.is_file() and path.stat().st_size == 0 and list_backups(path):
         raise Damaged(path, "the file is empty, yet it has backups")  # else it would open as new
     store = Store.open(path, annotator)

@@ -157,11 +157,15 @@ def test_first_run_fills_the_default_project_with_seeds():
 def test_env_var_selects_the_project(tmp_path, monkeypatch):
     db = tmp_path / "env.annotator"
     monkeypatch.setenv("ANNOTATOR_DB", str(db))
-    assert run("stats").exit_code == 0
-    assert db.exists() and "Articles: 0" in run("stats").output
+    assert f"No project at {db}." in run("stats").output  # a command that only reads makes none
+    assert not db.exists()
+    (tmp_path / "a.txt").write_text("Title\nText.", encoding="utf-8")
+    assert run("import", str(tmp_path / "a.txt")).exit_code == 0
+    assert db.exists() and "Articles: 1" in run("stats").output
 
 
 def test_core_and_cli_do_not_load_qt(tmp_path):
+    Store.open(tmp_path / "q.db").close()
     code = (
         "import sys\n"
         "import annotator.core.store, annotator.core.importers, annotator.core.formats\n"
@@ -177,6 +181,7 @@ def test_core_and_cli_do_not_load_qt(tmp_path):
 def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
     """They are for analysis only: loading them costs every command start-up time, and the
     standalone app once failed at start because a top-level import pulled numpy in."""
+    Store.open(tmp_path / "q.db").close()
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"

@@ -85,10 +85,8 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         if path.exists() and not path.is_file():
             kind = "a folder," if path.is_dir() else "not a regular file, so"
             raise NotAProject(f"{path} is {kind} not a project file.")
-        if path.is_file() and path.stat().st_size > 0:
-            problem = header_problem(path)
-            if problem:
-                raise NotAProject(problem)
+        if path.is_file() and (problem := header_problem(path)):
+            raise NotAProject(problem)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -113,8 +111,10 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
     def _open_for_reading(cls, path: Path, annotator: str | None) -> Store:
         if not path.is_file():
             raise NotAProject(f"No project at {path}.")
-        if path.stat().st_size > 0 and (problem := header_problem(path)):
+        if problem := header_problem(path):
             raise NotAProject(problem)
+        if path.stat().st_size == 0:
+            raise NotAProject(f"{path} is an empty file, not a project.")
         _repair_side_files(path)
         try:
             conn = sqlite3.connect(_reading_uri(path), uri=True, isolation_level=None)

@@ -62,7 +62,7 @@ def newest_good_backup(project: Path) -> Path | None:
     """The newest backup of `project` that is complete and readable (what a restore offers)."""
     for candidate in list_backups(project):
         try:
-            _check_backup(candidate)
+            check_backup(candidate)
         except BackupError as error:
             log.warning("skipping backup %s: %s", candidate, error)
             continue
@@ -225,7 +225,7 @@ def restore_backup(project: Path, backup: Path) -> Path | None:
     stale); a damaged or missing one is never opened, only set aside and replaced.
     """
     project, backup = Path(project), Path(backup)
-    _check_backup(backup)
+    check_backup(backup)
     if not project.is_file() or damage(project) is not None:
         saved = _replace_file(project, backup)
         prune(project, KEEP + 1)
@@ -298,7 +298,8 @@ def _exclusive(project: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_backup(backup: Path) -> None:
+def check_backup(backup: Path) -> None:
+    """BackupError unless `backup` is a sound project this version can read."""
     if not backup.is_file():
         raise BackupError(f"No backup file {backup}.")
     try:

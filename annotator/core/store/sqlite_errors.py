@@ -14,13 +14,15 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def header_problem(path: Path) -> str | None:
-    """Why `path` cannot be an annotator project judging by its first bytes, or None."""
+    """Why `path` cannot be an annotator project judging by its first bytes, or None (also for
+    an empty file: a new project). The bytes are read, not the size trusted: /proc files and
+    the like say 0 bytes and hold text."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         return f"Cannot read {path}: {error.strerror}."
-    if header != SQLITE_HEADER:
+    if header and header != SQLITE_HEADER:
         return f"{path} is not an annotator project (not an SQLite file)."
     return None
 
