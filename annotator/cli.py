@@ -15,26 +15,14 @@ from annotator import __version__
 from annotator.cli_common import Context, pass_context, progress_bar
 from annotator.cli_suggest import suggest, suggestions, tag_all
 from annotator.core import wording
-from annotator.core.agreement import ALL, compute_agreement, write_csv
 from annotator.core.controls import printable
 from annotator.core.errors import AnnotatorError, NameRefused
-from annotator.core.formats import (
-    EXPORT_FORMATS,
-    FORMATS,
-    IMPORT_FORMATS,
-    export,
-    import_files,
-    import_paths,
-    output_format,
-)
+from annotator.core.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS
 from annotator.core.identity import checked_name
-from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import AnalysisFilter, Status
 from annotator.core.output import OutputRefused, check_target
 from annotator.core.project import default_project_path
 from annotator.core.scheme import relation_line, rules_from
-from annotator.core.search import left_out_note
-from annotator.core.search import search as search_articles
 from annotator.core.store import Store
 from annotator.core.store.backup import (
     backup_folder,
@@ -45,6 +33,10 @@ from annotator.core.store.backup import (
 )
 from annotator.core.store.sqlite_errors import header_problem
 from annotator.display import display_problem
+
+# What only some commands need (importing, exporting, searching, merging, agreement) is imported
+# by those commands: the window, which starts through this module, and every other command start
+# without it.
 
 STATUSES = [str(s) for s in Status]
 
@@ -194,6 +186,8 @@ def import_(
     record_options = skip_bad or text_field != "text" or label_field != "label"
     if record_options and fmt not in ("jsonl", "doccano", "doccano-relations"):
         raise click.UsageError("--skip-bad, --text-field and --label-field need --format jsonl or doccano.")
+    from annotator.core.formats import import_files, import_paths
+
     with context.open() as store:
         with progress_bar(len(import_files(paths, fmt)), "Importing") as advance:
             summary = import_paths(
@@ -290,6 +284,8 @@ def export_(
 
         annotator export --format brat -o brat_corpus
     """
+    from annotator.core.formats import export, output_format
+
     try:
         fmt = output_format(fmt, output)
     except ValueError as error:
@@ -385,6 +381,9 @@ def search(context: Context, query: str, limit: int) -> None:
 
         annotator search "foreign minister"
     """
+    from annotator.core.search import left_out_note
+    from annotator.core.search import search as search_articles
+
     with context.open(read_only=True) as store:
         hits = search_articles(store, query, limit=limit)
     if not hits:
@@ -550,6 +549,8 @@ def merge(context: Context, others: tuple[Path, ...], add_articles: bool) -> Non
 
         annotator --db lead.annotator merge ana.annotator bob.annotator
     """
+    from annotator.core.merge import MergeError, merge_project
+
     failed = False
     with context.open() as store:
         for other in others:
@@ -604,6 +605,8 @@ def agreement(
 
         annotator agreement --annotators ana,bob --label quote --csv agreement.csv
     """
+    from annotator.core.agreement import ALL, compute_agreement, write_csv
+
     chosen = [name.strip() for name in names.split(",") if name.strip()] if names else None
     with context.open(read_only=True) as store:
         report = compute_agreement(store, chosen, list(labels) or None)

@@ -13,13 +13,13 @@ import click
 
 from annotator.cli_common import Context, pass_context, progress_bar
 from annotator.core import wording
-from annotator.core.formats.common import neutralise_formula
 from annotator.core.model import StoredSuggestion
-from annotator.core.occurrences import untagged
 from annotator.core.output import check_target
 from annotator.core.store import Store
-from annotator.core.suggest import learned, registry
-from annotator.core.suggest.runner import check_names, suggest_articles
+from annotator.core.suggest import NAMES
+
+# The recommenders, the formula guard and the occurrence search are imported by the commands that
+# use them: every other command, and the window, starts without them.
 
 COLUMNS = (
     "article_id", "start", "end", "label", "text", "source", "score", "speaker_start", "speaker_end",
@@ -35,6 +35,8 @@ def _names(value: str | None, recommenders_only: bool = True) -> list[str] | Non
     names = [name.strip() for name in value.split(",") if name.strip()]
     if not recommenders_only:
         return names
+    from annotator.core.suggest.runner import check_names
+
     try:
         return check_names(names)
     except ValueError as error:
@@ -43,7 +45,7 @@ def _names(value: str | None, recommenders_only: bool = True) -> list[str] | Non
 
 source_option = click.option(
     "--source",
-    help=f"Recommenders, comma-separated ({','.join(registry())}); default: all.",
+    help=f"Recommenders, comma-separated ({','.join(NAMES)}); default: all.",
 )
 article_option = click.option(
     "--article", "articles", type=int, multiple=True, help="Only this article (repeatable)."
@@ -73,7 +75,10 @@ def suggest(context: Context, source: str | None, articles: tuple[int, ...]) -> 
 
         annotator suggest --article 12 --article 13
     """
-    names = _names(source) or list(registry())
+    from annotator.core.suggest import learned
+    from annotator.core.suggest.runner import suggest_articles
+
+    names = _names(source) or list(NAMES)
     with context.open() as store:
         ids = _articles(store, articles)
         if "learned" in names and not learned.available():
@@ -178,6 +183,8 @@ def suggestions(
 
 
 def _write(store: Store, pending: list[StoredSuggestion], fmt: str, handle) -> None:
+    from annotator.core.formats.common import neutralise_formula
+
     if fmt == "jsonl":
         for row in _rows(store, pending):
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -270,6 +277,8 @@ def tag_all(
     """
     if not needle.strip():
         raise click.UsageError("NEEDLE is empty: give the text to tag, e.g. tag-all Lavrov --label actor")
+    from annotator.core.occurrences import untagged
+
     with context.open() as store:
         store.label(label)  # NotFound: no such label
         found = [

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -102,6 +101,8 @@ def uninstall_desktop(home: Path | None = None) -> list[Path]:
 def refresh_caches(home: Path | None = None) -> list[str]:
     """Run the desktop's cache tools that are installed, so menus and file managers see the change
     at once; returns the commands run. A failing tool is logged, not fatal: its cache only lags."""
+    import subprocess  # here only: the window imports this module for its icon as it starts
+
     home = home or data_home()
     commands = [
         ["update-desktop-database", str(home / "applications")],

@@ -1,9 +1,9 @@
 """Can the window start here? Asked before Qt is loaded, because Qt aborts the process (exit 134)
-when no platform plugin starts, with advice that is often wrong. Qt-free: plain ctypes."""
+when no platform plugin starts, with advice that is often wrong. Qt-free: plain ctypes, imported
+only when an X display is checked."""
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import re
@@ -62,6 +62,8 @@ def missing_library(plugin: str) -> str | None:
     path = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "plugins" / "platforms" / plugin
     if not path.exists():
         return None
+    import ctypes
+
     try:
         ctypes.CDLL(str(path), mode=os.RTLD_LAZY)
     except OSError as error:
@@ -72,6 +74,8 @@ def missing_library(plugin: str) -> str | None:
 
 def x11_reachable(display: str) -> bool:
     """Does an X server answer at `display`? (libxcb, which Qt's xcb plugin loads anyway.)"""
+    import ctypes
+
     try:
         xcb = ctypes.CDLL("libxcb.so.1")
     except OSError:

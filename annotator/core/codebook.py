@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.model import SpanHit
-from annotator.core.report import CSP
 from annotator.core.scheme import Label, RelationRule, relation_line, rules_from
 
 if TYPE_CHECKING:
@@ -84,6 +83,8 @@ def markdown(
 def html_page(
     title: str, labels: list[Label], examples: dict[str, list[SpanHit]], rules: tuple[RelationRule, ...] = ()
 ) -> str:
+    from annotator.core.report import CSP  # with the analysis tables: not loaded for a tooltip
+
     e = html.escape
     out = [
         "<!DOCTYPE html>",

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from charset_normalizer import from_bytes
-
 from annotator.core.encodings import latin_codepage
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import NewArticle
@@ -221,6 +219,8 @@ def _encoding(path: Path, sample: bytes, complete: bool, hint: str | None = None
                 encoding = candidate
                 break
         else:
+            from charset_normalizer import from_bytes  # only for a file in neither UTF-8 nor its charset
+
             match = from_bytes(sample).best()
             if match is None:
                 raise ImportRefused(path, "binary or undecodable file (no text encoding fits)")

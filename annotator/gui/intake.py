@@ -1,6 +1,7 @@
 """Work brought into the open project from outside: File → Import (files in any format) and
 Team → Merge (colleagues' projects). Neither is undoable: the undo stack is cleared, and
-`StoreEvents` announces what came in, so every view shows it."""
+`StoreEvents` announces what came in, so every view shows it. The import dialogs (with the
+format registry behind them) and the merge are imported when first used, not as the window starts."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from annotator.core.merge import MergeError, merge_project
 from annotator.core.model import Changes, Op
-from annotator.gui import dialogs
 from annotator.gui.events import StoreEvents
 from annotator.gui.folders import remember_folder, start_folder
 from annotator.gui.plain_text import as_plain
@@ -26,12 +25,16 @@ class Intake:
         self.parent, self.events, self.undo_stack, self.settings = parent, events, undo_stack, settings
 
     def import_files(self, folder: bool) -> None:
+        from annotator.gui import dialogs
+
         chosen = dialogs.ask_import(self.parent, folder, self.settings)
         if chosen is not None:
             self.import_paths(*chosen)
 
     def import_paths(self, paths: list[Path], fmt: str | None = None) -> None:
         """Import with a cancellable progress dialog, then one refresh and a summary."""
+        from annotator.gui import dialogs
+
         summary = dialogs.run_import(self.parent, self.events.store, paths, fmt)
         self._announce(Op.IMPORT)
         if summary is not None:
@@ -48,6 +51,8 @@ class Intake:
 
     def merge_projects(self, paths: list[Path]) -> None:
         """Merge each project whole or not at all, then one refresh and the report."""
+        from annotator.core.merge import MergeError, merge_project
+
         lines: list[str] = []
         for path in paths:
             try:

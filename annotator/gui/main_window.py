@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,13 +23,11 @@ from annotator.core.search import left_out_note, match_ranges
 from annotator.core.selection import quote_bounds, sentence_bounds
 from annotator.core.store import Store, StoreError
 from annotator.core.wording import matches
-from annotator.gui import backups, dialogs, preferences
+from annotator.gui import backups, preferences
 from annotator.gui.actions import MENUS, ActionId, create_actions, label_action
-from annotator.gui.agreement_dialog import show_agreement
 from annotator.gui.article_editor import ArticleEditor
 from annotator.gui.article_list import ArticleList
 from annotator.gui.commands import SetStatusCommand
-from annotator.gui.curation import CurationDialog
 from annotator.gui.details import SpanDetails
 from annotator.gui.dock_layout import DockLayout
 from annotator.gui.events import StoreEvents
@@ -43,7 +41,6 @@ from annotator.gui.position_line import PositionLine
 from annotator.gui.project_files import ProjectFiles
 from annotator.gui.span_gestures import SpanGestures
 from annotator.gui.span_list import SpanList, SpanTableModel
-from annotator.gui.span_menu import span_menu
 from annotator.gui.suggestions import SuggestionController
 from annotator.gui.text_view import TextView
 
@@ -92,7 +89,7 @@ class MainWindow(QMainWindow):
         )
         self.gestures = SpanGestures(self.editor, self.undo_stack, self.say, self)
         self.gestures.note_wanted.connect(self.edit_note)
-        self.text_view.span_menu_requested.connect(lambda i, at: span_menu(self.gestures, i, self).exec(at))
+        self.text_view.span_menu_requested.connect(self._span_menu)
         self.dock_layout = DockLayout(
             self, self.settings, self.article_list, self.palette, self.details, self.span_list, self.text_view
         )
@@ -121,7 +118,7 @@ class MainWindow(QMainWindow):
         saved = preferences.saved(self.settings, store.annotator, snap)
         preferences.apply_font_size(self.text_view, saved.font_size)
         self.edit_backups.interval = preferences.backup_interval(saved.backup_minutes)
-        self.files.begin()
+        self.first_paint.call(self.files.begin)  # the window's mark: two synced writes, not before it shows
         self._show_project()
 
     @property
@@ -140,7 +137,7 @@ class MainWindow(QMainWindow):
             ActionId.OPEN_PROJECT: files.choose_project,
             ActionId.IMPORT: lambda: self.intake.import_files(folder=False),
             ActionId.IMPORT_FOLDER: lambda: self.intake.import_files(folder=True),
-            ActionId.EXPORT: lambda: dialogs.run_export(self, self.store, self.settings),
+            ActionId.EXPORT: self.export,
             ActionId.SAVE_COPY: files.save_a_copy,
             ActionId.BACKUP_NOW: files.back_up_now,
             ActionId.RESTORE_BACKUP: files.restore_from_backup,
@@ -172,11 +169,11 @@ class MainWindow(QMainWindow):
             ActionId.FOCUS_TEXT: view.setFocus,
             ActionId.FOCUS_DETAILS: lambda: self.dock_layout.focus(self.docks[2], self.details.label),
             ActionId.FOCUS_SPANS: lambda: self.dock_layout.focus(self.span_dock, self.span_list.table),
-            ActionId.SHORTCUTS: lambda: dialogs.show_shortcuts(self, self.store.labels()),
-            ActionId.ABOUT: lambda: dialogs.show_about(self, self.store.path),
+            ActionId.SHORTCUTS: self.show_shortcuts,
+            ActionId.ABOUT: self.show_about,
             ActionId.MERGE: self.intake.choose_merge,
             ActionId.ADJUDICATE: self.adjudicate,
-            ActionId.AGREEMENT: lambda: show_agreement(self, self.store),
+            ActionId.AGREEMENT: self.show_agreement,
             ActionId.NEXT_SUGGESTION: lambda: suggester.step(True),
             ActionId.PREVIOUS_SUGGESTION: lambda: suggester.step(False),
             ActionId.ACCEPT_SUGGESTION: lambda: suggester.accept_current(),
@@ -236,6 +233,33 @@ class MainWindow(QMainWindow):
             self.editor.clear()
             self.position_label.update_line()
 
+    # The dialogs and windows below are imported when first opened: the window's first paint
+    # needs none of them (nor the formats, agreement and curation code behind them).
+    def export(self) -> None:
+        from annotator.gui import dialogs
+
+        dialogs.run_export(self, self.store, self.settings)
+
+    def show_shortcuts(self) -> None:
+        from annotator.gui import dialogs
+
+        dialogs.show_shortcuts(self, self.store.labels())
+
+    def show_about(self) -> None:
+        from annotator.gui import dialogs
+
+        dialogs.show_about(self, self.store.path)
+
+    def show_agreement(self) -> None:
+        from annotator.gui.agreement_dialog import show_agreement
+
+        show_agreement(self, self.store)
+
+    def _span_menu(self, span_id: int, at: QPoint) -> None:
+        from annotator.gui.span_menu import span_menu
+
+        span_menu(self.gestures, span_id, self).exec(at)
+
     def show_analysis(self) -> None:
         from annotator.gui.analysis_window import show_analysis  # matplotlib: paid on first use only
 
@@ -251,12 +275,16 @@ class MainWindow(QMainWindow):
         if len(self.store.annotators()) < 2:
             self.statusBar().showMessage("Adjudication needs two annotators: merge a colleague's project.")
             return
+        from annotator.gui.curation import CurationDialog
+
         current = self.article.id if self.article else None
         dialog = CurationDialog(self, self.events, self.undo_stack, current)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
     def edit_scheme(self) -> None:
+        from annotator.gui import dialogs
+
         dialogs.edit_scheme(self, self.store, self.events, self.undo_stack)
 
     def edit_preferences(self) -> None:

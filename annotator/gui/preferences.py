@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import NameRefused
 from annotator.core.identity import checked_name, cleaned_name, login_name, save_name, saved_name
-from annotator.core.suggest import learned, registry
 from annotator.gui.suggestions import SOURCES_KEY, THRESHOLD_KEY, enabled_sources, threshold
 from annotator.gui.text_view import TextView
 
@@ -125,6 +124,8 @@ class PreferencesDialog(QDialog):
     Esc drop it."""
 
     def __init__(self, parent: QWidget, shown: Preferences):
+        from annotator.core.suggest import learned, registry  # the recommenders: not before a window shows
+
         super().__init__(parent)
         self.setObjectName("preferences_dialog")
         self.setWindowTitle("Preferences")

@@ -13,15 +13,14 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.model import Changes, Op, StoredSuggestion
 from annotator.core.store import Store
-from annotator.core.suggest import learned, registry
+from annotator.core.suggest import NAMES, learned
 from annotator.core.suggest.runner import suggest_articles, train_model
 from annotator.gui.actions import ActionId
 from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
-from annotator.gui.tag_all import tag_all
 
 SOURCES_KEY = "suggest/sources"
 THRESHOLD_KEY = "suggest/threshold"
-DEFAULT_SOURCES = ("quotes", "actors", "repeat", "learned")
+DEFAULT_SOURCES = NAMES
 DEFAULT_THRESHOLD = 0.5
 CORPUS_BATCH = 20  # articles between progress reports (and chances to cancel)
 # Characters. Up to INLINE_LIMIT the open article is suggested for on the window's thread as it
@@ -39,7 +38,7 @@ RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
 def enabled_sources(settings: QSettings) -> list[str]:
     """The recommenders switched on in Preferences (all by default)."""
     saved = settings.value(SOURCES_KEY, list(DEFAULT_SOURCES), type=list)
-    return [name for name in registry() if name in saved]
+    return [name for name in NAMES if name in saved]
 
 
 def threshold(settings: QSettings) -> float:
@@ -232,7 +231,7 @@ class SuggestionController(QObject):
         if window.article is None:
             self.items = []
         else:
-            off = set(registry()) - set(enabled_sources(window.settings))  # imported ones always show
+            off = set(NAMES) - set(enabled_sources(window.settings))  # imported ones always show
             found = window.store.suggestions(window.article.id, min_score=threshold(window.settings))
             self.items = [s for s in found if s.source not in off]
         ids = {s.id for s in self.items}
@@ -391,6 +390,8 @@ class SuggestionController(QObject):
 
     # --------------------------------------------------------- tag all occurrences
     def tag_all(self) -> None:
+        from annotator.gui.tag_all import tag_all  # its dialog: built on first use
+
         tag_all(self.window)
 
     # ------------------------------------------------------------- whole corpus

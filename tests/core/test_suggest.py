@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.model import Article
-from annotator.core.suggest import Context, Known, actors, learned, quotes, registry, repeat, run
+from annotator.core.suggest import NAMES, Context, Known, actors, learned, quotes, registry, repeat, run
 
 
 def _quotes(text: str) -> list[tuple[str, str | None]]:
@@ -157,7 +157,7 @@ def test_learned_suggests_claims_from_the_projects_own_spans():
 
 
 def test_the_registry_runs_recommenders_without_repeating_spans_or_rejections():
-    assert list(registry()) == ["quotes", "actors", "repeat", "learned"]
+    assert list(registry()) == ["quotes", "actors", "repeat", "learned"] == list(NAMES)
     assert all(r.suggests for r in registry().values())
     text = 'Sergey Lavrov arrived. "We are patient," Lavrov told reporters.'
     article = Article(0, "", text)

@@ -63,8 +63,13 @@ class Recommender:
     suggest: Callable[[Article, Context], list[Suggestion]]
 
 
+NAMES = ("quotes", "actors", "repeat", "learned")
+"""The recommenders' names in the order they run, known without importing them (a command's
+help and the window's start-up need only the names)."""
+
+
 def registry() -> dict[str, Recommender]:
-    """Every recommender by name, in the order they run."""
+    """Every recommender by name, in the order they run (NAMES)."""
     from annotator.core.suggest import actors, learned, quotes, repeat
 
     return {
