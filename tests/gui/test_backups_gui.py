@@ -229,6 +229,8 @@ def test_merge_warns_about_a_copy_taken_while_the_window_had_it_open(qtbot, tmp_
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Store.open(ana, annotator="ana"), settings)
     qtbot.addWidget(window)
+    window.show()  # the window marks the project open once it has been painted
+    qtbot.waitUntil(lambda: str(ana) in window.files.recent_files())
     for n in range(20):
         window.store.add_span(1, n, n + 1, "quote")
     mailed = _plain_copy(ana, tmp_path / "mailed.annotator")  # mailed while the window is open
