@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sys
@@ -108,6 +109,9 @@ def open_window(context: Context) -> None:
     problem = display_problem()
     if problem:
         raise click.ClickException(problem)
+    # Starting the window makes many objects and frees few: the collector's passes over them
+    # took about a tenth of the start. Paused until the window is painted (`run` resumes it).
+    gc.disable()
     try:
         from annotator.gui.app import run
     except ImportError as error:

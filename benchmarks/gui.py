@@ -51,24 +51,32 @@ def window_for(store: Store, folder: Path) -> MainWindow:
     return MainWindow(store, settings)
 
 
-def probe_startup(db: str) -> None:
-    """Child process: from interpreter start to a painted window on an existing project, by the
-    path `annotator --db` takes (the command line module, open without a blocking backup)."""
-    import annotator.cli  # noqa: F401  (the real entry point imports it first)
-    from annotator.core.project import open_project
+PROBE = """
+import gc, os, sys, time
 
-    app = create_application([])
-    store = open_project(db, back_up=False)
-    window = window_for(store, Path(db).parent)
-    window.show()
-    # Painted: Qt paints a window once it is exposed, from the event loop (`repaint()` before that
-    # paints nothing offscreen). The work the window leaves for after its first paint waits for a
-    # later turn of the loop, so it is not counted.
-    while not window.first_paint.painted:
-        app.processEvents()
-    elapsed = time.time() - float(os.environ["ANNOTATOR_BENCH_T0"])
-    print(f"{elapsed:.4f}")
-    store.close()
+import annotator.cli  # the entry point of `annotator --db`; its open_window goes on as below
+
+gc.disable()  # open_window pauses the collector until the window is painted
+from PySide6.QtCore import QSettings
+
+from annotator.gui.app import create_application
+from annotator.gui.main_window import MainWindow
+from annotator.gui.project_files import open_or_read
+
+app = create_application([])
+store = open_or_read(sys.argv[1], "bench")  # as `gui.app.run`: the due backup waits for the paint
+window = MainWindow(store, QSettings(sys.argv[2], QSettings.Format.IniFormat))
+window.show()
+# Painted: Qt paints a window once it is exposed, from the event loop (`repaint()` before that
+# paints nothing offscreen). The work the window leaves for after its first paint waits for a
+# later turn of the loop, so it is not counted.
+while not window.first_paint.painted:
+    app.processEvents()
+print(time.time() - float(os.environ["ANNOTATOR_BENCH_T0"]))
+window.files.close_store()
+"""
+"""Child process: from interpreter start to a painted window on an existing project, by the path
+`annotator --db` takes (the command line module, `open_window`, then what `gui.app.run` does)."""
 
 
 REFERENCE = (
@@ -114,11 +122,12 @@ def startup(db: Path, label: str, rounds: int = 3) -> None:
     """Start to painted window, interleaved with the references (importing PySide6.QtWidgets; an
     empty QMainWindow painted)."""
     ours, reference, floor = [], [], []
-    new_process([__file__, "--probe-startup", str(db)])  # bytecode written, files in the page cache
+    probe = ["-c", PROBE, str(db), str(db.parent / "settings-startup-probe.ini")]
+    new_process(probe)  # bytecode written, files in the page cache
     for _ in range(rounds):
         reference.append(new_process(["-c", REFERENCE]))
         floor.append(new_process(["-c", FLOOR]))
-        ours.append(new_process([__file__, "--probe-startup", str(db)]))
+        ours.append(new_process(probe))
     ours_s, reference_s, floor_s = map(statistics.median, (ours, reference, floor))
     print(
         f"start to painted window, {label} (new process, median of {rounds}): {ms(ours_s)}; reference "
@@ -276,7 +285,6 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=5.0)
     parser.add_argument("--spans", type=int, default=50_000)
     parser.add_argument("--project", type=Path, default=None, help="also time start-up on this project")
-    parser.add_argument("--probe-startup", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-suggestions", action="store_true", help="recommenders off in the window")
     parser.add_argument(
         "--only-add",
@@ -286,9 +294,6 @@ def main() -> None:
     args = parser.parse_args()
     global SUGGEST
     SUGGEST = not args.no_suggestions
-    if args.probe_startup:
-        probe_startup(args.probe_startup)
-        return
     folder = Path(tempfile.mkdtemp(prefix="annotator-gui-bench-"))
     if args.only_add:
         add_figures_only(args, folder)

@@ -42,6 +42,8 @@ class AfterFirstPaint(QObject):
 def settle_heap() -> None:
     """Move everything made while starting (modules, widgets, the scheme) out of the garbage
     collector's reach: each later full collection then looks only at what came after, so opening
-    a 50,000-span article no longer pays to walk the whole application's objects again."""
+    a 50,000-span article no longer pays to walk the whole application's objects again. The
+    collector, paused while the window started (`annotator.cli.open_window`), runs again."""
     gc.collect()
     gc.freeze()
+    gc.enable()

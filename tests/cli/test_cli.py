@@ -194,6 +194,26 @@ def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_a_command_loads_only_what_it_uses(tmp_path):
+    """Every command starts through the same module: what only some commands need (agreement,
+    merging, search, the recommenders, encoding detection) is imported by those commands."""
+    Store.open(tmp_path / "q.db").close()  # an existing project: no migration (sqlite-utils) to run
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from annotator.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'q.db')!r}, 'stats'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "others = ('annotator.core.agreement', 'annotator.core.merge', 'annotator.core.search',\n"
+        "    'annotator.core.occurrences', 'annotator.core.suggest.quotes',\n"
+        "    'annotator.core.suggest.actors', 'annotator.core.suggest.learned', 'charset_normalizer',\n"
+        "    'ctypes', 'subprocess', 'sqlite_utils')\n"
+        "loaded = [m for m in others if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_no_command_without_gui_explains(monkeypatch):
     import builtins
 
