@@ -115,10 +115,15 @@ def open_window(context: Context) -> None:
     try:
         from annotator.gui.app import run
     except ImportError as error:
+        gc.enable()
         raise click.ClickException(
             f"The window cannot start ({error}). The command line works: see `annotator --help`."
         ) from None
-    sys.exit(run(context.db, context.annotator))
+    try:
+        code = run(context.db, context.annotator)
+    finally:
+        gc.enable()  # also when no window was painted (a project refused before it showed)
+    sys.exit(code)
 
 
 @cli.command(name="open")
