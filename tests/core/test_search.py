@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from annotator.core.model import NewArticle
 from annotator.core.search import Hit, fts_query, match_ranges, search
 from annotator.core.store import Store
+from annotator.core.store.articles import INDEX_PENDING_BYTES
 
 ARTICLES = [
     NewArticle(title="Weather report", text="Rain tomorrow. Sanctions were not discussed."),
@@ -201,6 +202,8 @@ def test_an_import_indexes_every_article_and_keeps_the_trigger(store: Store):
     store.add_articles(many)
     assert len(search(store, "tariff", limit=2000)) == 1200
     _fts_integrity(store)
+    pending = store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
+    assert pending == (INDEX_PENDING_BYTES,)  # fewer, larger segments written while importing
     store.conn.execute(
         "INSERT INTO articles (title, text, content_hash, imported_at) VALUES ('x', 'zebra', 'h', 'now')"
     )

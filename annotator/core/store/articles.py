@@ -26,6 +26,9 @@ INDEX_ARTICLES = (
     "SELECT id, title, text FROM articles WHERE id BETWEEN ? AND ?"
 )
 INDEX_BATCH_CHARS = 20_000_000  # 2,000 news articles: fewer, larger statements cost 15% less
+# FTS5 keeps new terms in memory until this many bytes (its "hashsize"; 1 MB by default), then
+# writes them out as a segment, merged later with the others: larger segments, fewer merges.
+INDEX_PENDING_BYTES = 8 * 2**20
 NEW_SPAN_INSERT = (
     'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, '
     "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -283,6 +286,12 @@ class Articles(StorePart):
             yield lambda article_id, length: conn.execute(INDEX_ARTICLES, [article_id, article_id])
             return
         conn.execute("DROP TRIGGER articles_ai")
+        try:
+            conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", [INDEX_PENDING_BYTES]
+            )
+        except sqlite3.OperationalError:  # an SQLite without that setting: its default
+            pass
         batch = {"first": 0, "last": -1, "chars": 0}  # an id range not yet indexed
 
         def flush() -> None:
