@@ -14,6 +14,8 @@ import itertools
 import logging
 import os
 import re
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -188,6 +190,68 @@ def ticking(
         if count % TICK_EVERY == 0:
             tick(path, count)
         yield article
+
+
+# Characters of text read ahead of the article being stored (8 M: ~1,600 news articles, at most
+# 32 MB); one article is always let through, however long.
+READ_AHEAD_CHARS = 8_000_000
+
+
+def read_ahead(articles: Iterable[NewArticle], limit: int = READ_AHEAD_CHARS) -> Iterator[NewArticle]:
+    """`articles`, read on a thread of their own while the caller stores the ones before: reading
+    (Python, which holds the interpreter lock) runs beside SQLite's work (which lets go of it), so
+    an import uses two cores. What reading raises is raised here, after the articles read before
+    it; closing this iterator (the store failed, the import was cancelled) stops the thread and
+    closes `articles` there."""
+    ahead: deque[tuple[NewArticle | None, BaseException | None]] = deque()
+    queued = [0]  # characters in `ahead`
+    changed = threading.Condition()
+    stop = threading.Event()
+
+    def hand_over(item: tuple[NewArticle | None, BaseException | None], size: int) -> None:
+        with changed:
+            while ahead and queued[0] + size > limit and not stop.is_set():
+                changed.wait()
+            ahead.append(item)
+            queued[0] += size
+            changed.notify()
+
+    def read() -> None:
+        source = iter(articles)
+        try:
+            for article in source:
+                hand_over((article, None), len(article.text))
+                if stop.is_set():
+                    break
+            hand_over((None, None), 0)
+        except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
+            hand_over((None, error), 0)
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=read, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            with changed:
+                while not ahead:
+                    changed.wait()
+                article, error = ahead.popleft()
+                if article is not None:
+                    queued[0] -= len(article.text)
+                changed.notify()
+            if error is not None:
+                raise error
+            if article is None:
+                return
+            yield article
+    finally:
+        stop.set()
+        with changed:
+            changed.notify_all()
+        thread.join()
 
 
 # ----------------------------------------------------------------------------- reading

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,8 @@ from hypothesis import strategies as st
 
 from annotator.core import importers
 from annotator.core.formats import BY_SUFFIX, import_paths, read_file
-from annotator.core.importers import ImportRefused, find_files
-from annotator.core.model import Status
+from annotator.core.importers import ImportRefused, find_files, read_ahead
+from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store, StoreError
 
 RUSSIAN = (
@@ -641,3 +643,43 @@ def test_jsonl_an_unknown_status_is_said_in_the_summary(tmp_path):
         assert [store.article(i).status for i in store.article_ids()] == [Status.NEW, Status.DONE]
     said = "odd.jsonl: 1 record with an unknown status (stored as new, the status kept in meta)"
     assert said in summary.notes
+
+
+def test_read_ahead_gives_every_article_then_raises_what_reading_raised():
+    def source():
+        yield NewArticle(title="a", text="one")
+        yield NewArticle(title="b", text="two")
+        raise ImportRefused(Path("f.jsonl"), "broken record", 3)
+
+    got = []
+    with pytest.raises(ImportRefused, match="f.jsonl line 3: broken record"):
+        for article in read_ahead(source(), limit=1):  # one article at a time: the reader waits
+            got.append(article.text)
+    assert got == ["one", "two"]
+
+
+def test_closing_read_ahead_stops_its_thread_and_closes_the_file_there():
+    closed = []
+
+    def endless():
+        try:
+            for n in itertools.count():
+                yield NewArticle(title=str(n), text="words " * 10)
+        finally:
+            closed.append(threading.current_thread().name)
+
+    ahead = read_ahead(endless(), limit=100)
+    assert next(ahead).title == "0"
+    ahead.close()
+    assert closed == ["import-reader"]
+    assert "import-reader" not in [thread.name for thread in threading.enumerate()]
+
+
+def test_an_import_gives_back_the_page_cache_it_enlarged(tmp_path):
+    good = jsonl(tmp_path / "good.jsonl", {"text": "A body of text", "label": [[0, 1, "x"]]})
+    bad = jsonl(tmp_path / "bad.jsonl", {"text": "Another body"}, {"text": "Third", "label": [[0, 99, "x"]]})
+    with Store.open(tmp_path / "p.annotator") as store:
+        before = store.conn.execute("PRAGMA cache_size").fetchone()
+        summary = import_paths(store, [good, bad])
+        assert summary.articles == 1 and len(summary.refused) == 1
+        assert store.conn.execute("PRAGMA cache_size").fetchone() == before

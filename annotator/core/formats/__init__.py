@@ -29,6 +29,7 @@ from annotator.core.importers import (
     ImportSummary,
     find_files,
     iter_file,
+    read_ahead,
     store_file,
     ticking,
     unsupported,
@@ -372,7 +373,7 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
-        articles = read(path, options, chosen)
+        articles = read_ahead(read(path, options, chosen))
         ticked = articles if tick is None else ticking(articles, path, tick)
         if store_file(store, path, ticked, summary, options.labels):
             summary.notes.extend(options.summary(path.name))

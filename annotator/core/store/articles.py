@@ -29,6 +29,11 @@ INDEX_BATCH_CHARS = 20_000_000  # 2,000 news articles: fewer, larger statements 
 # FTS5 keeps new terms in memory until this many bytes (its "hashsize"; 1 MB by default), then
 # writes them out as a segment, merged later with the others: larger segments, fewer merges.
 INDEX_PENDING_BYTES = 8 * 2**20
+# SQLite's page cache while importing (KiB; 2 MB by default): the content-hash index takes every
+# new article at a random place, and with a small cache its pages are written out and read back
+# again and again (one 100k import here: 57 s CPU instead of 63, of which 8.4 s instead of 11.9 s
+# in the kernel).
+IMPORT_CACHE_KIB = 64 * 1024
 NEW_SPAN_INSERT = (
     'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, '
     "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -87,7 +92,7 @@ class Articles(StorePart):
             return name
 
         try:
-            with self._write() as conn, self._indexing_in_batches() as index:
+            with self._larger_cache(), self._write() as conn, self._indexing_in_batches() as index:
                 seen: dict[str, int] = {}  # content hash → id of the articles stored by this call
                 for article in map(visible_article, articles):
                     digest = rows.content_hash(article.text)
@@ -272,6 +277,23 @@ class Articles(StorePart):
                 [*key, s.source, s.score, now, *key, *key],
             ).rowcount
         return added
+
+    @contextmanager
+    def _larger_cache(self) -> Iterator[None]:
+        """SQLite's page cache at IMPORT_CACHE_KIB while importing (unless it is larger already),
+        then as it was."""
+        conn = self.conn
+        before = conn.execute("PRAGMA cache_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_size").fetchone()[0]
+        kib = -before if before < 0 else before * pages // 1024
+        if kib >= IMPORT_CACHE_KIB:
+            yield
+            return
+        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA cache_size = {before}")
 
     @contextmanager
     def _indexing_in_batches(self) -> Iterator[Callable[[int, int], None]]:
