@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from annotator.core.encodings import latin_codepage
 from annotator.core.errors import AnnotatorError
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from annotator.core.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # One text or HTML file is one article: anything bigger is not an article. CSV and JSONL stream.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -197,22 +198,27 @@ def ticking(
 READ_AHEAD_CHARS = 8_000_000
 
 
-def read_ahead(articles: Iterable[NewArticle], limit: int = READ_AHEAD_CHARS) -> Iterator[NewArticle]:
-    """`articles`, read on a thread of their own while the caller stores the ones before: reading
-    (Python, which holds the interpreter lock) runs beside SQLite's work (which lets go of it), so
-    an import uses two cores. What reading raises is raised here, after the articles read before
-    it; closing this iterator (the store failed, the import was cancelled) stops the thread and
-    closes `articles` there."""
-    ahead: deque[tuple[NewArticle | None, BaseException | None]] = deque()
+def read_ahead(
+    articles: Iterable[NewArticle],
+    prepare: Callable[[NewArticle], T] = lambda article: article,
+    limit: int = READ_AHEAD_CHARS,
+) -> Iterator[T]:
+    """`prepare(article)` for each of `articles`, read and prepared on a thread of their own while
+    the caller stores the ones before: that Python work (which holds the interpreter lock) runs
+    beside SQLite's (which lets go of it), so an import uses two cores. What reading raises is
+    raised here, after the articles read before it; closing this iterator (the store failed, the
+    import was cancelled) stops the thread and closes `articles` there."""
+    ahead: deque[tuple[T | None, BaseException | None, int]] = deque()
     queued = [0]  # characters in `ahead`
     changed = threading.Condition()
     stop = threading.Event()
+    end = object()
 
-    def hand_over(item: tuple[NewArticle | None, BaseException | None], size: int) -> None:
+    def hand_over(item: object, error: BaseException | None, size: int) -> None:
         with changed:
             while ahead and queued[0] + size > limit and not stop.is_set():
                 changed.wait()
-            ahead.append(item)
+            ahead.append((item, error, size))
             queued[0] += size
             changed.notify()
 
@@ -220,12 +226,12 @@ def read_ahead(articles: Iterable[NewArticle], limit: int = READ_AHEAD_CHARS) ->
         source = iter(articles)
         try:
             for article in source:
-                hand_over((article, None), len(article.text))
+                hand_over(prepare(article), None, len(article.text))
                 if stop.is_set():
                     break
-            hand_over((None, None), 0)
+            hand_over(end, None, 0)
         except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
-            hand_over((None, error), 0)
+            hand_over(None, error, 0)
         finally:
             close = getattr(source, "close", None)
             if close is not None:
@@ -238,15 +244,14 @@ def read_ahead(articles: Iterable[NewArticle], limit: int = READ_AHEAD_CHARS) ->
             with changed:
                 while not ahead:
                     changed.wait()
-                article, error = ahead.popleft()
-                if article is not None:
-                    queued[0] -= len(article.text)
+                item, error, size = ahead.popleft()
+                queued[0] -= size
                 changed.notify()
             if error is not None:
                 raise error
-            if article is None:
+            if item is end:
                 return
-            yield article
+            yield item
     finally:
         stop.set()
         with changed:

@@ -645,17 +645,20 @@ def test_jsonl_an_unknown_status_is_said_in_the_summary(tmp_path):
     assert said in summary.notes
 
 
-def test_read_ahead_gives_every_article_then_raises_what_reading_raised():
+def test_read_ahead_prepares_every_article_on_its_thread_then_raises_what_reading_raised():
     def source():
         yield NewArticle(title="a", text="one")
         yield NewArticle(title="b", text="two")
         raise ImportRefused(Path("f.jsonl"), "broken record", 3)
 
+    def prepare(article):
+        return article.text, threading.current_thread().name
+
     got = []
     with pytest.raises(ImportRefused, match="f.jsonl line 3: broken record"):
-        for article in read_ahead(source(), limit=1):  # one article at a time: the reader waits
-            got.append(article.text)
-    assert got == ["one", "two"]
+        for prepared in read_ahead(source(), prepare, limit=1):  # one at a time: the reader waits
+            got.append(prepared)
+    assert got == [("one", "import-reader"), ("two", "import-reader")]
 
 
 def test_closing_read_ahead_stops_its_thread_and_closes_the_file_there():

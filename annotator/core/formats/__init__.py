@@ -36,6 +36,7 @@ from annotator.core.importers import (
 )
 from annotator.core.model import NewArticle, Status
 from annotator.core.output import check_target, place_folder
+from annotator.core.store.articles import prepared
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -373,7 +374,7 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
-        articles = read_ahead(read(path, options, chosen))
+        articles = read_ahead(read(path, options, chosen), prepared)
         ticked = articles if tick is None else ticking(articles, path, tick)
         if store_file(store, path, ticked, summary, options.labels):
             summary.notes.extend(options.summary(path.name))

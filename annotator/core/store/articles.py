@@ -40,6 +40,13 @@ NEW_SPAN_INSERT = (
 )
 
 
+def prepared(article: NewArticle) -> tuple[NewArticle, str]:
+    """The article as it is stored (`visible_article`) and its content hash: the part of storing
+    it that needs no project, which an import does on its reading thread (`importers.read_ahead`)."""
+    article = visible_article(article)
+    return article, rows.content_hash(article.text)
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     """What storing one file's articles did."""
@@ -64,7 +71,9 @@ class Articles(StorePart):
         "spans": "(SELECT count(*) FROM spans s WHERE s.article_id = articles.id)",
     }
 
-    def add_articles(self, articles: Iterable[NewArticle], labels: Iterable[str] = ()) -> ImportOutcome:
+    def add_articles(
+        self, articles: Iterable[NewArticle | tuple[NewArticle, str]], labels: Iterable[str] = ()
+    ) -> ImportOutcome:
         """Store articles with their spans in one transaction: all of them or none.
 
         A record whose text is already stored adds the spans the article lacks (another analyst's
@@ -94,8 +103,8 @@ class Articles(StorePart):
         try:
             with self._larger_cache(), self._write() as conn, self._indexing_in_batches() as index:
                 seen: dict[str, int] = {}  # content hash → id of the articles stored by this call
-                for article in map(visible_article, articles):
-                    digest = rows.content_hash(article.text)
+                for item in articles:
+                    article, digest = item if type(item) is tuple else prepared(item)
                     if digest in seen and not (article.spans or article.suggestions):
                         duplicates.append(article.title)  # twice in this file: the first one counts
                         continue
