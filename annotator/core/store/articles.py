@@ -82,7 +82,8 @@ class Articles(StorePart):
         file: see `_add_to_stored`); one that adds none is reported as a duplicate. `labels`
         (a file's codebook, which its reader may fill while the articles are read) are added to
         the scheme in the same transaction when missing, even if no span uses them. The search
-        index is filled per batch of articles (see `_indexing_in_batches`), not row by row.
+        index is filled per batch of articles (see `_indexing_in_batches`), not row by row. An
+        item may be a pair from `prepared` (an import makes those on its reading thread).
         """
         now = rows.now()
         ids: list[int] = []
