@@ -205,13 +205,14 @@ READ_AHEAD_CHARS = 20_000_000
 def read_ahead(
     articles: Iterable[NewArticle],
     prepare: Callable[[NewArticle], T] = lambda article: article,
-    limit: int = READ_AHEAD_CHARS,
+    limit: int | None = None,
 ) -> Iterator[T]:
     """`prepare(article)` for each of `articles`, read and prepared on a thread of their own while
     the caller stores the ones before: that Python work (which holds the interpreter lock) runs
     beside SQLite's (which lets go of it), so an import uses two cores. What reading raises is
     raised here, after the articles read before it; closing this iterator (the store failed, the
     import was cancelled) stops the thread and closes `articles` there."""
+    limit = READ_AHEAD_CHARS if limit is None else limit
     ahead: deque[tuple[T | None, BaseException | None, int]] = deque()
     queued = [0]  # characters in `ahead`
     changed = threading.Condition()
@@ -262,7 +263,8 @@ def read_ahead(
         stop.set()
         with changed:
             changed.notify_all()
-        thread.join()
+        if thread is not threading.current_thread():  # not when collected on the reader's own thread
+            thread.join()
 
 
 # ----------------------------------------------------------------------------- reading

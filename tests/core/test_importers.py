@@ -686,3 +686,25 @@ def test_an_import_gives_back_the_page_cache_it_enlarged(tmp_path):
         summary = import_paths(store, [good, bad])
         assert summary.articles == 1 and len(summary.refused) == 1
         assert store.conn.execute("PRAGMA cache_size").fetchone() == before
+
+
+def test_read_ahead_closed_on_its_own_thread_does_not_wait_for_itself():
+    """The garbage collector may close a forgotten read_ahead on whichever thread it runs,
+    the reader's own included (seen when a StoreError left one behind)."""
+    box: dict = {}
+    closed = threading.Event()
+
+    def prepare(article):
+        if article.title == "2":
+            try:
+                box["ahead"].close()
+            except RuntimeError as error:  # "cannot join current thread"
+                box["error"] = error
+            closed.set()
+        return article
+
+    articles = (NewArticle(title=str(n), text="words") for n in range(5))
+    box["ahead"] = ahead = read_ahead(articles, prepare, limit=1)
+    assert next(ahead).title == "0"
+    assert closed.wait(timeout=30)
+    assert "error" not in box

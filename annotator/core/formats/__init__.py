@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -374,9 +375,10 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
-        articles = read_ahead(read(path, options, chosen), prepared)
-        ticked = articles if tick is None else ticking(articles, path, tick)
-        if store_file(store, path, ticked, summary, options.labels):
+        with closing(read_ahead(read(path, options, chosen), prepared)) as articles:
+            ticked = articles if tick is None else ticking(articles, path, tick)
+            stored = store_file(store, path, ticked, summary, options.labels)
+        if stored:
             summary.notes.extend(options.summary(path.name))
         if progress is not None:
             progress(path)

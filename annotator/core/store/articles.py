@@ -301,11 +301,11 @@ class Articles(StorePart):
         if kib >= IMPORT_CACHE_KIB:
             yield
             return
-        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        conn.execute(f"PRAGMA cache_size = -{int(IMPORT_CACHE_KIB)}")
         try:
             yield
         finally:
-            conn.execute(f"PRAGMA cache_size = {before}")
+            conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextmanager
     def _indexing_in_batches(self) -> Iterator[Callable[[int, int], None]]:
