@@ -79,7 +79,7 @@ class ArticleEditor(QObject):
         self.text_view.set_article(article.text, spans, self.colors(), later)
         self.unfinished = later is not None
         self._list_spans(later.count if later else 0)
-        self._show_relations()
+        self._show_relations(FIRST_LOAD if later else None)
         self._count_labels(counts)
         self.details.show_span(None)
         if (
@@ -111,6 +111,7 @@ class ArticleEditor(QObject):
         self.span_model.list_rest(self.text_view.span_ids_in_order())
         self.span_list.show_current(self.text_view.selected_span())
         self._count_labels()
+        self._show_relations()
 
     def colors(self) -> dict[str, str]:
         return {label.name: label.color for label in self.store.labels()}
@@ -173,8 +174,10 @@ class ArticleEditor(QObject):
         self.span_model.set_spans(text, ids, self.text_view.span, max(0, count - len(ids)))
         self.span_list.show_current(self.text_view.selected_span())
 
-    def _show_relations(self) -> None:
-        relations = self.store.relations(self.article.id)
+    def _show_relations(self, before: int | None = None) -> None:
+        """The article's relations (only those at spans starting before `before` while a long
+        article shows its first spans) in the span list and as arrows."""
+        relations = self.store.relations(self.article.id, before)
         self.span_model.set_relations(relations)
         self.text_view.set_relations([(relation.from_span, relation.to_span) for relation in relations])
 

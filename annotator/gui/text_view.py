@@ -214,8 +214,8 @@ class TextView(QPlainTextEdit):
         self._current_suggestion: int | None = None
         self.painted_suggestion_count = 0
         self._press: QPointF | None = None
-        self._unloaded = ""
-        """The end of a long display text, not yet in the document (starts with a line break)."""
+        self._loaded_to = 0
+        """How much of the display text is in the document (a long one is put there in steps)."""
         self._loader = QTimer(self, singleShot=True, interval=0)
         self._loader.timeout.connect(self._load_step)
         self._update_metrics()
@@ -244,10 +244,9 @@ class TextView(QPlainTextEdit):
         self._display = DisplayText(text, self._block_limit)
         self._highlights, self._highlight_index = [], SpanIndex()
         self._spans = SpanSet(spans)
-        cut = _line_break_after(self._display.text, FIRST_LOAD)
-        self._unloaded = self._display.text[cut:]
-        self.setPlainText(self._display.text[:cut])
-        if self._unloaded:
+        self._loaded_to = _line_break_after(self._display.text, FIRST_LOAD)
+        self.setPlainText(self._display.text[: self._loaded_to])
+        if self.loading:
             self._loader.start()
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
@@ -430,27 +429,27 @@ class TextView(QPlainTextEdit):
         """Qt position of code point `offset`; loads the rest of a long text first if it lies
         beyond what the document holds yet."""
         position = self._display.to_qt(offset)
-        if self._unloaded and position >= self.document().characterCount() - 1:
+        if self.loading and position >= self.document().characterCount() - 1:
             self.finish_loading()
         return position
 
     @property
     def loading(self) -> bool:
         """True while the end of a long text is still being put into the document."""
-        return bool(self._unloaded)
+        return self._loaded_to < len(self._display.text)
 
     def finish_loading(self) -> None:
         """Put all of the text into the document now."""
-        while self._unloaded:
+        while self.loading:
             self._load_step()
 
     def _load_step(self) -> None:
-        cut = _line_break_after(self._unloaded, LOAD_STEP)
-        chunk, self._unloaded = self._unloaded[:cut], self._unloaded[cut:]
+        text, start = self._display.text, self._loaded_to
+        self._loaded_to = _line_break_after(text, start + LOAD_STEP)
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(chunk)
-        if self._unloaded:
+        cursor.insertText(text[start : self._loaded_to])
+        if self.loading:
             self._loader.start()
         else:
             self._loader.stop()

@@ -336,3 +336,18 @@ def test_check_spans_finds_a_damaged_span_however_the_article_s_spans_lie_in_the
         store.conn.execute("UPDATE spans SET attributes = 'x' WHERE id = ?", [damaged])
         with pytest.raises(DamagedRow, match=f"the attributes of span {damaged} cannot be read as JSON"):
             store.check_spans(one)
+
+
+def test_relations_near_the_start_of_an_article_are_those_with_an_end_there(tmp_path):
+    with Store.open(tmp_path / "p.annotator") as store:
+        (article_id,) = store.add_articles([NewArticle("One", "x" * 300)]).article_ids
+        near, also_near, far, farther = (
+            store.add_span(article_id, start, start + 5, "actor").spans for start in (0, 50, 200, 250)
+        )
+        ids = [next(iter(made)) for made in (near, also_near, far, farther)]
+        pairs = [(ids[0], ids[1]), (ids[2], ids[0]), (ids[1], ids[3]), (ids[2], ids[3])]
+        for source, target in pairs:
+            store.add_relation(source, target, "said_by")
+        assert [(r.from_span, r.to_span) for r in store.relations(article_id)] == pairs
+        assert [(r.from_span, r.to_span) for r in store.relations(article_id, before=100)] == pairs[:3]
+        assert store.relations(article_id, before=0) == []

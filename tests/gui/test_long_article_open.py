@@ -124,3 +124,21 @@ def test_a_sorted_span_list_lists_every_span_of_a_long_article_at_once(qtbot, lo
     assert not window.editor.unfinished and model.rowCount() == len(store.spans(long_id))
     labels = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert labels == sorted(labels)
+
+
+def test_a_relation_on_the_first_screen_is_drawn_and_listed_before_the_rest_is_read(
+    qtbot, long_window, store
+):
+    window, long_id = long_window, store.article_ids()[1]
+    view, model = window.text_view, window.span_list.model
+    spans = in_text_order(store, long_id)
+    quote, actor, far = spans[1], spans[2], spans[-1]
+    store.add_relation(quote.id, actor.id, "said_by")
+    store.add_relation(far.id, actor.id, "said_by")  # from a span the first screens do not show
+    window.open_article(long_id)
+    view.viewport().repaint()
+    assert view.painted_relation_count == 1
+    assert model.index(1, 4).data() == f"said_by → {actor.label}"
+    assert model.index(2, 4).data() == f"← said_by {quote.label}, ← said_by {far.label}"
+    qtbot.waitUntil(lambda: not window.editor.unfinished)
+    assert model.index(len(spans) - 1, 4).data() == f"said_by → {actor.label}"

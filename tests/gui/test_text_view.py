@@ -611,3 +611,14 @@ def test_suggestions_given_again_repaint_only_those_that_changed(qtbot, view):
     assert view.painted_rect.contains(caret_point(view, third + 4))
     assert not view.painted_rect.contains(caret_point(view, 4))
     assert view.suggestion_ranges() == [(0, 9, "actor"), (third, third + 9, "claim")]
+
+
+@pytest.mark.parametrize("odd", ["\r", "\ud800", "\udfff"])
+def test_a_carriage_return_or_a_lone_surrogate_keeps_the_offsets_after_it(view, odd):
+    text = f"ab 😀{odd}cd 😀 ef"
+    view.set_article(text, [], COLORS)
+    assert view.document().characterCount() - 1 == view.to_qt(len(text))
+    view.snap_to_words = False
+    view.select_range(text.index("cd"), len(text))
+    assert view.textCursor().selectedText() == "cd 😀 ef"
+    assert view.selected_range() == (text.index("cd"), len(text))

@@ -13,14 +13,18 @@ from annotator.core.store.base import StorePart
 class Relations(StorePart):
     """The `relations` table."""
 
-    def relations(self, article_id: int) -> list[Relation]:
-        """Relations whose source span lies in this article."""
-        found = self.conn.execute(
-            "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created FROM relations r "
-            "JOIN spans s ON s.id = r.from_span WHERE s.article_id = ? ORDER BY r.id",
-            [article_id],
-        )
-        return [rows.relation(row) for row in found]
+    def relations(self, article_id: int, before: int | None = None) -> list[Relation]:
+        """Relations whose source span lies in this article (with `before`, only those with a
+        span starting before that code point at either end: found through the spans there,
+        not through all of a long article's spans)."""
+        select = "SELECT r.id, r.from_span, r.to_span, r.type, r.annotator, r.created FROM relations r "
+        if before is None:
+            sql, args = select + "JOIN spans s ON s.id = r.from_span WHERE s.article_id = ?", [article_id]
+        else:
+            near = "JOIN spans s ON s.id = r.{} WHERE s.article_id = ? AND s.start < ?"
+            sql = f"{select}{near.format('from_span')} UNION {select}{near.format('to_span')}"
+            args = [article_id, before, article_id, before]
+        return [rows.relation(row) for row in self.conn.execute(sql + " ORDER BY 1", args)]
 
     def relation_types(self) -> tuple[str, ...]:
         """Every relation type the project uses, sorted."""
