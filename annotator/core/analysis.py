@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import AnalysisFilter, SpanHit
+from annotator.core.scheme import QUOTE_RELATION
 from annotator.core.store.analysis import Roles
 
 if TYPE_CHECKING:
@@ -126,11 +127,32 @@ def _label_id(store: Store, name: str) -> int | None:
         return None
 
 
-def _by_dimension(store: Store, f: AnalysisFilter, dimension: str, key: str, roles: Roles) -> Table:
+def scheme_roles(store: Store) -> Roles:
+    """The roles under the project's own label names: a scheme that renamed the quote and actor
+    labels keeps its speaker rule between them (said_by first), and the framing label its frame
+    attribute, so the tables follow a renamed label instead of going empty."""
+    names = {label.name: label for label in store.labels()}
+    quote, actor, frame = ROLES.quote_label, ROLES.actor_label, ROLES.frame_label
+    if quote not in names or actor not in names:
+        rules = store.relation_rules()
+        speaking = [rule for rule in rules if rule.type == QUOTE_RELATION] or [
+            rule for rule in rules if rule.source in names and names[rule.source].attribute(ROLES.quote_kind)
+        ]
+        if speaking:
+            quote, actor = speaking[0].source, speaking[0].targets[0]
+    if frame not in names:
+        framing = [label.name for label in names.values() if label.attribute(ROLES.frame_attribute)]
+        if len(framing) == 1:
+            frame = framing[0]
+    return replace(ROLES, quote_label=quote, actor_label=actor, frame_label=frame)
+
+
+def _by_dimension(store: Store, f: AnalysisFilter, dimension: str, key: str, roles: Roles | None) -> Table:
     import numpy
 
     from annotator.core import tally
 
+    roles = roles or scheme_roles(store)
     if key.startswith("labels"):
         labels = [label for label in store.labels() if not f.labels or label.name in f.labels]
         codes = [label.name for label in labels]
@@ -192,19 +214,19 @@ def _frame_values(store: Store, roles: Roles) -> list[str]:
     return list(spec.choices) if spec else []
 
 
-def labels_by_outlet(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def labels_by_outlet(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     return _by_dimension(store, f, "outlet", "labels_by_outlet", roles)
 
 
-def labels_by_month(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def labels_by_month(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     return _by_dimension(store, f, "month", "labels_by_month", roles)
 
 
-def frames_by_outlet(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def frames_by_outlet(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     return _by_dimension(store, f, "outlet", "frames_by_outlet", roles)
 
 
-def frames_by_month(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def frames_by_month(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     return _by_dimension(store, f, "month", "frames_by_month", roles)
 
 
@@ -294,12 +316,13 @@ def _name(value: Any) -> str:
     return "" if value is None else str(value).strip(" ")
 
 
-def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     """Quotes per actor, grouped by normalised name (case ignored), with the outlets quoting them."""
     import numpy
 
     from annotator.core import tally
 
+    roles = roles or scheme_roles(store)
     q = _quotes(store, f, roles)
     count = len(q.keys)
     quotes = numpy.bincount(q.actor, minlength=count)
@@ -321,20 +344,22 @@ def quoted_actors(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
     return Table(
         "quoted_actors",
         TITLES["quoted_actors"],
-        f"Quotes attributed ({store.speaker_relation(roles)}) to each actor, by normalised name: "
-        "direct, indirect, the articles quoting them and the outlets with their number of quotes.",
+        f"{roles.quote_label} spans attributed ({store.speaker_relation(roles)}) to each "
+        f"{roles.actor_label}, by normalised name: direct, indirect, the articles quoting them and "
+        "the outlets with their number of quotes.",
         ("actor", "quotes", "direct", "indirect", "articles", "outlets"),
         tuple(rows),
         Chart("bars", "actor", "", ("direct", "indirect")),
     )
 
 
-def actor_network(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def actor_network(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     """Actors quoted in the same article; an edge's weight is the number of such articles."""
     import numpy
 
     from annotator.core import tally
 
+    roles = roles or scheme_roles(store)
     q = _quotes(store, f, roles)
     count = len(q.keys)
     article, actor = tally.distinct_pairs(q.article, q.actor, max(count, 1))
@@ -350,7 +375,8 @@ def actor_network(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Tabl
     return Table(
         "actor_network",
         TITLES["actor_network"],
-        "Pairs of actors quoted in the same article, with the number of such articles (an edge list).",
+        f"Pairs of {roles.actor_label} spans with {roles.quote_label} spans attributed to them in the "
+        "same article, with the number of such articles (an edge list).",
         ("actor", "other_actor", "articles"),
         tuple(rows),
         Chart("heatmap", "other_actor", "actor", ("articles",)),
@@ -373,7 +399,7 @@ def _codes(store: Store, f: AnalysisFilter) -> list[tuple[str, tuple[int, str | 
     return codes
 
 
-def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles = ROLES) -> Table:
+def cooccurrence(store: Store, f: AnalysisFilter, roles: Roles | None = None) -> Table:
     """Pairs of codes: articles where both occur and pairs of overlapping spans (MAXQDA's code
     relations). A label is not paired with its own attribute values, which it always accompanies."""
     import numpy
@@ -449,16 +475,18 @@ TABLES: dict[str, Callable[..., Table]] = {
 }
 
 
-def tables(store: Store, f: AnalysisFilter = EVERYTHING, roles: Roles = ROLES) -> list[Table]:
+def tables(store: Store, f: AnalysisFilter = EVERYTHING, roles: Roles | None = None) -> list[Table]:
     """Every table, in the order the window and the report show them."""
     check_filter(f)
+    roles = roles or scheme_roles(store)
     return [make(store, f, roles) for make in TABLES.values()]
 
 
 def spans_behind(
-    store: Store, table: Table, row: tuple, f: AnalysisFilter = EVERYTHING, roles: Roles = ROLES
+    store: Store, table: Table, row: tuple, f: AnalysisFilter = EVERYTHING, roles: Roles | None = None
 ) -> list[SpanHit]:
     """The spans a row of `table` counts (at most HITS_LIMIT)."""
+    roles = roles or scheme_roles(store)
     values = dict(zip(table.columns, row, strict=True))
     if table.key in ("labels_by_outlet", "labels_by_month"):
         dimension = table.columns[1]

@@ -337,3 +337,28 @@ def test_cooccurrence_and_actors_match_a_count_span_by_span(tmp_path):
     network = {(a.lower(), b.lower()): n for a, b, n in rows(store, "actor_network")}
     assert network == edges and edges
     store.close()
+
+
+def rename(store, renames: dict[str, str]) -> None:
+    from dataclasses import replace
+
+    for old, new in renames.items():
+        store.update_label(replace(store.label(old), name=new))
+
+
+def test_tables_follow_a_scheme_that_renamed_the_quote_actor_and_framing_labels(coded_project):
+    """Renamed labels keep their role: the tables are the same and their texts say the
+    project's names, not quote/actor/framing (QA pass: the tables went empty)."""
+    store, _ = coded_project
+    before = {table.key: table.rows for table in analysis.tables(store)}
+    rename(store, {"quote": "Zitat", "actor": "Sprecher", "framing": "Rahmen"})
+    after = {table.key: table for table in analysis.tables(store)}
+    for key in ("frames_by_outlet", "frames_by_month", "quoted_actors", "actor_network"):
+        assert after[key].rows == before[key] and after[key].rows
+    texts = " ".join(after[key].description for key in after)
+    assert "Zitat" in texts and "Sprecher" in texts and "Rahmen" in texts
+    for word in ("quote", "actor", "framing"):
+        assert f"{word} spans" not in texts and f"each {word}" not in texts
+    table = after["quoted_actors"]
+    hits = analysis.spans_behind(store, table, table.rows[0])
+    assert hits and {hit.label for hit in hits} == {"Zitat"}

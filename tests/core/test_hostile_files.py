@@ -212,4 +212,3 @@ def test_a_query_searches_at_most_16_distinct_words():
     assert words_left_out(" ".join(words)) == 84
     assert words_left_out("said " * 1500) == 0 and words_left_out("a b c") == 0
     assert words_left_out(" ".join(words[:16] + words[:16] + ["w99"])) == 1  # repeats are searched once
-

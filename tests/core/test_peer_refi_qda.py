@@ -143,6 +143,5 @@ def test_crlf_positions_follow_the_tool_that_wrote_them(tmp_path):
     assert found["MAXQDA 2022"][0] == [("Interview 1", "Sony", "Company", "", "importer")]
     assert "read with positions counting CR and LF" not in found["ATLAS.ti 9.1.7"][1][0]
     assert (
-        "1 source with CRLF line endings read with positions counting CR and LF"
-        in found["MAXQDA 2022"][1][0]
+        "1 source with CRLF line endings read with positions counting CR and LF" in found["MAXQDA 2022"][1][0]
     )

@@ -319,3 +319,20 @@ def test_the_window_follows_another_project_opened_in_the_main_window(qtbot, win
     assert cells(computed(qtbot, shown, "quoted_actors")) == [("Angela Merkel", 1, 1, 0, 1, "Gazette 1")]
     assert [action.data() for action in shown.outlet.choices()] == ["Gazette", ""]
     assert [action.data() for action in shown.annotator.choices()] == ["ana", "cleo"]  # ana opened it
+
+
+def test_the_who_is_quoted_tabs_speak_the_schemes_label_names(qtbot, store, window):
+    """A scheme that renamed quote, actor and framing: the tabs count under the new names and
+    their texts say them (QA pass: the texts said quote/actor/framing, the tables were empty)."""
+    from dataclasses import replace
+
+    for old, new in {"quote": "Zitat", "actor": "Sprecher", "framing": "Rahmen"}.items():
+        store.update_label(replace(store.label(old), name=new))
+    window.actions[ActionId.ANALYSIS].trigger()
+    shown = window.analysis_window
+    qtbot.addWidget(shown)
+    tab = computed(qtbot, shown, "quoted_actors")
+    assert "Zitat" in tab.description.text() and "Sprecher" in tab.description.text()
+    assert cells(tab)[0][0] == "Sergey Lavrov"
+    tab = computed(qtbot, shown, "frames_by_outlet")
+    assert "Rahmen" in tab.description.text() and cells(tab)
