@@ -72,3 +72,18 @@ def test_an_old_project_opens_and_keeps_everything(tmp_path, fixture):
         (backup,) = list_backups(path)  # the upgrade kept the file as it was
         assert "before-upgrade" in backup.name
     assert fixture.read_bytes() == original
+
+
+def test_needs_upgrade_reads_the_version_from_the_header_without_opening(tmp_path):
+    from annotator.core.store.migrations import needs_upgrade
+
+    path = tmp_path / "v1.annotator"
+    shutil.copy(DATA / "v1.annotator", path)
+    assert needs_upgrade(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.annotator"]  # nothing opened beside it
+    Store.open(path).close()
+    assert not needs_upgrade(path)
+    (tmp_path / "empty.annotator").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("SQLite format 3 is not a project", encoding="utf-8")
+    for other in ("empty.annotator", "notes.txt", "missing.annotator", "."):
+        assert not needs_upgrade(tmp_path / other)
