@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from annotator.core.errors import DamagedRow
-from annotator.core.formats import export, jsonl
+from annotator.core.formats import export, jsonl, jsonl_parts
 from annotator.core.formats.common import WriteOptions
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.store import Store, reads
@@ -165,3 +166,42 @@ def test_damaged_span_attributes_stop_the_export_naming_the_span(tmp_path: Path,
     with Store.open(tmp_path / "p.annotator", read_only=True) as store, pytest.raises(DamagedRow) as raised:
         exported_lines(store)
     assert says in str(raised.value)
+
+
+@pytest.mark.parametrize("filters", FILTERS[:4] + FILTERS[6:])
+def test_worker_processes_write_what_one_process_writes(tmp_path: Path, monkeypatch, filters):
+    """A big export is written by worker processes, a range of articles each (forced here with
+    `parallel_from=1`): the same bytes, to a stream and to a path, and no temporary left."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # workers on a one-core machine too
+    with hostile_store(tmp_path / "p.annotator") as store:
+        assert len(jsonl_parts.ranges(store, 8)) == 8  # several ranges, so the joins are tested
+        expected = exported_lines(store, **filters)
+        out = io.BytesIO()
+        stream = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        summary = export(store, "jsonl", stream, parallel_from=1, **filters)
+        stream.flush()
+        assert out.getvalue() == expected
+        assert summary.spans == sum(len(json.loads(line)["spans"]) for line in expected.splitlines())
+        (tmp_path / "out").mkdir()
+        export(store, "jsonl", tmp_path / "out" / "e.jsonl", parallel_from=1, **filters)
+    assert (tmp_path / "out" / "e.jsonl").read_bytes() == expected
+    assert [path.name for path in (tmp_path / "out").iterdir()] == ["e.jsonl"]
+
+
+def test_a_damaged_row_read_by_a_worker_stops_the_export_with_no_output(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with hostile_store(tmp_path / "p.annotator") as store:
+        last = store.conn.execute("SELECT max(id) FROM spans").fetchone()[0]
+    conn = sqlite3.connect(tmp_path / "p.annotator")
+    conn.execute("UPDATE spans SET attributes = '{bad' WHERE id = ?", [last])
+    conn.commit()
+    conn.close()
+    (tmp_path / "out").mkdir()
+    with Store.open(tmp_path / "p.annotator", read_only=True) as store:
+        with pytest.raises(DamagedRow) as one_process:
+            export(store, "jsonl", tmp_path / "out" / "e.jsonl")
+        with pytest.raises(DamagedRow) as workers:
+            export(store, "jsonl", tmp_path / "out" / "e.jsonl", parallel_from=1)
+    assert str(workers.value) == str(one_process.value)
+    assert f"the attributes of span {last} cannot be read as JSON" in str(workers.value)
+    assert list((tmp_path / "out").iterdir()) == []

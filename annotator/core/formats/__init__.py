@@ -184,6 +184,7 @@ def export(
     newlines: str = "lf",
     annotator: str | None = None,
     replace: bool = False,
+    parallel_from: int | None = None,
 ) -> ExportSummary:
     """Write the project (filtered by article status, span label and annotator) in format `name`
     to `dest`: an open text stream (standard output, for text formats), or a path (a file, or a
@@ -192,8 +193,11 @@ def export(
     files adds its own beside them (`output.place_folder`; `replace` lets it replace an earlier
     export there, removing the files that one wrote and this one does not). OSError passes;
     OutputRefused when the path would harm the project or what the folder holds. The summary
-    lists what the format could not carry, whatever the destination."""
+    lists what the format could not carry, whatever the destination. A JSONL export of a
+    project with `parallel_from` spans or more (default `jsonl_parts.PARALLEL_FROM`) is
+    written by worker processes (`jsonl_parts`), byte for byte the same."""
     fmt = _writable(name)
+    status, labels = tuple(status), tuple(labels)
     options = WriteOptions(
         store.labels(),
         progress,
@@ -206,6 +210,15 @@ def export(
         writer, rows = _load(fmt.write_records), store.iter_records(status, labels, annotator)
     else:
         writer, rows = fmt.writer, store.iter_annotated(status=status, labels=labels, annotator=annotator)
+    if fmt.name == "jsonl":
+        from annotator.core.formats import jsonl_parts
+
+        smallest = jsonl_parts.PARALLEL_FROM if parallel_from is None else parallel_from
+        if jsonl_parts.worth_it(store, smallest):
+            at_path = isinstance(dest, Path | str)
+            folder = (Path(dest).parent if str(Path(dest).parent) else Path(".")) if at_path else None
+            prefix = _temp_prefix(Path(dest)) if at_path else f".export-{os.getpid()}-"
+            writer = jsonl_parts.writer(store, (status, labels, annotator), folder, prefix)
     if isinstance(dest, Path | str):
         summary = _export_to_path(store, fmt, Path(dest), writer, rows, options, replace)
     elif fmt.output != "text":

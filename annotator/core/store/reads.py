@@ -116,28 +116,34 @@ class Reads(StorePart):
         status: Iterable[Status] = (),
         labels: Iterable[str] = (),
         annotator: str | None = None,
+        ids: tuple[int, int] | None = None,
     ) -> Iterator[ExportRecord]:
         """What `iter_annotated` yields, as plain values (`ExportRecord`), in constant memory.
         SQLite gathers each article's spans into one JSON array, so that Python builds no object
         per span row: a million spans export in seconds. Spans with the same stored attributes
         share one dict (read it, never change it): a scheme's few values are decoded once, not
-        once per span (that was half of an export whose spans all carry attributes)."""
+        once per span (that was half of an export whose spans all carry attributes). `ids`
+        (first, last) limits it to the articles whose id is in that range."""
         statuses = [str(Status(s)) for s in status]
         span_filter, args = _span_filter([], labels, annotator, joined_by="AND")
-        where = f"WHERE a.status IN ({','.join('?' * len(statuses))})" if statuses else ""
+        conditions = [f"a.status IN ({','.join('?' * len(statuses))})"] if statuses else []
+        first, last = ids if ids is not None else (-(1 << 63), (1 << 63) - 1)
+        where = " AND ".join([*conditions, "a.id BETWEEN ? AND ?"])
         # [start, -end, id, ...] so that sorting the lists gives the export order (start, end
         # descending, id) without a key function.
         found = self.conn.execute(
             "SELECT a.id, a.title, a.text, a.status, a.outlet, a.author, a.published, a.url, a.meta, "
             '(SELECT CAST(json_group_array(json_array(s.start, -s."end", s.id, l.name, s.attributes, '
             "s.note, s.annotator)) AS BLOB) FROM spans s JOIN labels l ON l.id = s.label_id "
-            f"WHERE s.article_id = a.id {span_filter}) FROM articles a {where} ORDER BY a.id",
-            [*args, *statuses],
+            f"WHERE s.article_id = a.id {span_filter}) FROM articles a WHERE {where} ORDER BY a.id",
+            [*args, *statuses, first, last],
         )
         relations = itertools.groupby(
             self.conn.execute(
                 "SELECT s.article_id, r.from_span, r.to_span, r.type FROM relations r "
-                "JOIN spans s ON s.id = r.from_span ORDER BY s.article_id, r.id"
+                "JOIN spans s ON s.id = r.from_span WHERE s.article_id BETWEEN ? AND ? "
+                "ORDER BY s.article_id, r.id",
+                [first, last],
             ),
             key=itemgetter(0),
         )
