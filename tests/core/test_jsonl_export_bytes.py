@@ -10,6 +10,8 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,3 +207,24 @@ def test_a_damaged_row_read_by_a_worker_stops_the_export_with_no_output(tmp_path
     assert str(workers.value) == str(one_process.value)
     assert f"the attributes of span {last} cannot be read as JSON" in str(workers.value)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_script_without_a_main_guard_gets_a_message_not_a_hang(tmp_path: Path):
+    """Spawned workers import the script that exports: without `if __name__ == "__main__":` they
+    export again and die starting workers of their own; the export says so and stops."""
+    hostile_store(tmp_path / "p.annotator").close()
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os, sys\n"
+        "os.cpu_count = lambda: 2\n"
+        "from annotator.core.formats import export\n"
+        "from annotator.core.store import Store\n"
+        f"store = Store.open({str(tmp_path / 'p.annotator')!r}, read_only=True)\n"
+        f"export(store, 'jsonl', {str(tmp_path / 'out.jsonl')!r}, parallel_from=1)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode != 0
+    assert "StoreError: A worker process of the export stopped" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # (a worker killed while it ran the script's
+    # own export may leave its temporary, removed by a later export once an hour old)

@@ -217,7 +217,9 @@ def export(
         if jsonl_parts.worth_it(store, smallest):
             at_path = isinstance(dest, Path | str)
             folder = (Path(dest).parent if str(Path(dest).parent) else Path(".")) if at_path else None
-            prefix = _temp_prefix(Path(dest)) if at_path else f".export-{os.getpid()}-"
+            if not at_path:  # the parts of an export to a stream go to the system's temporary folder
+                remove_stale_temps(Path(tempfile.gettempdir()), "annotator-stream")
+            prefix = _temp_prefix(Path(dest) if at_path else Path("annotator-stream"))
             writer = jsonl_parts.writer(store, (status, labels, annotator), folder, prefix)
     if isinstance(dest, Path | str):
         summary = _export_to_path(store, fmt, Path(dest), writer, rows, options, replace)

@@ -15,6 +15,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -71,24 +73,33 @@ def writer(
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         work = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
         articles = spans = 0
+        # Not multiprocessing.Pool: it replaces a worker that dies for good (killed, or a script
+        # without `if __name__ == "__main__":` whose workers run its export again) and waits forever.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            # The workers start (a fraction of a second each) while the ranges are counted.
-            with multiprocessing.get_context("spawn").Pool(workers) as pool:
-                jobs = [
-                    (str(store.path), str(work / f"part-{number:05d}"), first_last, filters)
-                    for number, first_last in enumerate(ranges(store, workers * PARTS_PER_WORKER))
-                ]
-                for part, done, error in pool.imap(_write_part, jobs):
-                    if error is not None:
-                        raise _rebuilt(*error)
-                    with open(part, "rb") as written:
-                        while chunk := written.read(1 << 20):
-                            put(chunk)
-                    os.unlink(part)
-                    articles, spans = articles + done.articles, spans + done.spans
-                    if options.progress is not None and done.spans:
-                        options.progress(done.spans)
+            pool.submit(int)  # the workers start (a fraction of a second) while the ranges are counted
+            jobs = [
+                (str(store.path), str(work / f"part-{number:05d}"), first_last, filters)
+                for number, first_last in enumerate(ranges(store, workers * PARTS_PER_WORKER))
+            ]
+            for part, done, error in pool.map(_write_part, jobs):
+                if error is not None:
+                    raise _rebuilt(*error)
+                with open(part, "rb") as written:
+                    while chunk := written.read(1 << 20):
+                        put(chunk)
+                os.unlink(part)
+                articles, spans = articles + done.articles, spans + done.spans
+                if options.progress is not None and done.spans:
+                    options.progress(done.spans)
+        except BrokenProcessPool:
+            raise StoreError(
+                "A worker process of the export stopped before its part was written; nothing was "
+                "written. (A Python script that exports must run its code under "
+                '`if __name__ == "__main__":`.)'
+            ) from None
         finally:
+            pool.shutdown(cancel_futures=True)  # waits for the parts being written, at most one each
             shutil.rmtree(work, ignore_errors=True)
         return ExportSummary(articles, spans)
 
