@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import DamagedRow
-from annotator.core.formats import export, jsonl, jsonl_parts
+from annotator.core.formats import export, jsonl
 from annotator.core.formats.common import WriteOptions
 from annotator.core.model import NewArticle, NewRelation, NewSpan, Status
 from annotator.core.store import Store, reads
@@ -176,7 +176,9 @@ def test_worker_processes_write_what_one_process_writes(tmp_path: Path, monkeypa
     `parallel_from=1`): the same bytes, to a stream and to a path, and no temporary left."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # workers on a one-core machine too
     with hostile_store(tmp_path / "p.annotator") as store:
-        assert len(jsonl_parts.ranges(store, 8)) == 8  # several ranges, so the joins are tested
+        ranges = store.article_ranges(8)  # several ranges, so the joins are tested
+        assert len(ranges) == 8 and len(store.article_ranges(100)) == 8  # 8 articles with spans
+        assert all(ranges[n][1] + 1 == ranges[n + 1][0] for n in range(7))  # every id, once
         expected = exported_lines(store, **filters)
         out = io.BytesIO()
         stream = io.TextIOWrapper(out, encoding="utf-8", newline="")

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 200_000  # spans in the project: below this, starting processes costs what they save
 MAX_WORKERS = 4
 PARTS_PER_WORKER = 4  # smaller parts even out ranges that filters thin more than others
-_WIDEST = (-(1 << 63), (1 << 63) - 1)
 Filters = tuple[tuple[Status, ...], tuple[str, ...], "str | None"]
 
 
@@ -39,26 +38,7 @@ def worth_it(store: Store, smallest: int = PARALLEL_FROM) -> bool:
     """Whether workers pay: two cores or more, a project with a file, `smallest` spans or more."""
     if min(os.cpu_count() or 1, MAX_WORKERS) < 2 or not Path(store.path).is_file():
         return False
-    return store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] >= max(smallest, 1)
-
-
-def ranges(store: Store, parts: int) -> list[tuple[int, int]]:
-    """`parts` ranges of article ids (first, last) with about the same number of spans each,
-    covering every id."""
-    counts = store.conn.execute(
-        "SELECT article_id, count(*) FROM spans GROUP BY article_id ORDER BY article_id"
-    )
-    found, total = [], 0
-    for article_id, count in counts:
-        total += count
-        found.append((article_id, total))
-    cuts, part = [], 1
-    for article_id, counted in found:
-        if part < parts and counted * parts >= total * part:
-            cuts.append(article_id)
-            part += 1
-    firsts = [_WIDEST[0], *(cut + 1 for cut in cuts)]
-    return list(zip(firsts, [*cuts, _WIDEST[1]], strict=True))
+    return store.span_total() >= max(smallest, 1)
 
 
 def writer(
@@ -80,7 +60,7 @@ def writer(
             pool.submit(int)  # the workers start (a fraction of a second) while the ranges are counted
             jobs = [
                 (str(store.path), str(work / f"part-{number:05d}"), first_last, filters)
-                for number, first_last in enumerate(ranges(store, workers * PARTS_PER_WORKER))
+                for number, first_last in enumerate(store.article_ranges(workers * PARTS_PER_WORKER))
             ]
             for part, done, error in pool.map(_write_part, jobs):
                 if error is not None:

@@ -185,6 +185,27 @@ class Reads(StorePart):
                 spans, linked,
             )  # fmt: skip
 
+    def span_total(self) -> int:
+        """How many spans the project holds (no filter: a count of the spans index)."""
+        return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+
+    def article_ranges(self, parts: int) -> list[tuple[int, int]]:
+        """`parts` ranges of article ids (first, last) with about the same number of spans each,
+        together covering every id (`iter_records(ids=...)` reads one)."""
+        found, total = [], 0
+        for article_id, count in self.conn.execute(
+            "SELECT article_id, count(*) FROM spans GROUP BY article_id ORDER BY article_id"
+        ):
+            total += count
+            found.append((article_id, total))
+        cuts, part = [], 1
+        for article_id, counted in found:
+            if part < parts and counted * parts >= total * part:
+                cuts.append(article_id)
+                part += 1
+        firsts = [-(1 << 63), *(cut + 1 for cut in cuts)]
+        return list(zip(firsts, [*cuts, (1 << 63) - 1], strict=True))
+
     def count_spans(
         self, status: Iterable[Status] = (), labels: Iterable[str] = (), annotator: str | None = None
     ) -> int:
