@@ -39,6 +39,15 @@ from annotator.gui.plain_text import as_plain
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 EXCERPT = 80
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+    }
+)
+"""The roles the list answers (suggestions' rows are in italics)."""
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -156,8 +165,10 @@ class SpanTableModel(QAbstractTableModel):
 
     def set_suggestions(self, suggestions: Sequence[StoredSuggestion]) -> None:
         """The article's pending suggestions, listed in text order before the spans."""
-        self._suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end, s.id))
-        self._place_suggestions()
+        ordered = sorted(suggestions, key=lambda s: (s.start, -s.end, s.id))
+        if ordered != self._suggestions:  # the same after most edits: the rows stay as they are
+            self._suggestions = ordered
+            self._place_suggestions()
 
     def _place_suggestions(self) -> None:
         shown = [s for s in self._suggestions if self.label is None or s.label == self.label]
@@ -283,8 +294,8 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # asked for ~7 roles per cell at each paint of the list: most answered here
         if index.row() < len(self.suggested):
             return self._suggestion_data(self.suggested[index.row()], index.column(), role)
         row = index.row() - len(self.suggested)

@@ -33,6 +33,9 @@ OPEN_ARTICLE_LIMIT = 200_000
 MEMORY_SPANS = 20_000
 RETRAIN_EVERY = 5  # claim and framing spans added or removed before the learned model is retrained
 RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
+# Quiet time after an edit before the recommenders run on the article again: spans made key after
+# key pay for one run, and no run competes with the window's thread while the keys go on.
+RESUGGEST_DELAY_MS = 300
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -130,6 +133,11 @@ class SuggestionController(QObject):
         self.retrain.setSingleShot(True)
         self.retrain.setInterval(RETRAIN_DELAY_MS)
         self.retrain.timeout.connect(self.train)
+        self.resuggest = QTimer(self)
+        self.resuggest.setSingleShot(True)
+        self.resuggest.setInterval(RESUGGEST_DELAY_MS)
+        self.resuggest.timeout.connect(self._resuggest)
+        self.resuggest_for: int | None = None  # the article edited
         self.edited = False
         self.deferred = False
         self.run: CorpusRun | None = None
@@ -176,7 +184,8 @@ class SuggestionController(QObject):
     def compute(self, background: bool = False) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in
         it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids.
-        After an edit (`background`) and for a long article they run on a thread of its own, a
+        After an edit (`background`, once the keys pause) and for a long article they run on a
+        thread of its own, a
         book-length article is left to the corpus run: on the window's thread they would stall
         every edit (0.9 s per span in a project of 100k tagged strings)."""
         window = self.window
@@ -273,9 +282,20 @@ class SuggestionController(QObject):
             return
         if changes.spans:
             self.edited = True
-            self.compute(background=True)
+            self.resuggest_for = article.id
+            self.resuggest.start()
         self.refresh()
         self._sync_actions()
+
+    @property
+    def busy(self) -> bool:
+        """Suggestions for the open article are due after an edit or being computed."""
+        return self.resuggest.isActive() or self.article_run is not None
+
+    def _resuggest(self) -> None:
+        article = self.window.article
+        if article is not None and article.id == self.resuggest_for:
+            self.compute(background=True)
 
     # ------------------------------------------------------------ learned model
     def train(self) -> None:
@@ -306,6 +326,7 @@ class SuggestionController(QObject):
         """The window or its project closes: stop the corpus run and wait for the background work
         to end."""
         self.retrain.stop()
+        self.resuggest.stop()
         for thread in (self.run, self.article_run, self.training):
             if thread is not None:
                 thread.cancelled = True

@@ -102,7 +102,7 @@ def test_new_spans_and_edits_show_in_the_list(qtbot, window, store):
     assert [model.index(r, 1).data() for r in range(2)] == ["Nothing", "here"]
     assert window.span_list.count.text() == "2 spans"
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.suggester.article_run is None)  # suggestions after the edit
+    qtbot.waitUntil(lambda: not window.suggester.busy)  # suggestions after the edit
     assert model.rowCount() == 1 and not resets  # rows added and removed in place, no reset
 
 

@@ -43,7 +43,7 @@ def test_enter_accepts_the_quote_with_its_speaker_and_undo_takes_it_back(qtbot, 
     (relation,) = store.relations(1)
     assert relation.type == "said_by"
     # what is left: the other mentions of the accepted actor (found on a thread after the edit)
-    qtbot.waitUntil(lambda: window.suggester.article_run is None)
+    qtbot.waitUntil(lambda: not window.suggester.busy)
     assert [s.source for s in store.suggestions(1)] == ["actors", "actors"]
     assert window.suggester.status.text() == "2 suggestions (actors 2)"
     assert window.undo_stack.count() == 1
@@ -371,6 +371,29 @@ def test_an_edit_never_waits_for_the_recommenders(qtbot, window, store, monkeypa
     view.select_range(TEXT.index("Ankara"), TEXT.index("Ankara") + 6)
     qtbot.keyClick(view, Qt.Key.Key_A)  # returns while the recommenders are still held
     assert ("Ankara", "actor", "ana") in spans(store)
-    assert entered.wait(5) and window.suggester.article_run is not None
+    qtbot.waitUntil(entered.is_set)  # once the keys pause
+    assert window.suggester.article_run is not None
     release.set()
     qtbot.waitUntil(lambda: window.suggester.article_run is None)
+
+
+def test_spans_made_key_after_key_are_suggested_for_once_when_the_keys_pause(
+    qtbot, window, store, monkeypatch
+):
+    """No recommender run competes with the keys: the article is suggested for again once, after."""
+    from annotator.gui import suggestions
+
+    runs = []
+    real = suggestions.suggest_articles
+    monkeypatch.setattr(suggestions, "suggest_articles", lambda *a, **k: runs.append(a[1]) or real(*a, **k))
+    view = window.text_view
+    for word in ("Ankara", "reporters", "Sergey Lavrov"):
+        view.select_range(TEXT.index(word), TEXT.index(word) + len(word))
+        qtbot.keyClick(view, Qt.Key.Key_A)
+    assert {text for text, _, _ in spans(store)} == {"Ankara", "reporters", "Sergey Lavrov"}
+    assert runs == [] and window.suggester.busy
+    qtbot.waitUntil(lambda: not window.suggester.busy)
+    assert runs == [[1]]
+    mentions = {TEXT[s.start : s.end] for s in store.suggestions(1) if s.source == "actors"}
+    assert mentions == {"Lavrov"}
+    assert "Lavrov" in {TEXT[s:e] for s, e, _ in view.suggestion_ranges()}  # shown as well
