@@ -263,6 +263,9 @@ def add_figures_only(args: argparse.Namespace, folder: Path) -> None:
         for timer in window.findChildren(QTimer):
             timer.stop()
         store.close()
+    if args.project:
+        for path in folder.glob(f"{args.project.name}*"):  # the copy (and its -wal, -shm) is big
+            path.unlink()
 
 
 def open_list(app: QApplication, store: Store, folder: Path) -> None:

@@ -119,7 +119,8 @@ class SpanDetails(QWidget):
         self._show_attributes(label.attributes if label else (), span.attributes)
         self.note.setText(span.note)
         self._remember_shown()
-        self.relations.clear()
+        if self.relations.count():  # clearing an empty list still repaints it
+            self.relations.clear()
         for relation, description in relations:
             item = QListWidgetItem(description)
             item.setData(Qt.ItemDataRole.UserRole, relation.id)

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QRegion,
     QTextBlock,
     QTextCursor,
     QTextDocument,
@@ -514,20 +515,23 @@ class TextView(QPlainTextEdit):
         if span_id is not None and self.span(span_id) is None:
             span_id = None
         previous, self._selected = self._selected, span_id
+        lines = None
         if scroll and span_id is not None:
-            self._scroll_to(self.to_qt(self._spans.by_id[span_id].start))
+            lines = self._scroll_to(self.to_qt(self._spans.by_id[span_id].start))
         if span_id != previous:
             outlined = [self._spans.by_id.get(i) for i in (previous, span_id) if i is not None]
-            lines = self._lines_in(QRectF(self.viewport().rect()))
+            lines = lines or self._lines_in(QRectF(self.viewport().rect()))
             self._update_lines(lines, [(s.start, s.end) for s in outlined if s is not None])
             self.span_selection_changed.emit(span_id)
 
-    def _scroll_to(self, qt_pos: int) -> None:
+    def _scroll_to(self, qt_pos: int) -> list[_Line] | None:
+        """Scroll so that `qt_pos` is on screen; the lines on screen if it already was (no scroll)."""
         height = self.viewport().height()
-        for line in self._lines_in(QRectF(self.viewport().rect())):
+        lines = self._lines_in(QRectF(self.viewport().rect()))
+        for line in lines:
             if line.start <= qt_pos < max(line.end, line.start + 1):
                 if line.top >= 0 and line.top + line.height <= height:
-                    return
+                    return lines
                 break
         block = self.document().findBlock(qt_pos)
         self.blockBoundingRect(block)
@@ -535,6 +539,7 @@ class TextView(QPlainTextEdit):
         target = block.firstLineNumber() + max(0, line.lineNumber() if line.isValid() else 0)
         pitch = QFontMetricsF(self.font()).height() + self._layout.extra
         self.verticalScrollBar().setValue(max(0, target - int(height / pitch) // 3))
+        return None
 
     # ---------------------------------------------------------------------------- zoom
     def set_zoom(self, steps: int) -> None:
@@ -731,6 +736,30 @@ class TextView(QPlainTextEdit):
             block = block.next()
         return found
 
+    def _lines_near(self, lines: list[_Line], region: QRegion) -> list[_Line]:
+        """The `lines` whose strip, with a line's height of margin above and below, meets `region`.
+        An edit repaints a few strips far apart (the span added, the one selected before): only
+        their lines need their spans drawn, not every line of the rectangle bounding them."""
+        width, extra = self.viewport().width(), self._layout.extra
+        return [
+            line
+            for line in lines
+            if region.intersects(
+                QRect(0, math.floor(line.top - line.height), width, math.ceil(3 * line.height + extra))
+            )
+        ]
+
+    def _runs(self, lines: list[_Line]) -> list[tuple[int, int]]:
+        """Code points [low, high) covered by `lines`, one range per run of adjoining lines."""
+        runs: list[tuple[int, int]] = []
+        for line in lines:
+            low, high = self._visible_range([line])
+            if runs and low <= runs[-1][1]:
+                runs[-1] = (runs[-1][0], max(high, runs[-1][1]))
+            else:
+                runs.append((low, high))
+        return runs
+
     def _fragments(self, lines: list[_Line], starts: list[int], start: int, end: int) -> Iterator[tuple]:
         """One rectangle per line fragment of code points [start, end)."""
         qs, qe = self.to_qt(start), self.to_qt(end)
@@ -751,6 +780,8 @@ class TextView(QPlainTextEdit):
         if not self._text:
             return
         lines = self._lines_in(QRectF(event.rect()))
+        if event.region().rectCount() > 1:
+            lines = self._lines_near(lines, event.region())
         if not lines:
             return
         low, high = self._visible_range(lines)
@@ -835,6 +866,9 @@ class TextView(QPlainTextEdit):
         """One fill per stretch of text (the innermost span's, never a blend), then one underline per
         span in its lane, the selected span's outline and, if asked, label tags at span starts."""
         by_id = self._spans.by_id
+        runs = self._runs(lines)
+        if len(runs) > 1:  # strips far apart (see `_lines_near`): the spans between them are not drawn
+            keys = [key for key in keys if any(key[0] < high and -key[1] > low for low, high in runs)]
         for start, end, span_id in innermost_segments(keys):
             tint = self._colors.get(by_id[span_id].label, _UNKNOWN_COLORS)[0]
             for rect, _line in self._fragments(lines, starts, start, end):
