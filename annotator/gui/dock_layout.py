@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
+from annotator.gui.fence import Fence
+
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 VERTICAL = Qt.Orientation.Vertical
 # Below this size each side column shows its two panels as tabs (the span list and the span details
@@ -59,7 +61,7 @@ class DockLayout:
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(Fence(widget))
         self.window.addDockWidget(area, dock)
         dock.visibilityChanged.connect(lambda visible: visible or self._leave(dock))
         return dock

@@ -31,6 +31,7 @@ from annotator.gui.commands import SetStatusCommand
 from annotator.gui.details import SpanDetails
 from annotator.gui.dock_layout import DockLayout
 from annotator.gui.events import StoreEvents
+from annotator.gui.fence import Fence
 from annotator.gui.find_bar import FindBar
 from annotator.gui.first_paint import AfterFirstPaint
 from annotator.gui.intake import Intake
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.position_label = PositionLine(self.events, self.editor, self.article_model)
         self.project_label = QLabel()
-        self.statusBar().addWidget(self.position_label, 1)
+        self.statusBar().addWidget(Fence(self.position_label, widths=False), 1)
         self.statusBar().addPermanentWidget(self.project_label)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
         app = QApplication.instance()
