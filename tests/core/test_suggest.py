@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.model import Article
 from annotator.core.suggest import NAMES, Context, Known, actors, learned, quotes, registry, repeat, run
@@ -167,3 +169,22 @@ def test_the_registry_runs_recommenders_without_repeating_spans_or_rejections():
     assert quote.key not in {s.key for s in run(article, Context(), rejected=[quote.key])}
     with pytest.raises(ValueError, match="No recommender named nope"):
         run(article, Context(), ["nope"])
+
+
+@given(
+    st.lists(st.integers(0, 300), max_size=30, unique=True),
+    st.lists(
+        st.tuples(st.integers(0, 320), st.integers(0, 40), st.sampled_from(["claim", "framing|x"])),
+        max_size=30,
+    ),
+)
+def test_each_sentence_learns_the_class_of_the_first_span_meeting_it(cuts, spans):
+    from annotator.core.suggest.runner import _first_class
+
+    bounds = sorted(cuts)
+    sentences = [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a + 1]
+    tagged = [(start, start + length, cls) for start, length, cls in spans]
+    expected = [
+        next((cls for s, e, cls in tagged if s < end and start < e), learned.NONE) for start, end in sentences
+    ]
+    assert _first_class(sentences, tagged) == expected
