@@ -111,7 +111,7 @@ class Training(QThread):
                 count = store.learning_count()
                 stale = self.trained_on < 0 or abs(count - self.trained_on) >= RETRAIN_EVERY
                 model = train_model(store) if stale else None
-        except (AnnotatorError, ValueError) as error:
+        except (AnnotatorError, ValueError, ImportError) as error:  # ImportError: a broken install
             self.done.emit(None, self.trained_on, str(error))
             return
         self.done.emit(model, count if stale else self.trained_on, "")
@@ -284,7 +284,8 @@ class SuggestionController(QObject):
             self.edited = True
             self.resuggest_for = article.id
             self.resuggest.start()
-        self.refresh()
+        if changes.op is not Op.ADD_SPAN:  # a span added leaves the stored suggestions as they are
+            self.refresh()
         self._sync_actions()
 
     @property

@@ -212,6 +212,7 @@ class TextView(QPlainTextEdit):
         self._relations: list[tuple[int, int]] = []
         self.painted_relation_count = 0
         self._suggestions: list[tuple[int, int, str]] = []
+        self._suggestion_index = SpanIndex()  # keys (start, -end, index in _suggestions)
         self._current_suggestion: int | None = None
         self.painted_suggestion_count = 0
         self._press: QPointF | None = None
@@ -242,6 +243,7 @@ class TextView(QPlainTextEdit):
         self._later = later
         self._relations = []
         self._suggestions, self._current_suggestion = [], None
+        self._suggestion_index = SpanIndex()
         self._display = DisplayText(text, self._block_limit)
         self._highlights, self._highlight_index = [], SpanIndex()
         self._spans = SpanSet(spans)
@@ -370,6 +372,8 @@ class TextView(QPlainTextEdit):
         length = len(self._text)
         items = [(s, e, label) for s, e, label in items if 0 <= s < e <= length]
         before = self._weighted_suggestions()
+        if items != self._suggestions:
+            self._suggestion_index = SpanIndex((s, -e, i) for i, (s, e, _label) in enumerate(items))
         self._suggestions, self._current_suggestion = items, current
         changed = before ^ self._weighted_suggestions()
         if changed:
@@ -749,16 +753,19 @@ class TextView(QPlainTextEdit):
             )
         ]
 
-    def _runs(self, lines: list[_Line]) -> list[tuple[int, int]]:
-        """Code points [low, high) covered by `lines`, one range per run of adjoining lines."""
-        runs: list[tuple[int, int]] = []
+    def _keys_on(self, lines: list[_Line], keys: list[Key]) -> list[Key]:
+        """The `keys` meeting `lines`: when these are strips far apart (see `_lines_near`), the
+        spans and suggestions only between them are not drawn."""
+        runs: list[tuple[int, int]] = []  # code points [low, high) of each run of adjoining lines
         for line in lines:
             low, high = self._visible_range([line])
             if runs and low <= runs[-1][1]:
                 runs[-1] = (runs[-1][0], max(high, runs[-1][1]))
             else:
                 runs.append((low, high))
-        return runs
+        if len(runs) < 2:
+            return keys
+        return [key for key in keys if any(key[0] < high and -key[1] > low for low, high in runs)]
 
     def _fragments(self, lines: list[_Line], starts: list[int], start: int, end: int) -> Iterator[tuple]:
         """One rectangle per line fragment of code points [start, end)."""
@@ -811,11 +818,12 @@ class TextView(QPlainTextEdit):
     def _paint_suggestions(
         self, painter: QPainter, lines: list[_Line], starts: list[int], low: int, high: int
     ) -> None:
-        """A dashed box in the label's colour around each visible suggestion, no fill."""
+        """A dashed box in the label's colour around each visible suggestion, no fill (found in
+        an index: a repetitive text can have thousands, and this runs at every paint)."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for index, (start, end, label) in enumerate(self._suggestions):
-            if end <= low or start >= high:
-                continue
+        keys = self._keys_on(lines, self._suggestion_index.overlapping(low, high))
+        for *_key, index in sorted(keys, key=lambda key: key[2]):
+            start, end, label = self._suggestions[index]
             current = index == self._current_suggestion
             color = self._colors.get(label, _UNKNOWN_COLORS)[1]
             painter.setPen(QPen(color, 2.5 if current else 1.2, Qt.PenStyle.DashLine))
@@ -866,9 +874,7 @@ class TextView(QPlainTextEdit):
         """One fill per stretch of text (the innermost span's, never a blend), then one underline per
         span in its lane, the selected span's outline and, if asked, label tags at span starts."""
         by_id = self._spans.by_id
-        runs = self._runs(lines)
-        if len(runs) > 1:  # strips far apart (see `_lines_near`): the spans between them are not drawn
-            keys = [key for key in keys if any(key[0] < high and -key[1] > low for low, high in runs)]
+        keys = self._keys_on(lines, keys)
         for start, end, span_id in innermost_segments(keys):
             tint = self._colors.get(by_id[span_id].label, _UNKNOWN_COLORS)[0]
             for rect, _line in self._fragments(lines, starts, start, end):
