@@ -188,3 +188,16 @@ def test_each_sentence_learns_the_class_of_the_first_span_meeting_it(cuts, spans
         next((cls for s, e, cls in tagged if s < end and start < e), learned.NONE) for start, end in sentences
     ]
     assert _first_class(sentences, tagged) == expected
+
+
+def test_asking_whether_the_learned_recommender_is_available_imports_nothing():
+    """The window asks on its own thread: importing scikit-learn there froze it for seconds."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.core.suggest import learned; learned.available(); "
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

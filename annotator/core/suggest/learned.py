@@ -7,7 +7,9 @@ Nothing is downloaded: the model starts empty and learns only from what the anal
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,11 +28,11 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”»“’']?(?=\s|$)|\n")
 
 
 def available() -> bool:
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """scikit-learn is installed: looked up, not imported (importing it takes seconds, and the
+    window asks on its own thread)."""
+    if "sklearn" in sys.modules:
+        return sys.modules["sklearn"] is not None
+    return importlib.util.find_spec("sklearn") is not None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
