@@ -13,7 +13,8 @@ with the text and spans under other keys if asked (`--text-field`, `--label-fiel
 task records, whose spans without an `answer` are pre-annotations kept as suggestions
 (`formats/prodigy.py`). doccano's files carry no such mark (its auto-labelling stores a model's
 labels as the user's own, and "approved" is an export filter, not a field), so their labels are
-read as spans.
+read as spans. A doccano record whose offsets count UTF-16 units is told apart and moved onto code
+points (`formats/utf16.py`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from annotator.core.formats import prodigy
+from annotator.core.formats import prodigy, utf16
 from annotator.core.formats.common import (
     ExportSummary,
     ReadOptions,
@@ -123,6 +124,9 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
 
     if _categories(record.get("label")):
         meta["label"] = record["label"]  # doccano's document-level categories, not spans
+    elif ("label" in record or "entities" in record) and (moved := utf16.as_code_points(record, given)):
+        record = moved
+        options.report("records whose offsets count UTF-16 units (an emoji as 2), moved onto code points")
     spans = tuple(_spans(path, line, record, given, text, to_canonical))
     relations = _relations(path, line, record)
     suggestions: tuple = ()

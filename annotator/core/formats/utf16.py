@@ -1,0 +1,83 @@
+"""doccano files whose offsets count UTF-16 units. A JavaScript tool counts a character past
+U+FFFF (an emoji, a rare CJK character) as two units; doccano itself and we count it as one code
+point, and files of both kinds circulate under doccano's shapes. A record is read as UTF-16 only
+when its spans fit the text that way and not as code points: a span ends past the text, a span's
+`text` matches only the UTF-16 slice, or its edges fall between words only when counted in UTF-16
+units. Its offsets are then moved onto code points, and the import says so."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from annotator.core.offsets import Utf16Map, utf16_length
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# doccano's span shapes: the key, and where a span keeps its start and end
+_SHAPES = (("label", 0, 1), ("entities", "start_offset", "end_offset"))
+
+
+def as_code_points(record: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """`record` with the offsets of its doccano spans moved from UTF-16 units onto code points of
+    `text`, or None if they read as code points (or cannot be told apart: then they are)."""
+    if not _ASTRAL.search(text):
+        return None
+    found = list(_ranges(record))
+    if not found:
+        return None
+    units = Utf16Map(text)
+    pairs = {match.start() + i + 1 for i, match in enumerate(_ASTRAL.finditer(text))}  # inside a pair
+    limit = utf16_length(text)
+    moved = []
+    for key, index, start, end, quoted in found:
+        if not 0 <= start < end <= limit or start in pairs or end in pairs:
+            return None
+        first, last = units.to_code_point(start), units.to_code_point(end)
+        if quoted is not None and quoted != text[first:last]:
+            return None
+        moved.append((key, index, first, last))
+    if all(
+        0 <= start < end <= len(text) and quoted in (None, text[start:end])
+        for *_, start, end, quoted in found
+    ):
+        # both readings fit: UTF-16 only if its edges fall between words and the others do not
+        if not _inside_words(text, [(s, e) for *_, s, e, _ in found]) or _inside_words(
+            text, [(first, last) for *_, first, last in moved]
+        ):
+            return None
+    copy = dict(record)
+    for key in {key for key, *_ in moved}:
+        copy[key] = list(copy[key])
+    for key, index, first, last in moved:
+        item = copy[key][index]
+        copy[key][index] = (
+            [first, last, item[2]] if key == "label" else {**item, "start_offset": first, "end_offset": last}
+        )
+    return copy
+
+
+def _ranges(record: dict[str, Any]):
+    """(key, index, start, end, quoted text or None) of each well-formed doccano span."""
+    for key, start_key, end_key in _SHAPES:
+        items = record.get(key)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if key == "label" and isinstance(item, list) and len(item) == 3:
+                start, end, quoted = item[0], item[1], None
+            elif key == "entities" and isinstance(item, dict):
+                start, end, quoted = item.get(start_key), item.get(end_key), item.get("text")
+            else:
+                continue
+            if type(start) is int and type(end) is int and (quoted is None or isinstance(quoted, str)):
+                yield key, index, start, end, quoted
+
+
+def _inside_words(text: str, ranges: list[tuple[int, int]]) -> int:
+    """How many span edges cut a word (a letter or digit on both sides)."""
+    return sum(
+        1
+        for start, end in ranges
+        for edge in (start, end)
+        if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum()
+    )
