@@ -34,30 +34,36 @@ def spans_of(tmp_path, records, **options):
     return found, summary
 
 
-def where(word: str) -> tuple[int, int]:
-    start = TEXT.index(word)
+def where(word: str, text: str = TEXT) -> tuple[int, int]:
+    start = text.rindex(word) if word == "😀😀" else text.index(word)
     return start, start + len(word)
 
 
 @pytest.mark.parametrize("shape", ["label", "entities"])
-def test_utf16_offsets_are_moved_onto_code_points_with_a_notice(tmp_path, shape):
-    words = [("Lavrov", "actor"), ("said the talks failed", "claim"), ("cheered", "claim")]
-    ranges = [(*utf16(TEXT, *where(word)), label) for word, label in words]
+def test_utf16_offsets_past_the_end_in_code_points_are_moved_onto_code_points_with_a_notice(tmp_path, shape):
+    text = TEXT + " 😀😀😀"
+    words = [("Lavrov", "actor"), ("said the talks failed", "claim"), ("😀😀", "claim")]
+    ranges = [(*utf16(text, *where(word, text)), label) for word, label in words]
     if shape == "label":
-        record = {"text": TEXT, "label": [list(r) for r in ranges]}
+        record = {"text": text, "label": [list(r) for r in ranges]}
     else:
-        record = {
-            "text": TEXT,
-            "entities": [
-                {"id": i, "label": label, "start_offset": s, "end_offset": e}
-                for i, (s, e, label) in enumerate(ranges)
-            ],
-            "relations": [],
-        }
+        entities = [
+            {"id": i, "label": label, "start_offset": s, "end_offset": e}
+            for i, (s, e, label) in enumerate(ranges)
+        ]
+        record = {"text": text, "entities": entities, "relations": []}
     found, summary = spans_of(tmp_path, [record])
     assert summary.refused == []
     assert sorted(found[0]) == sorted(words)
-    assert any("UTF-16" in note for note in summary.notes)
+    assert any("UTF-16" in note and "moved onto code points" in note for note in summary.notes)
+
+
+def test_utf16_offsets_that_also_fit_as_code_points_are_read_as_such_with_a_warning(tmp_path):
+    words = [("Lavrov", "actor"), ("cheered", "claim")]
+    record = {"text": TEXT, "label": [[*utf16(TEXT, *where(word)), label] for word, label in words]}
+    found, summary = spans_of(tmp_path, [record])
+    assert summary.refused == [] and len(found[0]) == 2
+    assert any("may count UTF-16 units" in note for note in summary.notes)
 
 
 def test_code_point_offsets_stay_as_they_are(tmp_path):

@@ -124,9 +124,16 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
 
     if _categories(record.get("label")):
         meta["label"] = record["label"]  # doccano's document-level categories, not spans
-    elif ("label" in record or "entities" in record) and (moved := utf16.as_code_points(record, given)):
-        record = moved
-        options.report("records whose offsets count UTF-16 units (an emoji as 2), moved onto code points")
+    elif "label" in record or "entities" in record:
+        moved, doubtful = utf16.as_code_points(record, given)
+        if moved is not None:
+            record = moved
+            options.report("records whose offsets count UTF-16 units (an emoji as 2), moved onto code points")
+        elif doubtful:
+            options.report(
+                "records read as code points whose spans after an emoji cut words (their offsets may "
+                "count UTF-16 units, as JavaScript tools do: check them)"
+            )
     spans = tuple(_spans(path, line, record, given, text, to_canonical))
     relations = _relations(path, line, record)
     suggestions: tuple = ()

@@ -1,9 +1,10 @@
 """doccano files whose offsets count UTF-16 units. A JavaScript tool counts a character past
 U+FFFF (an emoji, a rare CJK character) as two units; doccano itself and we count it as one code
 point, and files of both kinds circulate under doccano's shapes. A record is read as UTF-16 only
-when its spans fit the text that way and not as code points: a span ends past the text, a span's
-`text` matches only the UTF-16 slice, or its edges fall between words only when counted in UTF-16
-units. Its offsets are then moved onto code points, and the import says so."""
+when its spans fit the text that way and not as code points: a span ends past the text, or a span's
+`text` matches only the UTF-16 slice. Its offsets are then moved onto code points, and the import
+says so. Where both readings fit but only the UTF-16 one puts span edges between words, the
+offsets are read as code points and the import says they may be UTF-16 (a guess is not made)."""
 
 from __future__ import annotations
 
@@ -17,34 +18,33 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHAPES = (("label", 0, 1), ("entities", "start_offset", "end_offset"))
 
 
-def as_code_points(record: dict[str, Any], text: str) -> dict[str, Any] | None:
+def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | None, bool]:
     """`record` with the offsets of its doccano spans moved from UTF-16 units onto code points of
-    `text`, or None if they read as code points (or cannot be told apart: then they are)."""
+    `text`, or None if they read as code points; and whether that is doubtful (both readings fit,
+    but only the UTF-16 one puts every span edge between words: they are read as code points)."""
     if not _ASTRAL.search(text):
-        return None
+        return None, False
     found = list(_ranges(record))
     if not found:
-        return None
+        return None, False
     units = Utf16Map(text)
     pairs = {match.start() + i + 1 for i, match in enumerate(_ASTRAL.finditer(text))}  # inside a pair
     limit = utf16_length(text)
     moved = []
     for key, index, start, end, quoted in found:
         if not 0 <= start < end <= limit or start in pairs or end in pairs:
-            return None
+            return None, False
         first, last = units.to_code_point(start), units.to_code_point(end)
         if quoted is not None and quoted != text[first:last]:
-            return None
+            return None, False
         moved.append((key, index, first, last))
     if all(
         0 <= start < end <= len(text) and quoted in (None, text[start:end])
         for *_, start, end, quoted in found
     ):
-        # both readings fit: UTF-16 only if its edges fall between words and the others do not
-        if not _inside_words(text, [(s, e) for *_, s, e, _ in found]) or _inside_words(
-            text, [(first, last) for *_, first, last in moved]
-        ):
-            return None
+        # both fit: code points (random spans may cut words), doubtful if only UTF-16 units fit words
+        cut = _inside_words(text, [(s, e) for *_, s, e, _ in found])
+        return None, bool(cut) and not _inside_words(text, [(first, last) for *_, first, last in moved])
     copy = dict(record)
     for key in {key for key, *_ in moved}:
         copy[key] = list(copy[key])
@@ -53,7 +53,7 @@ def as_code_points(record: dict[str, Any], text: str) -> dict[str, Any] | None:
         copy[key][index] = (
             [first, last, item[2]] if key == "label" else {**item, "start_offset": first, "end_offset": last}
         )
-    return copy
+    return copy, False
 
 
 def _ranges(record: dict[str, Any]):
