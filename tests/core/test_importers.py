@@ -4,6 +4,7 @@ import itertools
 import json
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -708,3 +709,29 @@ def test_read_ahead_closed_on_its_own_thread_does_not_wait_for_itself():
     assert next(ahead).title == "0"
     assert closed.wait(timeout=30)
     assert "error" not in box
+
+
+def test_paced_read_ahead_reads_on_when_told_or_when_nothing_is_left():
+    """An import's reading waits once full until the store starts to index (or everything read
+    has been taken: it never waits for a signal that will not come)."""
+    read = []
+
+    def source():
+        for n in range(6):
+            read.append(n)
+            yield NewArticle(title=str(n), text="x" * 10)
+
+    indexing = threading.Event()
+    ahead = read_ahead(source(), limit=20, paced=indexing)
+    first = next(ahead)
+    deadline = time.monotonic() + 5
+    while len(read) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert first.title == "0" and read == [0, 1, 2]  # full: two waiting, the third held back
+    indexing.set()  # the store indexes: reading goes on until full again
+    while len(read) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert read == [0, 1, 2, 3]
+    assert [article.title for article in ahead] == ["1", "2", "3", "4", "5"]  # drained: no signal needed

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
@@ -390,9 +391,10 @@ def import_paths(
     summary.refused.extend(f"{path}: {reason}" for path, reason in problems)
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
-        with closing(read_ahead(read(path, options, chosen), prepared)) as articles:
+        indexing = threading.Event()  # reading runs while the store indexes, not while it inserts
+        with closing(read_ahead(read(path, options, chosen), prepared, paced=indexing)) as articles:
             ticked = articles if tick is None else ticking(articles, path, tick)
-            stored = store_file(store, path, ticked, summary, options.labels)
+            stored = store_file(store, path, ticked, summary, options.labels, indexing.set)
         if stored:
             summary.notes.extend(options.summary(path.name))
         if progress is not None:

@@ -74,7 +74,10 @@ class Articles(StorePart):
     }
 
     def add_articles(
-        self, articles: Iterable[NewArticle | tuple[NewArticle, str]], labels: Iterable[str] = ()
+        self,
+        articles: Iterable[NewArticle | tuple[NewArticle, str]],
+        labels: Iterable[str] = (),
+        before_indexing: Callable[[], None] | None = None,
     ) -> ImportOutcome:
         """Store articles with their spans in one transaction: all of them or none.
 
@@ -83,7 +86,9 @@ class Articles(StorePart):
         (a file's codebook, which its reader may fill while the articles are read) are added to
         the scheme in the same transaction when missing, even if no span uses them. The search
         index is filled per batch of articles (see `_indexing_in_batches`), not row by row. An
-        item may be a pair from `prepared` (an import makes those on its reading thread).
+        item may be a pair from `prepared` (an import makes those on its reading thread);
+        `before_indexing` is called as each batch starts to be indexed (the import's reading
+        thread runs then).
         """
         now = rows.now()
         ids: list[int] = []
@@ -104,7 +109,11 @@ class Articles(StorePart):
             return name
 
         try:
-            with self._larger_cache(), self._write() as conn, self._indexing_in_batches() as index:
+            with (
+                self._larger_cache(),
+                self._write() as conn,
+                self._indexing_in_batches(before_indexing) as index,
+            ):
                 seen: dict[str, int] = {}  # content hash → id of the articles stored by this call
                 for item in articles:
                     article, digest = item if type(item) is tuple else prepared(item)
@@ -308,7 +317,9 @@ class Articles(StorePart):
             conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextmanager
-    def _indexing_in_batches(self) -> Iterator[Callable[[int, int], None]]:
+    def _indexing_in_batches(
+        self, before_indexing: Callable[[], None] | None = None
+    ) -> Iterator[Callable[[int, int], None]]:
         """Inside a write transaction: the search index filled per batch of new articles instead of
         by the per-row trigger (a third of an import's time). The trigger is dropped and created
         again from its own stored SQL within the same transaction, so no other connection ever
@@ -330,6 +341,8 @@ class Articles(StorePart):
 
         def flush() -> None:
             if batch["last"] >= batch["first"]:
+                if before_indexing is not None:
+                    before_indexing()
                 conn.execute(INDEX_ARTICLES, [batch["first"], batch["last"]])
             batch.update(first=0, last=-1, chars=0)
 
