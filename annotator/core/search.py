@@ -21,10 +21,10 @@ import itertools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from annotator.core import wording
 from annotator.core.errors import StoreError
@@ -32,6 +32,8 @@ from annotator.core.text import word_pattern
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +65,14 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
     """The best `limit` articles matching all words of `query`, best first; [] for no usable words."""
     if limit <= 0:
         return []
-    try:
-        expression = fts_query(query, store)
-        if not expression:
-            return []
-        rows = store.search_rows(
+    rows = _matching(
+        store,
+        query,
+        lambda expression: store.search_rows(
             expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit, SNIPPET_TOKENS, max(WINDOW, limit)
-        )
-    except StoreError as error:
-        # fts_query makes this unreachable for known input; a search box must still never crash.
-        log.warning("search for %r failed: %s", query, error)
-        return []
+        ),
+        [],
+    )
     return [Hit(row[0], row[1], row[2], row[3]) for row in rows]
 
 
@@ -83,24 +82,33 @@ def ranked_ids(store: Store, query: str, limit: int) -> list[int]:
     ranking them)."""
     if limit <= 0:
         return []
-    try:
-        expression = fts_query(query, store)
-        if not expression:
-            return []
-        return store.ranked_ids(expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit, max(WINDOW, limit))
-    except StoreError as error:
-        log.warning("search for %r failed: %s", query, error)
-        return []
+    return _matching(
+        store,
+        query,
+        lambda expression: store.ranked_ids(
+            expression, f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})", limit, max(WINDOW, limit)
+        ),
+        [],
+    )
 
 
 def snippets(store: Store, query: str, ids: list[int]) -> dict[int, str]:
     """The text around the hits of `query` in each of these articles (those it matches)."""
+    if not ids:
+        return {}
+    return _matching(store, query, lambda expression: store.snippets(expression, ids, SNIPPET_TOKENS), {})
+
+
+def _matching(store: Store, query: str, fetch: Callable[[str], T], empty: T) -> T:
+    """`fetch(expression)` for the FTS expression of `query`; `empty` when it has no usable words
+    or the search fails (fts_query makes that unreachable for known input; a search box must still
+    never crash)."""
     try:
         expression = fts_query(query, store)
-        return store.snippets(expression, ids, SNIPPET_TOKENS) if expression and ids else {}
+        return fetch(expression) if expression else empty
     except StoreError as error:
-        log.warning("snippets for %r failed: %s", query, error)
-        return {}
+        log.warning("search for %r failed: %s", query, error)
+        return empty
 
 
 def fts_query(text: str, store: Store | None = None) -> str:
