@@ -314,5 +314,6 @@ def main() -> None:
         )
     print(f"database: {db.stat().st_size / 1e6:.0f} MB")
 
+
 if __name__ == "__main__":
     main()

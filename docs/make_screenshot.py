@@ -2,11 +2,14 @@
 window on a seed article with spans of all four labels, a claim overlapping a quote, a nested span,
 a quote attributed to its actor, and the span list.
 
-    xvfb-run -s "-screen 0 1700x1100x24" python docs/make_screenshot.py
+    xvfb-run -s "-screen 0 1700x1100x24" python docs/make_screenshot.py [--out FOLDER]
+
+--out writes the two PNGs (same names) into FOLDER instead of docs/, to look before replacing them.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -62,13 +65,17 @@ def annotate(store: Store, article_id: int) -> int:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNGs (default: docs/)")
+    out_dir = parser.parse_args().out
+    out_dir.mkdir(parents=True, exist_ok=True)
     app = create_application(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
     store = Store.open(folder / "newsroom.annotator", annotator="analyst")
     import_paths(store, [SEEDS_DIR])
     article_id = next(i for i in store.article_ids() if "Lavrov" in store.article(i).text)
     quote = annotate(store, article_id)
-    shots = list(SHOTS)
+    shots = [(out_dir / path.name, width, height) for path, width, height in SHOTS]
 
     def show_next() -> None:
         out, width, height = shots[0]
