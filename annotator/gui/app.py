@@ -15,7 +15,7 @@ from annotator.core.project import APP_NAME, default_project_path, restorable
 from annotator.core.store import StoreError, describe_unexpected
 from annotator.desktop import APP_ID
 from annotator.gui.backups import offer_restore
-from annotator.gui.first_paint import settle_heap
+from annotator.gui.first_paint import SettleHeapOnce
 from annotator.gui.icon import app_icon
 from annotator.gui.plain_text import as_plain
 from annotator.gui.preferences import startup_name
@@ -92,7 +92,7 @@ def run(db: Path | None = None, annotator: str | None = None) -> int:
     install_error_dialog(window)
     window.show()
     window.first_paint.call(window.files.back_up_in_background)
-    window.first_paint.call(settle_heap)
+    SettleHeapOnce(window, window.first_paint)
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), window.close)
     code = app.exec()

@@ -39,6 +39,33 @@ class AfterFirstPaint(QObject):
             work()
 
 
+SETTLE_LIMIT_MS = 10_000  # a window not painted by then (started minimised) settles anyway
+
+
+class SettleHeapOnce(QObject):
+    """Runs `settle_heap` once: after `window`'s first paint (`first_paint`), or when the window
+    closes, or after `limit_ms`, whichever comes first. A window started minimised, or closed
+    before it showed, is never painted: the collector, paused for the start, must not stay so."""
+
+    def __init__(self, window: QWidget, first_paint: AfterFirstPaint, limit_ms: int = SETTLE_LIMIT_MS):
+        super().__init__(window)
+        self.done = False
+        window.installEventFilter(self)
+        first_paint.call(self.settle)
+        QTimer.singleShot(limit_ms, self, self.settle)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.settle()
+        return False
+
+    def settle(self) -> None:
+        if not self.done:
+            self.done = True
+            self.parent().removeEventFilter(self)
+            settle_heap()
+
+
 def settle_heap() -> None:
     """Move everything made while starting (modules, widgets, the scheme) out of the garbage
     collector's reach: each later full collection then looks only at what came after, so opening

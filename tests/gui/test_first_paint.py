@@ -14,12 +14,13 @@ from PySide6.QtCore import QPoint, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import annotator.gui.app
+import annotator.gui.first_paint
 from annotator.cli import open_window
 from annotator.cli_common import Context
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
 from annotator.gui.actions import ActionId
-from annotator.gui.first_paint import settle_heap
+from annotator.gui.first_paint import SettleHeapOnce, settle_heap
 from annotator.gui.main_window import MainWindow
 
 TEXT = "The minister said “talks will resume”, officials in Kyiv said on Monday."
@@ -168,6 +169,56 @@ def test_the_collector_pauses_from_the_window_start_until_its_first_paint(monkey
     finally:
         gc.unfreeze()  # what settle_heap froze belongs to the test session
         gc.enable()
+
+
+@pytest.fixture
+def paused(monkeypatch):
+    """The collector paused as `open_window` pauses it; `settle_heap` calls are counted (and
+    resume it) without freezing the test session's objects."""
+    settled = []
+
+    def settle() -> None:
+        settled.append(True)
+        gc.enable()
+
+    monkeypatch.setattr(annotator.gui.first_paint, "settle_heap", settle)
+    gc.disable()
+    yield settled
+    gc.enable()
+
+
+def unpainted_window(qtbot, store, tmp_path) -> MainWindow:
+    window = MainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    return window
+
+
+def test_a_window_closed_before_it_was_painted_resumes_the_collector(qtbot, store, tmp_path, paused):
+    window = unpainted_window(qtbot, store, tmp_path)
+    SettleHeapOnce(window, window.first_paint)
+    assert not gc.isenabled()
+    window.close()
+    assert gc.isenabled() and not window.first_paint.painted and paused == [True]
+
+
+def test_a_window_never_painted_resumes_the_collector_after_the_time_limit(qtbot, store, tmp_path, paused):
+    window = unpainted_window(qtbot, store, tmp_path)
+    SettleHeapOnce(window, window.first_paint, limit_ms=20)
+    qtbot.waitUntil(gc.isenabled)
+    assert not window.first_paint.painted and paused == [True]
+    window.close()
+    assert paused == [True]  # once
+
+
+def test_a_painted_window_settles_the_heap_once(qtbot, store, tmp_path, paused):
+    window = unpainted_window(qtbot, store, tmp_path)
+    SettleHeapOnce(window, window.first_paint, limit_ms=50)
+    window.show()
+    qtbot.waitUntil(gc.isenabled)
+    assert window.first_paint.painted
+    qtbot.wait(100)  # past the time limit
+    window.close()
+    assert paused == [True]
 
 
 def test_an_articles_row_is_found_before_and_after_the_row_index_is_built(qtbot, tmp_path):
