@@ -133,6 +133,35 @@ def test_project_actors_are_found_in_an_untagged_article():
     assert _actors(text, [], project) == [("Blinken", "Antony Blinken")]
 
 
+def test_a_piece_of_a_longer_name_is_not_an_actor_mention():
+    text = (
+        "Lavrov visited North Korea on Saturday. He warned the United States, South Korea and Japan "
+        "against an alliance targeting North Korea’s programme. The South Korea-Japan talks went on."
+    )
+    assert _actors(text, [("North Korea", "North Korea")]) == [("North Korea", "North Korea")]
+    text = "Kim spoke first. Then Kim Jong Un and Kim Yo Jong met Kim’s guests."
+    assert _actors(text, [("Kim", "Kim Jong Un")]) == [("Kim Jong Un", "Kim Jong Un"), ("Kim", "Kim Jong Un")]
+    text = "New York sued. The New York Times reported that New York would appeal."
+    assert _actors(text, [("New York", "New York")]) == [("New York", "New York")]
+
+
+def test_titles_and_sentence_openers_do_not_make_a_name_longer():
+    text = (
+        "Sergey Lavrov arrived. Russian Foreign Minister Sergey Lavrov said so. Later Lavrov left; "
+        "Sergei Lavrov is another spelling."
+    )
+    assert _actors(text, [("Sergey Lavrov", "Sergey Lavrov")]) == [
+        ("Sergey Lavrov", "Sergey Lavrov"),
+        ("Lavrov", "Sergey Lavrov"),
+    ]
+
+
+def test_repeat_skips_a_string_inside_a_longer_name():
+    text = "Korea and Japan. South Korea and North Korea. Korea’s south."
+    found = repeat.suggest(Article(0, "", text), Context(tagged={("Korea", "actor"): (2, 0)}))
+    assert [s.start for s in found] == [0, text.index("Korea’s")]
+
+
 def test_repeat_learns_from_accepts_and_rejects():
     text = "Gazprom and Gazprom again."
     article = Article(0, "", text)

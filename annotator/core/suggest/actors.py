@@ -3,6 +3,7 @@
 Variants of a tagged name count: the surname of a person ("Lavrov" for "Sergey Lavrov", "von der
 Leyen"), the acronym of an organisation ("IFS"), any letter case but all-lower, a possessive
 ("Lavrov’s", German "Scholz"+"s", cut off the span) and Russian case endings ("Лаврова", kept).
+A match that is only a piece of a longer name is no mention: "Korea" in "South Korea".
 Each suggestion carries the tagged actor's `normalised_name` (and `type`, when it has one).
 """
 
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 from annotator.core.model import Article
 from annotator.core.suggest import Context, Recommender, Suggestion
-from annotator.core.suggest.text import RU_ENDINGS, acronym, is_person_like, surname, tokens
+from annotator.core.suggest.text import RU_ENDINGS, acronym, in_longer_name, is_person_like, surname, tokens
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -96,8 +97,8 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
                 continue  # "commission" is a word, "Commission" a name
             if variant.isupper() and not found.isupper():
                 continue  # an acronym stays in capitals: "IFS", not "ifs"
-            if any(start < e and s < end for s, e in occupied):
-                continue
+            if any(start < e and s < end for s, e in occupied) or in_longer_name(text, start, end):
+                continue  # "Korea" in "South Korea" is not North Korea
             occupied.append((start, end))
             attributes = {"normalised_name": normalised}
             if kind:

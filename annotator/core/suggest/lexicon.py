@@ -79,7 +79,8 @@ TITLES = frozenset(
     """.split()
 )
 
-# Capitalised words that begin sentences (or are days, months) rather than names.
+# Capitalised words that begin sentences (or are days, months) rather than names: "Later" is not
+# part of "Later Lavrov left".
 STOP = frozenset(
     """
     the a an but and or in on at of for to from with by as if when while after before this that these those
@@ -95,6 +96,13 @@ STOP = frozenset(
     el los las una unos y o pero en del al con por para según sin él ella ellos nosotros este esta esto
     ese esa lunes martes miércoles jueves viernes sábado domingo
     в во на по с со к ко о об и а но как что это этот эта он она они мы я вы не же также при для из от
+    later earlier yesterday today tomorrow tonight now instead thus although though because since until
+    despite during afterwards finally first next last recently currently what why how where who which
+    nevertheless moreover furthermore indeed again already even just only
+    später jetzt nun dennoch deshalb daher trotzdem zudem außerdem damals bereits
+    hier demain ensuite puis depuis alors pourtant cependant
+    ayer hoy luego después entonces además
+    вчера сегодня завтра позже затем потом однако теперь
     """.split()
 )
 

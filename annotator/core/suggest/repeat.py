@@ -2,7 +2,8 @@
 
 It learns from the analyst: each time a (text, label) is tagged or accepted counts for it, each
 rejection against it; the score is (for + 1) / (for + against + 2), and a pair rejected more often
-than tagged is no longer offered.
+than tagged is no longer offered. A recurrence inside a longer name is not one ("Korea" in "South
+Korea").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from itertools import accumulate
 
 from annotator.core.model import Article
 from annotator.core.suggest import Context, Recommender, Suggestion
+from annotator.core.suggest.text import in_longer_name
 
 
 def score(accepted: int, rejected: int) -> float:
@@ -30,7 +32,7 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
         if len(string.strip()) < 2 or accepted <= rejected or "\n" in string or string not in text:
             continue  # (a project tags thousands of strings: no pattern for those not in the text)
         for match in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text):
-            if tagged[label].overlaps(match.start(), match.end()):
+            if tagged[label].overlaps(match.start(), match.end()) or in_longer_name(text, *match.span()):
                 continue
             result.append(Suggestion(match.start(), match.end(), label, "repeat", score(accepted, rejected)))
     return result

@@ -188,8 +188,37 @@ def _strip_titles(run: list[Token]) -> list[Token]:
 
 
 def _is_title(token: Token) -> bool:
-    last = re.split(r"[-]", token.lower)[-1]
-    return token.lower in TITLES or last in TITLES
+    return _is_title_word(token.lower)
+
+
+def _is_title_word(word: str) -> bool:
+    word = word.casefold()
+    return word in TITLES or word.split("-")[-1] in TITLES
+
+
+def in_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is a piece of a longer name around it: "Korea" in "South Korea",
+    "Kim" in "Kim Jong Un", "New York" in "New York Times". Titles before a name are not part of
+    it ("Russian Foreign Minister Sergey Lavrov" holds "Sergey Lavrov" whole), nor an inflection
+    after it ("Scholz" in "Scholzs")."""
+    starts, ends = _name_ranges(text)
+    index = bisect_right(starts, start) - 1
+    if index < 0 or end > ends[index]:
+        return False
+    name_start, name_end = starts[index], ends[index]
+    return name_start < start or (end < name_end and text[end] in " \u00a0")
+
+
+@lru_cache(maxsize=8)
+def _name_ranges(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the text's names, each without the words up to its last title."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for name in names(text):
+        last = max((i for i, word in enumerate(name.words[:-1]) if _is_title_word(word)), default=-1)
+        starts.append(name.start + sum(len(word) + 1 for word in name.words[: last + 1]))
+        ends.append(name.end)
+    return starts, ends
 
 
 def _split_acronym(run: list[Token]) -> list[list[Token]]:
