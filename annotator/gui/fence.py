@@ -3,7 +3,11 @@ panel only, and the window's docks only when the panel's size hints really chang
 
 Qt passes every relayout of a widget up to its window ("ideally only if sizeHint() or
 sizePolicy() has changed", says QLayout::activate): a count label's new text re-laid out every
-dock and the status bar, and repainted the docks, at each span added."""
+dock and the status bar, and repainted the docks, at each span added.
+
+It is opaque (it fills its background, the window's colour under every panel): a child that
+repaints (a count, a scroll bar) is painted over the fence, not over the dock's title and the
+window behind it, which took longer than the child itself."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ class Fence(QWidget):
     def __init__(self, panel: QWidget, parent: QWidget | None = None, widths: bool = True):
         super().__init__(parent)
         self.panel, self.widths = panel, widths
+        self.setAutoFillBackground(True)
         panel.setParent(self)
         self.setSizePolicy(panel.sizePolicy())
         self.setFocusProxy(panel)
