@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Changes, Relation, Span
 from annotator.core.scheme import AttributeSpec, Label
 from annotator.gui.events import StoreEvents
+from annotator.gui.text_field import TextField
 
 UNSET = "—"
 MIN_WIDTH = 180
@@ -50,13 +50,13 @@ class SpanDetails(QWidget):
         self.setMinimumWidth(MIN_WIDTH)
         self.span: Span | None = None
         self.labels: list[Label] = []
-        self.text_attributes: dict[str, QLineEdit] = {}
+        self.text_attributes: dict[str, TextField] = {}
         self._shown = 0  # counts show_span calls, to notice one made while committing
         self._as_shown: dict[str, str] = {}  # editor texts as shown ("" is the note)
         layout = QVBoxLayout(self)
         self.empty = QLabel("No span selected.\nClick a span or press Tab.")
         self.empty.setEnabled(False)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
         self.body = QWidget()
         self.form = QFormLayout(self.body)
         self.text = QPlainTextEdit()
@@ -67,7 +67,7 @@ class SpanDetails(QWidget):
         self.label = _narrow(QComboBox())
         self.label.setObjectName("details_label")
         self.label.activated.connect(self._label_chosen)
-        self.note = QLineEdit()
+        self.note = TextField(lines=3, stretch=3)  # takes most of the room the dock gives
         self.note.setObjectName("details_note")
         self.note.setPlaceholderText("Note")
         self.note.editingFinished.connect(self.commit)
@@ -83,8 +83,7 @@ class SpanDetails(QWidget):
         self.form.addRow("Note", self.note)
         self.form.addRow("Relations", self.relations)
         self.form.addRow("", self.remove_relation)
-        layout.addWidget(self.body)
-        layout.addStretch(1)
+        layout.addWidget(self.body, 1)
         self.show_span(None)
         self.set_labels(events.store.labels())
         events.changed.connect(self._changed)
@@ -146,7 +145,7 @@ class SpanDetails(QWidget):
             editor.blockSignals(True)  # a value shown is no edit
             if isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
-            elif isinstance(editor, QLineEdit):
+            elif isinstance(editor, TextField):
                 editor.setText(str(value or ""))
             else:
                 editor.setCurrentText(str(value) if value in spec.choices else UNSET)
@@ -159,7 +158,7 @@ class SpanDetails(QWidget):
             box.toggled.connect(lambda checked: self._set_attribute(name, checked))
             return box
         if spec.kind == "text":
-            line = QLineEdit()
+            line = TextField()
             line.editingFinished.connect(self.commit)
             self.text_attributes[name] = line
             return line

@@ -1,21 +1,23 @@
 """Where the docks sit around the text and their first sizes; the text keeps at least half the
-window's width (a laptop), a small window shows each side column's two panels as tabs (articles and
-span list on the left, labels and span details on the right), and the arrangement the analyst makes
-is saved and restored."""
+window's width (a laptop), a small window shows the left column's two panels (articles and span
+list) as tabs, while the right one keeps the labels, with their keys, in view above the span
+details; the arrangement the analyst makes is saved and restored."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSizePolicy, QWidget
 
 from annotator.gui.fence import Fence
 
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 VERTICAL = Qt.Orientation.Vertical
-# Below this size each side column shows its two panels as tabs (the span list and the span details
-# in front), each the column's full height, instead of two short panes; 1024×700 (a laptop) is below.
+# Below this size the left column shows its two panels as tabs (the span list in front), each the
+# column's full height, instead of two short panes; 1024×700 (a laptop) is below. The right column
+# stays stacked: the labels panel is short, and its keys must stay in view without a click.
 COMPACT = (1200, 780)
-# The layout tabbed a column itself (so it may undo that), per column.
+# The layout tabbed a column itself (so it may undo that), per column (the right one: an earlier
+# version tabbed it too).
 TABBED_KEYS = {LEFT: "window/tabbed_for_size", RIGHT: "window/right_tabbed_for_size"}
 
 
@@ -33,6 +35,8 @@ class DockLayout:
         text: QWidget,
     ):
         self.window, self.settings, self.text = window, settings, text
+        # The labels panel is never taller than its buttons need: the span details get the rest.
+        labels.setSizePolicy(labels.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
         self.docks = [
             self._dock("Articles", "articles_dock", articles, LEFT),
             self._dock("Labels", "labels_dock", labels, RIGHT),
@@ -43,7 +47,7 @@ class DockLayout:
         window.splitDockWidget(self.articles, self.spans, VERTICAL)
         window.resize(1280, 820)
         window.resizeDocks([self.articles, self.labels], [320, 270], Qt.Orientation.Horizontal)
-        window.resizeDocks([self.labels, self.details], [220, 480], Qt.Orientation.Vertical)
+        window.resizeDocks([self.labels, self.details], [self.labels.sizeHint().height(), 480], VERTICAL)
         window.resizeDocks([self.articles, self.spans], [420, 300], Qt.Orientation.Vertical)
         window.restoreGeometry(settings.value("window/geometry", b""))
         window.restoreState(settings.value("window/state", b""))
@@ -76,11 +80,12 @@ class DockLayout:
     def fit(self) -> None:
         """Fit the docks to the window's size: called after it is shown or resized."""
         self.tab_when_small()
+        self.keep_keys_in_view()
         self.keep_text_wide()
 
     def tab_when_small(self) -> None:
-        """In a small window, tab each side column's two panels (the span list and the span details
-        in front: label keys work from the text); when it grows again, stack them again. A column
+        """In a small window, tab the left column's two panels (the span list in front); when it
+        grows again, stack them again. The right column is stacked again if it was tabbed. A column
         the analyst arranged otherwise (a panel moved, floated or closed) is left as it is."""
         small = self.window.width() < COMPACT[0] or self.window.height() < COMPACT[1]
         for area, ((top, front), fifths) in self.columns.items():
@@ -89,11 +94,11 @@ class DockLayout:
                 not tabbed and any(d.isHidden() for d in docks)
             ):
                 continue
-            if small and not tabbed:
+            if small and area == LEFT and not tabbed:
                 self.window.tabifyDockWidget(top, front)
                 front.raise_()
                 self.tabbed_for_size[area] = True
-            elif not small and self.tabbed_for_size[area]:
+            elif (not small or area != LEFT) and self.tabbed_for_size[area]:
                 for dock in docks:  # out of the tab group (a split inside one adds a tab)
                     self.window.removeDockWidget(dock)
                 self.window.addDockWidget(area, top)
@@ -103,6 +108,22 @@ class DockLayout:
                 height = top.height() + front.height()
                 self.window.resizeDocks(list(docks), [height * f // 5 for f in fifths], VERTICAL)
                 self.tabbed_for_size[area] = False
+
+    def keep_keys_in_view(self) -> None:
+        """The labels panel, stacked over the span details, gets at least the height its buttons
+        need (the keys of all labels in view on a laptop); the details give it up."""
+        labels, details = self.labels, self.details
+        if (
+            not (labels.isVisible() and details.isVisible())
+            or labels.isFloating()
+            or details.isFloating()
+            or self.window.dockWidgetArea(labels) != self.window.dockWidgetArea(details)
+            or details in self.window.tabifiedDockWidgets(labels)
+        ):
+            return
+        need, both = labels.sizeHint().height(), labels.height() + details.height()
+        if labels.height() < need < both - details.minimumSizeHint().height():
+            self.window.resizeDocks([labels, details], [need, both - need], VERTICAL)
 
     def _tabbed(self, area: Qt.DockWidgetArea) -> bool:
         top, front = self.columns[area][0]

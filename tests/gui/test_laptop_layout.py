@@ -115,30 +115,72 @@ def click_tab(qtbot, window, title):
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
 
 
-def test_a_small_window_tabs_labels_and_span_details_and_a_large_one_stacks_them(qtbot, window):
+def in_view(widget) -> bool:
+    """All of `widget` is on screen: shown, not clipped by its dock, inside the window."""
+    window = widget.window()
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return (
+        widget.isVisible()
+        and widget.visibleRegion().boundingRect() == widget.rect()
+        and window.rect().contains(top_left)
+        and window.rect().contains(top_left + widget.rect().bottomRight())
+    )
+
+
+def keys_in_view(window) -> bool:
+    """Every label's button, with its key, is on screen (no tab to click)."""
+    buttons = window.palette.buttons
+    return all(
+        f"[{label.shortcut.upper()}]" in buttons[label.name].text() and in_view(buttons[label.name])
+        for label in window.store.labels()
+    )
+
+
+@pytest.mark.parametrize("added", [0, 4])
+def test_at_1024_by_700_every_labels_key_is_in_view_above_the_span_details(qtbot, window, store, added):
+    for n in range(added):  # a scheme of 8 labels
+        window.events.announce(store.add_label(f"extra {n}", "#336699", shortcut=str(n + 5)))
     labels, details = window.docks[1], window.docks[2]
     window.resize(1024, 700)
-    qtbot.waitUntil(lambda: details in window.tabifiedDockWidgets(labels))
-    qtbot.waitUntil(lambda: shown(details) and not shown(labels))  # the details in front
-    assert details.height() > 500  # the column's whole height, not a share of it
     qtbot.waitUntil(lambda: window.text_view.width() >= 512)
-    assert window.text_view.width() > window.width() // 2 > labels.width()
-    click_tab(qtbot, window, "Labels")
-    qtbot.waitUntil(lambda: shown(labels) and not shown(details))
-    qtbot.keyClick(window.text_view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: shown(details))  # the details' key brings their tab up
-    assert window.details.label.hasFocus()
+    qtbot.waitUntil(lambda: keys_in_view(window))
+    assert len(window.palette.buttons) == 4 + added
+    assert not window.tabifiedDockWidgets(labels) and shown(details)
+    assert labels.y() < details.y() and details.height() > 150
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Tab)  # a span selected: its details in view
+    assert in_view(window.details.label) and in_view(window.details.note)
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: shown(labels) and shown(details))
-    assert not window.tabifiedDockWidgets(labels)
-    qtbot.waitUntil(lambda: labels.y() < details.y() and details.height() > labels.height())  # laid out
-    assert window.text_view.width() > 1600 // 2
+    qtbot.waitUntil(lambda: details.height() > 600)  # the details take the column's new room
+    assert keys_in_view(window) and not window.tabifiedDockWidgets(labels)
+
+
+def test_the_note_and_text_attribute_fields_grow_with_the_dock(qtbot, window, store):
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.text_view.width() >= 512)
+    actor = next(span for span in store.spans(window.article.id) if span.label == "actor")
+    window.text_view.set_selected_span(actor.id)
+    note, name = window.details.note, window.details.text_attributes["normalised_name"]
+    qtbot.waitUntil(lambda: in_view(name) and in_view(note))
+    dock = window.docks[2]
+    small = dock.height(), note.height(), name.height()
+    assert note.height() >= 2 * note.fontMetrics().lineSpacing()
+    qtbot.mouseClick(note.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(note, "Check the wording against the agency's original. " * 4)
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert "agency's original" in store.span(actor.id).note
+    assert note.verticalScrollBar().maximum() > 0  # a long note does not fit at laptop size
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: dock.height() > small[0] + 200)
+    grown = dock.height() - small[0]
+    assert note.height() - small[1] > grown // 2  # the note takes most of the room
+    assert name.height() > small[2]
+    qtbot.waitUntil(lambda: note.verticalScrollBar().maximum() == 0)  # now read whole
 
 
 def test_a_note_typed_in_tabbed_span_details_is_kept_when_the_labels_tab_comes_up(qtbot, window, store):
     labels, details = window.docks[1], window.docks[2]
-    window.resize(1024, 700)
-    qtbot.waitUntil(lambda: details in window.tabifiedDockWidgets(labels))
+    window.tabifyDockWidget(labels, details)  # tabbed by the analyst
+    details.raise_()
     qtbot.waitUntil(lambda: shown(details) and not shown(labels))  # laid out, the tabs shown
     qtbot.keyClick(window.text_view, Qt.Key.Key_Tab)  # the first span
     span_id = window.text_view.selected_span()
@@ -161,16 +203,16 @@ def test_a_right_column_the_analyst_arranged_is_left_alone(qtbot, window):
     assert window.dockWidgetArea(details) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
-def test_a_tabbed_right_column_comes_back_tabbed_and_unfolds_when_large(qtbot, window, store, tmp_path):
+def test_a_right_column_an_earlier_version_tabbed_is_stacked_again(qtbot, window, store, tmp_path):
+    labels, details = window.docks[1], window.docks[2]
     window.resize(1024, 700)
-    qtbot.waitUntil(lambda: window.docks[2] in window.tabifiedDockWidgets(window.docks[1]))
+    window.tabifyDockWidget(labels, details)  # as the layout used to at this size
+    window.dock_layout.tabbed_for_size[Qt.DockWidgetArea.RightDockWidgetArea] = True
     window.close()
     again = MainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     again.show()
     qtbot.waitExposed(again)
     labels, details = again.docks[1], again.docks[2]
-    assert details in again.tabifiedDockWidgets(labels)
-    again.resize(1600, 1000)
-    qtbot.waitUntil(lambda: not again.tabifiedDockWidgets(labels))
-    qtbot.waitUntil(lambda: shown(labels) and shown(details))
+    qtbot.waitUntil(lambda: shown(labels) and shown(details) and keys_in_view(again))
+    assert not again.tabifiedDockWidgets(labels) and labels.y() < details.y()

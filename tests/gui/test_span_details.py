@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox
 
 from annotator.core.model import NewArticle, NewSpan
 from annotator.core.store import Store
+from annotator.gui.text_field import TextField
 
 TEXT = "Petrov said the port stays open. Minister Ivanov denied it. Analysts doubt both claims."
 WORDS = ("Petrov", "port", "Ivanov", "Analysts")
@@ -41,7 +42,7 @@ def click_word(qtbot, window, word: str) -> None:
 
 def editor(window, name: str):
     found = window.details.findChild(QComboBox, f"attribute:{name}")
-    return found or window.details.findChild(QLineEdit, f"attribute:{name}")
+    return found or window.details.findChild(TextField, f"attribute:{name}")
 
 
 def test_each_span_shows_its_own_attributes_and_showing_writes_nothing(qtbot, window, store):
