@@ -8,7 +8,10 @@ combining marks that follow them, so a decomposed `café` (e + U+0301) stays one
 tokenizer (`unicode61 remove_diacritics 2`) then folds case and diacritics, so `cafe` finds `café`.
 Letters without a decomposition (ł, ø, ß, æ, …) it keeps, so each query word also asks for the
 spellings with those letters that the index holds (`Lukasz` asks for `łukasz` too, `Tromsø` for
-`tromso`). `match_ranges` applies the same folding in Python, to highlight hits in the text view.
+`tromso`); đ is typed `d` or `dj` (`Dordevic` and `Djordjevic` both ask for `đorđevic`, and
+`Đorđević` for `djordjevic`). The index is left as the tokenizer makes it: folding on the query
+side needs no migration, and snippets keep the article's own letters. `match_ranges` applies the
+same folding in Python, to highlight hits in the text view.
 
 Ranking: FTS5 scores every match before it sorts, and a common word matches most of a news corpus
 (200 ms for 50,000 matches); so the newest `WINDOW` matches are ranked, which is exact for any
@@ -45,6 +48,9 @@ WINDOW = 1000
 # Letters the tokenizer keeps as they are, and what readers type for them.
 FOLDS = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i"}
 _FOLD_TABLE = str.maketrans(FOLDS)
+# Letters typed for a kept letter besides its fold: Serbo-Croatian đ is often written dj.
+DIGRAPHS = {"dj": "d"}
+_WRITTEN = [*FOLDS.items(), *DIGRAPHS.items()]  # (what is written, what it folds to)
 MAX_SPELLINGS = 32  # per query word: with ı for every i, long words have many
 # A query is bounded (see `fts_query`): enough for any real search, never unbounded work.
 MAX_QUERY_WORDS = 16
@@ -181,7 +187,7 @@ def _other_spellings(store: Store, word: str, star: str) -> list[str]:
     """Phrases for the index's terms (or term beginnings, for a prefix) that fold like `word`
     but are not what the tokenizer makes of it."""
     token = _strip(word)
-    candidates = [spelling for spelling in _spellings(token.translate(_FOLD_TABLE)) if spelling != token]
+    candidates = [spelling for spelling in _spellings(_fold_stripped(token)) if spelling != token]
     if not candidates:
         return []
     return store.matching([_phrase(spelling, star) for spelling in candidates])
@@ -189,11 +195,11 @@ def _other_spellings(store: Store, word: str, star: str) -> list[str]:
 
 def _spellings(key: str) -> list[str]:
     """Up to MAX_SPELLINGS words that fold to `key` (itself first, then those with one kept
-    letter, then two, …)."""
+    letter or digraph, then two, …)."""
     options = [
         (index, len(folded), letter)
         for index in range(len(key))
-        for letter, folded in FOLDS.items()
+        for letter, folded in _WRITTEN
         if key.startswith(folded, index)
     ]
     found = [key]
@@ -240,8 +246,15 @@ def match_ranges(text: str, query: str) -> list[tuple[int, int]]:
 
 def _fold(word: str) -> str:
     """The comparison key of a word: as the index's tokenizer makes it, then its kept letters
-    (ł, ø, …) folded too."""
-    return _strip(word).translate(_FOLD_TABLE)
+    (ł, ø, …) and digraphs (dj) folded too."""
+    return _fold_stripped(_strip(word))
+
+
+def _fold_stripped(token: str) -> str:
+    key = token.translate(_FOLD_TABLE)
+    for written, folded in DIGRAPHS.items():
+        key = key.replace(written, folded)
+    return key
 
 
 def _strip(word: str) -> str:

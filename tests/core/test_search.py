@@ -265,6 +265,37 @@ def test_highlights_fold_the_same_letters():
     assert match_ranges(text, "lukasz tromso") == [(0, 6), (10, 16)]
 
 
+SERBIAN = [
+    NewArticle(title="Minister", text="Đorđević met Ødegaard in Beograd."),
+    NewArticle(title="Tennis", text="Djokovic and Djordjevic won; Ødegaard watched."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Djordjevic", [6, 7]),
+        ("Dordevic", [6, 7]),  # d, dj and đ are one letter to a search
+        ("djordjević", [6, 7]),
+        ("Đorđević", [6, 7]),
+        ("Djordj*", [6, 7]),
+        ("Odegaard", [6, 7]),
+        ("Đoković", [7]),
+        ("Dokovic", [7]),
+        ("Beograd", [6]),
+    ],
+)
+def test_dj_and_d_find_the_letter_d_with_stroke(store: Store, query: str, expected: list[int]):
+    store.add_articles(SERBIAN)
+    assert sorted(ids(search(store, query))) == expected
+
+
+def test_highlights_fold_dj_like_the_search():
+    text = "Đorđević and Djordjevic"
+    assert match_ranges(text, "Djordjevic") == [(0, 8), (13, 23)]
+    assert match_ranges(text, "dordevic") == [(0, 8), (13, 23)]
+
+
 def test_a_common_word_is_ranked_among_its_newest_matches(store: Store, monkeypatch):
     import annotator.core.search as search_module
 
