@@ -61,6 +61,9 @@ def annotate(store: Store, article_id: int) -> int:
     span("North Korea", "actor", {"type": "state"}, after=text.index("including North"))
     span("build alliances that threaten others", "claim", {"stance": "opposes"})
     store.add_relation(quote, speaker, "said_by")
+    store.update_span(
+        quote, note="Check the wording against the Tass original: its English and Russian texts differ."
+    )
     return quote
 
 

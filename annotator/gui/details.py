@@ -74,6 +74,8 @@ class SpanDetails(QWidget):
         self.relations = QListWidget()
         self.relations.setObjectName("details_relations")
         self.relations.setMaximumHeight(90)
+        self.relations.setWordWrap(True)  # a long description wraps in the narrow dock
+        self.relations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove_relation = QPushButton("Remove attribution")
         self.remove_relation.clicked.connect(self._remove_relation)
         self.form.addRow("Text", self.text)

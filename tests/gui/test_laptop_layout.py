@@ -216,3 +216,17 @@ def test_a_right_column_an_earlier_version_tabbed_is_stacked_again(qtbot, window
     labels, details = again.docks[1], again.docks[2]
     qtbot.waitUntil(lambda: shown(labels) and shown(details) and keys_in_view(again))
     assert not again.tabifiedDockWidgets(labels) and labels.y() < details.y()
+
+
+def test_a_relation_wraps_in_the_narrow_details_at_laptop_size(qtbot, window, store):
+    spans = {span.label: span.id for span in store.spans(window.article.id)}
+    window.events.announce(store.add_relation(spans["quote"], spans["actor"], "said_by"))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.text_view.width() >= 512)
+    window.text_view.set_selected_span(spans["quote"])
+    relations = window.details.relations
+    qtbot.waitUntil(lambda: in_view(relations) and relations.count() == 1)
+    shown_at = relations.visualItemRect(relations.item(0))
+    assert not relations.horizontalScrollBar().isVisible()
+    assert relations.viewport().rect().contains(shown_at)  # the whole description, wrapped
+    assert shown_at.height() > relations.fontMetrics().lineSpacing()  # on more than one line
