@@ -6,6 +6,11 @@ same number of spans each) to a file in a temporary folder beside the output; th
 those files into the output in article order, so its bytes are what one process writes. The
 workers are started with "spawn", not fork (the window exports from a thread, with Qt loaded);
 the frozen app's entry point calls `multiprocessing.freeze_support` for that.
+
+Each worker reads its own snapshot, so the export holds one itself (`held_snapshot`) before they
+start, and takes a part only while nothing has been committed since; once something has, this
+part and the rest are written here, from that snapshot. The export is the project at the moment
+it began, whatever the window or another program commits while it runs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from annotator.core.errors import StoreError
 from annotator.core.formats import jsonl
 from annotator.core.formats.common import ExportSummary, WriteOptions, byte_writer
 from annotator.core.model import Status
+from annotator.core.store.snapshot import held_snapshot
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -58,20 +64,30 @@ def writer(
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         try:
             pool.submit(int)  # the workers start (a fraction of a second) while the ranges are counted
-            jobs = [
-                (str(store.path), str(work / f"part-{number:05d}"), first_last, filters)
-                for number, first_last in enumerate(store.article_ranges(workers * PARTS_PER_WORKER))
-            ]
-            for part, done, error in pool.map(_write_part, jobs):
-                if error is not None:
-                    raise _rebuilt(*error)
-                with open(part, "rb") as written:
-                    while chunk := written.read(1 << 20):
-                        put(chunk)
-                os.unlink(part)
-                articles, spans = articles + done.articles, spans + done.spans
-                if options.progress is not None and done.spans:
-                    options.progress(done.spans)
+            with held_snapshot(store) as committed_since:
+                ranges = store.article_ranges(workers * PARTS_PER_WORKER)
+                jobs = [
+                    (str(store.path), str(work / f"part-{number:05d}"), first_last, filters)
+                    for number, first_last in enumerate(ranges)
+                ]
+                for number, (part, done, error) in enumerate(pool.map(_write_part, jobs)):
+                    if committed_since():  # this part may hold it: this one and the rest from here
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        status, labels, annotator = filters
+                        rest = store.iter_records(
+                            status, labels, annotator, ids=(ranges[number][0], ranges[-1][1])
+                        )
+                        done = jsonl.write_records(rest, out, options)
+                        return ExportSummary(articles + done.articles, spans + done.spans)
+                    if error is not None:
+                        raise _rebuilt(*error)
+                    with open(part, "rb") as written:
+                        while chunk := written.read(1 << 20):
+                            put(chunk)
+                    os.unlink(part)
+                    articles, spans = articles + done.articles, spans + done.spans
+                    if options.progress is not None and done.spans:
+                        options.progress(done.spans)
         except BrokenProcessPool:
             raise StoreError(
                 "A worker process of the export stopped before its part was written; nothing was "

@@ -117,7 +117,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
             raise NotAProject(f"{path} is an empty file, not a project.")
         _repair_side_files(path)
         try:
-            conn = sqlite3.connect(_reading_uri(path), uri=True, isolation_level=None)
+            conn = sqlite3.connect(reading_uri(path), uri=True, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA query_only = 1")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -254,7 +254,7 @@ for _name in dir(Store):
         setattr(Store, _name, _translating(_method))
 
 
-def _reading_uri(path: Path) -> str:
+def reading_uri(path: Path) -> str:
     """How to open `path` for reading without writing anything next to it.
 
     Where SQLite may write (file and folder writable), a normal connection: the -wal and -shm it
