@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Relation, Span, SpanExtent, StoredSuggestion
 from annotator.core.store import Store
 from annotator.gui.plain_text import as_plain
+from annotator.gui.steady_scroll_bar import SteadyScrollBar
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -374,6 +375,8 @@ class SpanList(QWidget):
         self.table = QTableView()
         self.table.setObjectName("span_table")
         self.table.setModel(model)
+        self.table.setVerticalScrollBar(SteadyScrollBar(Qt.Orientation.Vertical))
+        self.table.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
