@@ -51,7 +51,9 @@ def threshold(settings: QSettings) -> float:
 
 class CorpusRun(QThread):
     """Suggestions for many articles on a thread of its own, with its own connection to the
-    project (SQLite connections stay on the thread that made them)."""
+    project (SQLite connections stay on the thread that made them). Without a `memory` it reads
+    the project's (its `recent` newest spans; all when None) and keeps it in `memory`: read on
+    the window's thread it stalled the window (a project with a 5 MB article of 50,000 spans)."""
 
     progressed = Signal(int)
     done = Signal(object, object, str)  # counts per recommender, learned model, error ("" if none)
@@ -64,15 +66,19 @@ class CorpusRun(QThread):
         parent: QObject,
         model: object = None,
         memory: object = None,
+        recent: int | None = None,
     ):
         super().__init__(parent)
         self.path, self.annotator = store.path, store.annotator
         self.article_ids, self.names, self.model, self.memory = article_ids, names, model, memory
+        self.recent = recent
         self.cancelled = False
 
     def run(self) -> None:
         try:
             with Store.open(self.path, self.annotator) as store:
+                if self.memory is None:
+                    self.memory = store.suggestion_memory(recent=self.recent)
                 model = self.model
                 if model is None and "learned" in self.names:
                     model = train_model(store)
@@ -126,6 +132,7 @@ class SuggestionController(QObject):
         self.items: list[StoredSuggestion] = []
         self.current: int | None = None  # id of the suggestion the keys act on
         self.memory = None  # the project's actors and tagged strings, rebuilt after edits
+        self.memory_age = 0  # times the memory was dropped: a run's memory read before is stale
         self.model = None  # the learned recommender's model, trained in the background
         self.trained_on = -1  # the claim and framing spans the model was trained on (-1: never)
         self.training: Training | None = None
@@ -176,7 +183,8 @@ class SuggestionController(QObject):
         self.deferred = False
         self.current = None
         if self.edited:  # the project's memory learns what was tagged since it was built
-            self.memory, self.edited = None, False
+            self._forget_memory()
+            self.edited = False
         self.compute()
         self.refresh()
         self._sync_actions()
@@ -184,8 +192,8 @@ class SuggestionController(QObject):
     def compute(self, background: bool = False) -> None:
         """Run the recommenders on the open article again (after it opens, and after each edit in
         it, so an accepted actor brings its other mentions). Unchanged suggestions keep their ids.
-        After an edit (`background`, once the keys pause) and for a long article they run on a
-        thread of its own, a
+        After an edit (`background`, once the keys pause), for a long article and when the
+        project's memory is to be read again (after edits) they run on a thread of its own, a
         book-length article is left to the corpus run: on the window's thread they would stall
         every edit (0.9 s per span in a project of 100k tagged strings)."""
         window = self.window
@@ -197,12 +205,11 @@ class SuggestionController(QObject):
                 8000,
             )
             return
-        if window.article is not None and names and (background or len(window.article.text) > INLINE_LIMIT):
+        inline = not background and len(window.article.text if window.article else "") <= INLINE_LIMIT
+        if window.article is not None and names and not (inline and self.memory is not None):
             self._suggest_in_background(window.article.id, names)
             return
         if window.article is not None and names and not window.store.writing:
-            if self.memory is None:
-                self.memory = window.store.suggestion_memory(recent=MEMORY_SPANS)
             try:
                 suggest_articles(
                     window.store, [window.article.id], names, memory=self.memory, model=self.model
@@ -215,9 +222,10 @@ class SuggestionController(QObject):
         if self.article_run is not None:
             self.article_again = True
             return
-        if self.memory is None:
-            self.memory = self.window.store.suggestion_memory(recent=MEMORY_SPANS)
-        self.article_run = CorpusRun(self.window.store, [article_id], names, self, self.model, self.memory)
+        self.article_run = CorpusRun(
+            self.window.store, [article_id], names, self, self.model, self.memory, MEMORY_SPANS
+        )
+        self.article_run.memory_age = self.memory_age
         self.article_run.done.connect(self._article_done)
         self.article_run.start()
 
@@ -225,6 +233,8 @@ class SuggestionController(QObject):
         run, self.article_run = self.article_run, None
         run.wait()
         run.deleteLater()
+        if self.memory is None and run.memory_age == self.memory_age:
+            self.memory = run.memory
         if error:
             self.window.statusBar().showMessage(error, 5000)
         try:
@@ -275,7 +285,7 @@ class SuggestionController(QObject):
         if changes.op is Op.OPEN:  # another project: what was learned is not about it
             self.model, self.trained_on = None, -1
         if changes.labels or changes.op in (Op.EXTERNAL, Op.OPEN):
-            self.memory = None
+            self._forget_memory()
         if changes.spans or changes.op in (Op.EXTERNAL, Op.OPEN):
             self.retrain.start()
         if article is None or not (article.id in changes.articles or changes.op is Op.EXTERNAL):
@@ -287,6 +297,11 @@ class SuggestionController(QObject):
         if changes.op is not Op.ADD_SPAN:  # a span added leaves the stored suggestions as they are
             self.refresh()
         self._sync_actions()
+
+    def _forget_memory(self) -> None:
+        """The project's memory is read again (on a thread) by the next run."""
+        self.memory = None
+        self.memory_age += 1
 
     @property
     def busy(self) -> bool:
@@ -459,7 +474,7 @@ class SuggestionController(QObject):
             made = ", ".join(f"{name} {count}" for name, count in counts.items())
             word = "Stopped" if run.cancelled else "Done"
             window.statusBar().showMessage(f"{word}: {made}.", 8000)
-        self.memory = None
+        self._forget_memory()
         self.model = model or self.model
         try:
             self.refresh()

@@ -40,7 +40,8 @@ def errors(monkeypatch):
 
 @pytest.fixture
 def window(qtbot, store, tmp_path, errors):
-    """The main window over the test module's `store`, shown, on its first article."""
+    """The main window over the test module's `store`, shown, on its first article, with its
+    suggestions (read on a thread of their own)."""
     from PySide6.QtCore import QSettings
 
     from annotator.gui.main_window import MainWindow
@@ -52,5 +53,6 @@ def window(qtbot, store, tmp_path, errors):
     qtbot.waitExposed(window)
     window.activateWindow()
     window.open_article(store.article_ids()[0])
+    qtbot.waitUntil(lambda: not window.suggester.busy)
     window.text_view.setFocus()
     return window
