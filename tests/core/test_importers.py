@@ -735,3 +735,25 @@ def test_paced_read_ahead_reads_on_when_told_or_when_nothing_is_left():
     time.sleep(0.05)
     assert read == [0, 1, 2, 3]
     assert [article.title for article in ahead] == ["1", "2", "3", "4", "5"]  # drained: no signal needed
+
+
+@pytest.mark.parametrize(("threshold", "reader"), [(10**9, "MainThread"), (0, "import-reader")])
+def test_a_large_file_is_read_on_a_thread_of_its_own_a_small_one_here(
+    tmp_path, monkeypatch, threshold, reader
+):
+    import annotator.core.formats as formats
+
+    threads = []
+    original = formats.prepared
+
+    def prepared(article):
+        threads.append(threading.current_thread().name)
+        return original(article)
+
+    monkeypatch.setattr(formats, "prepared", prepared)
+    monkeypatch.setattr(formats, "READ_AHEAD_FROM_BYTES", threshold)
+    path = jsonl(tmp_path / "two.jsonl", {"text": "Aardvark one"}, {"text": "Aardvark two"})
+    with Store.open(tmp_path / "p.annotator") as store:
+        assert import_paths(store, [path]).articles == 2
+        assert len(store.article_ids()) == 2
+    assert threads == [reader, reader]

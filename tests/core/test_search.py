@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from annotator.core.model import NewArticle
 from annotator.core.search import Hit, fts_query, match_ranges, search
 from annotator.core.store import Store
-from annotator.core.store.articles import INDEX_PENDING_BYTES
+from annotator.core.store.articles import BATCH_FROM_CHARS, INDEX_PENDING_BYTES
 
 ARTICLES = [
     NewArticle(title="Weather report", text="Rain tomorrow. Sanctions were not discussed."),
@@ -197,17 +197,52 @@ def _fts_integrity(store: Store) -> None:
     store.conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
 
 
+def _hashsize(store: Store) -> tuple | None:
+    return store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
+
+
 def test_an_import_indexes_every_article_and_keeps_the_trigger(store: Store):
-    many = [NewArticle(title=f"Brief {n}", text=f"Tariff brief number {n} of many.") for n in range(1200)]
+    filler = " and more" * 20
+    many = [
+        NewArticle(title=f"Brief {n}", text=f"Tariff brief number {n} of many{filler}.") for n in range(1200)
+    ]
+    assert sum(len(article.text) for article in many) > 2 * BATCH_FROM_CHARS  # past it: in batches
     store.add_articles(many)
     assert len(search(store, "tariff", limit=2000)) == 1200
     _fts_integrity(store)
-    pending = store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
-    assert pending == (INDEX_PENDING_BYTES,)  # fewer, larger segments written while importing
+    assert _hashsize(store) == (INDEX_PENDING_BYTES,)  # fewer, larger segments written in batches
     store.conn.execute(
         "INSERT INTO articles (title, text, content_hash, imported_at) VALUES ('x', 'zebra', 'h', 'now')"
     )
     assert ids(search(store, "zebra")) == [store.article_count()]  # a plain INSERT is indexed again
+    _fts_integrity(store)
+
+
+def test_a_small_import_is_indexed_by_the_trigger_it_leaves_alone(store: Store):
+    schema = store.conn.execute("PRAGMA schema_version").fetchone()
+    added = store.add_articles([NewArticle(title="One", text="Pangolin alone.")])
+    assert ids(search(store, "pangolin")) == list(added.article_ids)
+    _fts_integrity(store)
+    assert store.conn.execute("PRAGMA schema_version").fetchone() == schema  # no trigger dropped
+    assert _hashsize(store) is None
+
+
+def test_a_failed_import_past_the_batch_size_brings_back_the_trigger(store: Store):
+    from annotator.core.errors import InvalidSpan
+    from annotator.core.model import NewSpan
+
+    long = "Walrus " * (BATCH_FROM_CHARS // 7 + 1)
+    bad = [
+        NewArticle(title="Long", text=long),
+        NewArticle(title="Good", text="Walrus here."),
+        NewArticle("Bad", "Walrus too.", spans=(NewSpan(0, 99, "claim"),)),
+    ]
+    with pytest.raises(InvalidSpan):
+        store.add_articles(bad)
+    assert search(store, "walrus") == []
+    _fts_integrity(store)
+    store.add_articles([NewArticle(title="Later", text="A walrus, later.")])
+    assert len(search(store, "walrus")) == 1
     _fts_integrity(store)
 
 

@@ -392,7 +392,7 @@ def import_paths(
     for path in files:
         options = ReadOptions(realign, skip_bad, text_field, label_field, named=chosen is not None)
         indexing = threading.Event()  # reading runs while the store indexes, not while it inserts
-        with closing(read_ahead(read(path, options, chosen), prepared, paced=indexing)) as articles:
+        with closing(_reading(read(path, options, chosen), path, indexing)) as articles:
             ticked = articles if tick is None else ticking(articles, path, tick)
             stored = store_file(store, path, ticked, summary, options.labels, indexing.set)
         if stored:
@@ -400,6 +400,30 @@ def import_paths(
         if progress is not None:
             progress(path)
     return summary
+
+
+# A file this large is read on a thread of its own (`read_ahead`), paced by the store's indexing;
+# a smaller one is read on the importing thread: it is stored before the store indexes a batch
+# (store.articles.INDEX_BATCH_CHARS), so a reading thread would only take turns with the store for
+# the interpreter lock, and start once per file (a brat folder: one per article).
+READ_AHEAD_FROM_BYTES = 10_000_000
+
+
+def _reading(articles: Iterator[NewArticle], path: Path, indexing: threading.Event) -> Iterator:
+    """`articles` made `prepared` for the store: on a reading thread if the file is large."""
+    try:
+        large = path.stat().st_size >= READ_AHEAD_FROM_BYTES
+    except OSError:  # gone: reading it says so
+        large = False
+    if large:
+        return read_ahead(articles, prepared, paced=indexing)
+    return _prepared_here(articles)
+
+
+def _prepared_here(articles: Iterator[NewArticle]) -> Iterator:
+    with closing(articles):  # closed with this generator, as read_ahead closes it
+        for article in articles:
+            yield prepared(article)
 
 
 def import_files(paths: Iterable[Path], fmt: str | None = None) -> list[Path]:

@@ -28,6 +28,11 @@ INDEX_ARTICLES = (
 # 2,000 news articles: fewer, larger statements cost less; half of what an import reads ahead
 # (importers.READ_AHEAD_CHARS), so that reading runs while SQLite indexes.
 INDEX_BATCH_CHARS = 10_000_000
+# Characters an import leaves to the per-row trigger before it indexes in batches: dropping the
+# trigger and creating it again (a schema change: every prepared statement is prepared again) cost
+# about 0.5 ms per import here, as much as the trigger's indexing of ~10 news articles (~20,000
+# characters); a folder of one-article files (brat) paid it per file.
+BATCH_FROM_CHARS = 100_000
 # FTS5 keeps new terms in memory until this many bytes (its "hashsize"; 1 MB by default), then
 # writes them out as a segment, merged later with the others: larger segments, fewer merges.
 INDEX_PENDING_BYTES = 8 * 2**20
@@ -40,6 +45,18 @@ NEW_SPAN_INSERT = (
     'INSERT INTO spans (article_id, start, "end", label_id, attributes, note, annotator, '
     "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _drop_trigger(conn: sqlite3.Connection) -> None:
+    """The per-row indexing trigger dropped (within the import's transaction), and FTS5's buffer
+    of new terms at INDEX_PENDING_BYTES for the batches that follow."""
+    conn.execute("DROP TRIGGER articles_ai")
+    try:
+        conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", [INDEX_PENDING_BYTES]
+        )
+    except sqlite3.OperationalError:  # an SQLite without that setting: its default
+        pass
 
 
 def prepared(article: NewArticle) -> tuple[NewArticle, str]:
@@ -321,22 +338,20 @@ class Articles(StorePart):
         self, before_indexing: Callable[[], None] | None = None
     ) -> Iterator[Callable[[int, int], None]]:
         """Inside a write transaction: the search index filled per batch of new articles instead of
-        by the per-row trigger (a third of an import's time). The trigger is dropped and created
-        again from its own stored SQL within the same transaction, so no other connection ever
-        sees the schema without it, and a rollback brings it back. Yields `added(id, length)`."""
+        by the per-row trigger (a third of a large import's time). Yields `added(id, length)`.
+
+        The trigger indexes the first BATCH_FROM_CHARS characters: dropping it and creating it
+        again costs more than it saves on a small import (one article of a brat folder). Past
+        that, it is dropped and created again from its own stored SQL within the same
+        transaction, so no other connection ever sees the schema without it, and a rollback
+        brings it back."""
         conn = self.conn
         found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_ai'")
         trigger = found.fetchone()
         if trigger is None:  # paused by an enclosing import, which does not know these ids
             yield lambda article_id, length: conn.execute(INDEX_ARTICLES, [article_id, article_id])
             return
-        conn.execute("DROP TRIGGER articles_ai")
-        try:
-            conn.execute(
-                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", [INDEX_PENDING_BYTES]
-            )
-        except sqlite3.OperationalError:  # an SQLite without that setting: its default
-            pass
+        by_trigger = {"chars": 0, "dropped": False}  # past BATCH_FROM_CHARS, the trigger is dropped
         batch = {"first": 0, "last": -1, "chars": 0}  # an id range not yet indexed
 
         def flush() -> None:
@@ -347,6 +362,12 @@ class Articles(StorePart):
             batch.update(first=0, last=-1, chars=0)
 
         def added(article_id: int, length: int) -> None:
+            if not by_trigger["dropped"]:  # indexed by the trigger as it was inserted
+                by_trigger["chars"] += length
+                if by_trigger["chars"] >= BATCH_FROM_CHARS:
+                    _drop_trigger(conn)
+                    by_trigger["dropped"] = True
+                return
             if article_id != batch["last"] + 1:  # ids are consecutive in practice; never assumed
                 flush()
                 batch["first"] = article_id
@@ -356,8 +377,9 @@ class Articles(StorePart):
                 flush()
 
         yield added
-        flush()
-        conn.execute(trigger[0])
+        if by_trigger["dropped"]:
+            flush()
+            conn.execute(trigger[0])
 
     def _insert_relations(self, span_ids: list[int], article: NewArticle, now: str) -> None:
         """An imported article's relations, `span_ids[n]` being the stored id of `spans[n]`
