@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate, count
+from operator import add
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CR = re.compile("\r\n?")
@@ -18,13 +20,21 @@ class Utf16Map:
     """Maps between code-point and UTF-16 offsets of one text in O(log n) per call."""
 
     def __init__(self, text: str):
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
-        self._astral_utf16 = [cp + i for i, cp in enumerate(self._astral)]
+        # the characters past U+FFFF found by C-level iteration (split, len, accumulate), not a
+        # Python step per match: a doccano import makes one map per record with such characters
+        before = list(accumulate(map(len, _ASTRAL.split(text)[:-1])))  # other characters before each
+        self._astral = list(map(add, before, count()))
+        self._astral_utf16 = list(map(add, before, count(0, 2)))
         self.length = len(text)
 
     def to_utf16(self, cp: int) -> int:
         """UTF-16 offset of code point offset `cp`."""
         return cp + bisect_left(self._astral, cp)
+
+    def inside_pair(self, unit: int) -> bool:
+        """Whether UTF-16 offset `unit` falls between the two units of a surrogate pair."""
+        before = bisect_left(self._astral_utf16, unit)
+        return before > 0 and self._astral_utf16[before - 1] == unit - 1
 
     def to_code_point(self, unit: int, *, round_up: bool = False) -> int:
         """Code point offset of UTF-16 offset `unit`; inside a surrogate pair it rounds down

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annotator.core.offsets import Utf16Map, utf16_length
+from annotator.core.offsets import Utf16Map
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # doccano's span shapes: the key, and where a span keeps its start and end
@@ -27,24 +27,26 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
     found = list(_ranges(record))
     if not found:
         return None, False
+    fits = all(
+        0 <= start < end <= len(text) and quoted in (None, text[start:end])
+        for *_, start, end, quoted in found
+    )
+    if fits and not _cuts_a_word(text, [(start, end) for *_, start, end, _ in found]):
+        return None, False  # code points, and no doubt: the UTF-16 reading need not be made
     units = Utf16Map(text)
-    pairs = {match.start() + i + 1 for i, match in enumerate(_ASTRAL.finditer(text))}  # inside a pair
-    limit = utf16_length(text)
+    limit = units.to_utf16(len(text))
     moved = []
     for key, index, start, end, quoted in found:
-        if not 0 <= start < end <= limit or start in pairs or end in pairs:
+        if not 0 <= start < end <= limit or units.inside_pair(start) or units.inside_pair(end):
             return None, False
         first, last = units.to_code_point(start), units.to_code_point(end)
         if quoted is not None and quoted != text[first:last]:
             return None, False
+        if fits and _cuts_a_word(text, [(first, last)]):
+            return None, False  # both fit and both cut words: code points (random spans may)
         moved.append((key, index, first, last))
-    if all(
-        0 <= start < end <= len(text) and quoted in (None, text[start:end])
-        for *_, start, end, quoted in found
-    ):
-        # both fit: code points (random spans may cut words), doubtful if only UTF-16 units fit words
-        cut = _inside_words(text, [(s, e) for *_, s, e, _ in found])
-        return None, bool(cut) and not _inside_words(text, [(first, last) for *_, first, last in moved])
+    if fits:  # both fit, but only UTF-16 units keep to words: code points, doubtful
+        return None, True
     copy = dict(record)
     for key in {key for key, *_ in moved}:
         copy[key] = list(copy[key])
@@ -73,11 +75,10 @@ def _ranges(record: dict[str, Any]):
                 yield key, index, start, end, quoted
 
 
-def _inside_words(text: str, ranges: list[tuple[int, int]]) -> int:
-    """How many span edges cut a word (a letter or digit on both sides)."""
-    return sum(
-        1
-        for start, end in ranges
-        for edge in (start, end)
-        if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum()
-    )
+def _cuts_a_word(text: str, ranges: list[tuple[int, int]]) -> bool:
+    """Whether an edge of these spans cuts a word (a letter or digit on both sides)."""
+    for start, end in ranges:
+        for edge in (start, end):
+            if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum():
+                return True
+    return False
