@@ -786,50 +786,83 @@ class TextView(QPlainTextEdit):
         self.painted_span_count = self.painted_relation_count = 0
         if not self._text:
             return
+        region = event.region()
         lines = self._lines_in(QRectF(event.rect()))
-        if event.region().rectCount() > 1:
-            lines = self._lines_near(lines, event.region())
+        if region.rectCount() > 1:
+            lines = self._lines_near(lines, region)
         if not lines:
             return
         low, high = self._visible_range(lines)
         keys = self._spans_before(high).overlapping(low, high)
-        hits = self._highlight_index.overlapping(low, high)
         self.painted_span_count = len(keys)
         self.painted_suggestion_count = 0
-        if not keys and not hits and not self._relations and not self._suggestions:
+        strips = self._lines_meeting(lines, region)  # where search hits and suggestions can show
+        box_low, box_high = self._visible_range(strips)
+        hits = self._highlight_index.overlapping(box_low, box_high)
+        if not keys and not hits and not self._relations and not (strips and self._suggestions):
             return
-        starts = [line.start for line in lines]
         painter = QPainter(self.viewport())
         try:
             if keys:
+                starts = [line.start for line in lines]
                 self._paint_spans(painter, lines, starts, keys, self._spans.lanes_before(high))
+            starts = [line.start for line in strips]
             painter.setPen(QPen(HIGHLIGHT_LINE, 2))
             painter.setBrush(HIGHLIGHT_FILL)
             for start, neg_end, _ in hits:
-                for rect, _line in self._fragments(lines, starts, start, -neg_end):
+                for rect, _line in self._fragments(strips, starts, start, -neg_end):
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))
             if self._relations:
                 self._paint_relations(painter)
-            if self._suggestions:
-                self._paint_suggestions(painter, lines, starts, low, high)
+            if self._suggestions and strips:
+                self._paint_suggestions(painter, strips, starts, box_low, box_high)
         finally:
             painter.end()
+
+    def _lines_meeting(self, lines: list[_Line], region: QRegion) -> list[_Line]:
+        """The `lines` whose glyph box (2 px either side) meets `region`: search hits and
+        suggestion boxes lie inside it, so the lines only next to a repainted strip (which
+        `_lines_near` keeps for underlines, tags and the outline) need none drawn (an add drew
+        ~200 dashed suggestion boxes on a repetitive text, most of them outside the strip)."""
+        width = self.viewport().width()
+        return [
+            line
+            for line in lines
+            if region.intersects(QRect(0, math.floor(line.top) - 2, width, math.ceil(line.height) + 4))
+        ]
 
     def _paint_suggestions(
         self, painter: QPainter, lines: list[_Line], starts: list[int], low: int, high: int
     ) -> None:
         """A dashed box in the label's colour around each visible suggestion, no fill (found in
-        an index: a repetitive text can have thousands, and this runs at every paint)."""
+        an index: a repetitive text can have thousands, and this runs at every paint). Boxes are
+        drawn in the order given; one drawn over by a later box of the same range and weight in an
+        opaque colour (a range suggested for several labels) would not show and is skipped."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
         keys = self._keys_on(lines, self._suggestion_index.overlapping(low, high))
-        for *_key, index in sorted(keys, key=lambda key: key[2]):
+        self.painted_suggestion_count += len(keys)
+        current = self._current_suggestion
+        shown: list[int] = []
+        covered: set[tuple[int, int, bool]] = set()
+        for *_key, index in sorted(keys, key=lambda key: -key[2]):
+            start, end, label = self._suggestions[index]
+            box = (start, end, index == current)
+            if box in covered:
+                continue
+            shown.append(index)
+            if self._colors.get(label, _UNKNOWN_COLORS)[1].alpha() == 255:
+                covered.add(box)
+        pens: dict[tuple[str, bool], QPen] = {}
+        for index in reversed(shown):
             start, end, label = self._suggestions[index]
             current = index == self._current_suggestion
-            color = self._colors.get(label, _UNKNOWN_COLORS)[1]
-            painter.setPen(QPen(color, 2.5 if current else 1.2, Qt.PenStyle.DashLine))
+            pen = pens.get((label, current))
+            if pen is None:
+                color = self._colors.get(label, _UNKNOWN_COLORS)[1]
+                pen = pens[label, current] = QPen(color, 2.5 if current else 1.2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
             for rect, _line in self._fragments(lines, starts, start, end):
                 painter.drawRect(rect.adjusted(-1, 1, 1, -1))
-            self.painted_suggestion_count += 1
 
     def _paint_relations(self, painter: QPainter) -> None:
         """An arrow arching above the text from the source span to the target span, when both are

@@ -8,8 +8,8 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontMetricsF, QTextCursor
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetricsF, QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
@@ -622,3 +622,50 @@ def test_a_carriage_return_or_a_lone_surrogate_keeps_the_offsets_after_it(view, 
     view.select_range(text.index("cd"), len(text))
     assert view.textCursor().selectedText() == "cd 😀 ef"
     assert view.selected_range() == (text.index("cd"), len(text))
+
+
+def rendered(view: TextView, region: QRegion | None = None) -> QImage:
+    """The viewport painted into an image: all of it, or only `region` (white elsewhere)."""
+    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    region = region or QRegion(view.viewport().rect())
+    view.viewport().render(image, region.boundingRect().topLeft(), region)
+    return image
+
+
+def line_box(view: TextView, offset: int) -> QRect:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.to_qt(offset))
+    return view.cursorRect(cursor)
+
+
+def test_a_partial_repaint_draws_what_a_full_one_draws_in_its_strips(qtbot, view):
+    text = " ".join(["the minister said talks would resume"] * 60)
+    words = [(i, i + 8) for i in range(0, len(text) - 8, 37)]
+    view.set_article(text, [span(1, 4, 40), span(2, 20, 90, "quote"), span(3, 300, 330)], COLORS)
+    view.set_suggestions([(s, e, label) for s, e in words for label in ("actor", "claim")], current=3)
+    view.set_highlights([(41, 49), (400, 420), (510, 530)])
+    view.set_selected_span(3)
+    settle(view)
+    width = view.viewport().width()
+    first, second, third = (line_box(view, offset) for offset in (30, 410, 520))
+    strips = QRegion(0, first.top() - 2, width, first.height() + 4)
+    strips += QRegion(0, second.top() + 1, width, 1)  # the top edge of the boxes only
+    strips += QRegion(0, third.bottom() - 1, width, 1)  # their bottom edge only
+    full, part = rendered(view), rendered(view, strips)
+    assert view.painted_suggestion_count > 0 and view.painted_span_count > 0
+    for rect in strips:
+        assert part.copy(rect) == full.copy(rect)
+
+
+def test_suggestions_of_one_range_for_several_labels_show_the_last_and_the_current(qtbot, view):
+    text = "the minister said talks would resume"
+    view.set_article(text, [], COLORS)
+    view.set_suggestions([(4, 12, "claim")])
+    settle(view)
+    last_only = rendered(view)
+    view.set_suggestions([(4, 12, "actor"), (4, 12, "quote"), (4, 12, "claim")])
+    assert rendered(view) == last_only
+    assert view.painted_suggestion_count == 3
+    view.set_current_suggestion(0)
+    assert rendered(view) != last_only
