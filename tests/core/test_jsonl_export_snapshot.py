@@ -92,12 +92,14 @@ def test_a_commit_between_two_parts_is_left_out_of_the_parts_after_it(tmp_path: 
         assert lines(store) != before  # the change is there for the next export
 
 
-@pytest.mark.parametrize("read_only", [True, False])
+@pytest.mark.parametrize(("read_only", "locks_lost"), [(True, False), (False, False), (True, True)])
 def test_a_commit_while_the_workers_start_gives_the_project_as_the_export_began(
-    tmp_path: Path, monkeypatch, read_only
+    tmp_path: Path, monkeypatch, read_only, locks_lost
 ):
     """Real worker processes that read after the commit: their parts are not taken, the export
-    writes the rest itself from the snapshot it holds."""
+    writes the rest itself from the snapshot it holds. Also when this process's file locks are
+    gone (another `Store.open` of the project here read its header): a worker closing last, as
+    it then seems, must not checkpoint the commit into the file under the snapshot."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     project = tmp_path / "p.annotator"
     hostile_store(project).close()
@@ -110,6 +112,8 @@ def test_a_commit_while_the_workers_start_gives_the_project_as_the_export_began(
         def ranges_then_commit(parts: int) -> list[tuple[int, int]]:
             found = counted(parts)
             change(project)
+            if locks_lost:
+                Store.open(project, read_only=True).close()
             return found
 
         monkeypatch.setattr(store, "article_ranges", ranges_then_commit)

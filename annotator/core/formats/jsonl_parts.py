@@ -112,7 +112,7 @@ def _write_part(
     project, part, ids, (status, labels, annotator) = job
     try:
         with (
-            Store.open(project, read_only=True) as store,
+            Store.open(project, read_only=True, alongside=True) as store,
             open(part, "w", encoding="utf-8", newline="") as out,
         ):
             records = store.iter_records(status, labels, annotator, ids=ids)

@@ -70,18 +70,29 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | Path, annotator: str | None = None, *, read_only: bool = False) -> Store:
+    def open(
+        cls,
+        path: str | Path,
+        annotator: str | None = None,
+        *,
+        read_only: bool = False,
+        alongside: bool = False,
+    ) -> Store:
         """Open or create the project at `path`, upgrading its schema if it is older.
 
         `read_only`: for commands that only read. The project must exist; nothing is written to
         it or beside it, no write lock is taken (so it works while another program writes, and
         on a file or folder that cannot be written) and the annotator is not recorded.
+        `alongside` (with `read_only`): another program holds the project open (an export's
+        workers, beside the export's snapshot): opened `mode=ro`, whose closing never
+        checkpoints nor removes the -wal, even when it cannot see that program's file locks
+        (gone after a plain open and close of the file there: see `snapshot`).
         NameRefused for an `annotator` name that cannot be recorded, before anything is opened."""
         path = Path(path).expanduser()
         if annotator is not None:
             annotator = checked_name(annotator)
         if read_only:
-            return cls._open_for_reading(path, annotator)
+            return cls._open_for_reading(path, annotator, alongside)
         if path.exists() and not path.is_file():
             kind = "a folder," if path.is_dir() else "not a regular file, so"
             raise NotAProject(f"{path} is {kind} not a project file.")
@@ -108,7 +119,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         return store
 
     @classmethod
-    def _open_for_reading(cls, path: Path, annotator: str | None) -> Store:
+    def _open_for_reading(cls, path: Path, annotator: str | None, alongside: bool = False) -> Store:
         if not path.is_file():
             raise NotAProject(f"No project at {path}.")
         if problem := header_problem(path):
@@ -117,7 +128,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
             raise NotAProject(f"{path} is an empty file, not a project.")
         _repair_side_files(path)
         try:
-            conn = sqlite3.connect(reading_uri(path), uri=True, isolation_level=None)
+            conn = sqlite3.connect(reading_uri(path, alongside), uri=True, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA query_only = 1")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -132,7 +143,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         if version < SCHEMA_VERSION:  # an older project is upgraded once (a write), then read
             conn.close()
             cls.open(path, annotator).close()
-            return cls._open_for_reading(path, annotator)
+            return cls._open_for_reading(path, annotator, alongside)
         store = cls(conn, path, annotator or default_annotator())
         store.read_only = True
         return store
@@ -254,17 +265,18 @@ for _name in dir(Store):
         setattr(Store, _name, _translating(_method))
 
 
-def reading_uri(path: Path) -> str:
+def reading_uri(path: Path, alongside: bool = False) -> str:
     """How to open `path` for reading without writing anything next to it.
 
     Where SQLite may write (file and folder writable), a normal connection: the -wal and -shm it
     needs are removed again when it closes, as the last one. Elsewhere SQLite would leave them
     behind (read-only, keeping the project "read-only" after a chmod), or cannot open at all in a
     read-only folder: if another program left a -wal, read through it (`mode=ro`); if not, the
-    file alone is the whole project and nothing can be writing it (`immutable`)."""
+    file alone is the whole project and nothing can be writing it (`immutable`). `alongside`:
+    another connection holds it open, so its -wal and -shm are there: `mode=ro` everywhere."""
     uri = path.resolve().as_uri()
     if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
-        return uri
+        return f"{uri}?mode=ro" if alongside else uri
     if Path(f"{path}-wal").exists():
         return f"{uri}?mode=ro"
     return f"{uri}?mode=ro&immutable=1"

@@ -36,7 +36,7 @@ def held_snapshot(store: Store) -> Iterator[Callable[[], bool]]:
     the watcher only reads); a transaction already open keeps its own snapshot."""
     conn, began = store.conn, not store.conn.in_transaction
     try:
-        watcher = sqlite3.connect(reading_uri(store.path), uri=True, isolation_level=None)
+        watcher = sqlite3.connect(reading_uri(store.path, alongside=True), uri=True, isolation_level=None)
     except sqlite3.Error as error:
         raise store_error(error, store.path) from None
     try:
