@@ -82,6 +82,13 @@ def test_the_speaker_is_suggested_as_an_actor_with_the_full_name():
     assert quote.speaker == (actor.start, actor.end)
 
 
+def test_a_speaker_after_several_titles_is_named_without_them():
+    text = 'Russian Foreign Minister Sergey Lavrov arrived. "We are patient," Lavrov told reporters.'
+    found = quotes.suggest(Article(0, "", text), Context())
+    actor = next(s for s in found if s.label == "actor")
+    assert actor.attributes["normalised_name"] == "Sergey Lavrov"
+
+
 def test_a_speaker_already_tagged_is_linked_not_suggested_again():
     text = 'Sergey Lavrov arrived. "We are patient," Lavrov told reporters.'
     tagged = Known(text.index("Lavrov told"), text.index("Lavrov told") + 6, "actor")

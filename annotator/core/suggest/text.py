@@ -132,9 +132,9 @@ def _name_word(token: Token) -> bool:
 
 
 def names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
-    """Name runs in `text[start:end]`: capitalised words joined by single spaces, leading titles
-    ("Foreign Minister", "GDL-Chef") dropped, an acronym before a name split off ("ЦИК Элла
-    Памфилова"), a word after a place preposition skipped ("in Ankara")."""
+    """Name runs in `text[start:end]`: capitalised words joined by single spaces, the words up to
+    the last title ("Russian Foreign Minister", "GDL-Chef") dropped, an acronym before a name split
+    off ("ЦИК Элла Памфилова"), a word after a place preposition skipped ("in Ankara")."""
     words = tokens(text, start, end)
     runs: list[list[Token]] = []
     current: list[Token] = []
@@ -179,28 +179,22 @@ def _next_is_name(words: list[Token], index: int) -> bool:
 
 
 def _strip_titles(run: list[Token]) -> list[Token]:
-    index = 0
-    while index < len(run) - 1 and _is_title(run[index]):
-        index += 1
+    """The run after its last title ("Russian Foreign Minister Sergey Lavrov" → "Sergey Lavrov");
+    a title alone is no name."""
     if len(run) == 1 and _is_title(run[0]):
         return []
-    return run[index:]
+    last = max((i for i, token in enumerate(run[:-1]) if _is_title(token)), default=-1)
+    return run[last + 1 :]
 
 
 def _is_title(token: Token) -> bool:
-    return _is_title_word(token.lower)
-
-
-def _is_title_word(word: str) -> bool:
-    word = word.casefold()
-    return word in TITLES or word.split("-")[-1] in TITLES
+    return token.lower in TITLES or token.lower.split("-")[-1] in TITLES
 
 
 def in_longer_name(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` is a piece of a longer name around it: "Korea" in "South Korea",
     "Kim" in "Kim Jong Un", "New York" in "New York Times". Titles before a name are not part of
-    it ("Russian Foreign Minister Sergey Lavrov" holds "Sergey Lavrov" whole), nor an inflection
-    after it ("Scholz" in "Scholzs")."""
+    it (see `names`), nor an inflection after it ("Scholz" in "Scholzs")."""
     starts, ends = _name_ranges(text)
     index = bisect_right(starts, start) - 1
     if index < 0 or end > ends[index]:
@@ -211,14 +205,9 @@ def in_longer_name(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _name_ranges(text: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the text's names, each without the words up to its last title."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for name in names(text):
-        last = max((i for i, word in enumerate(name.words[:-1]) if _is_title_word(word)), default=-1)
-        starts.append(name.start + sum(len(word) + 1 for word in name.words[: last + 1]))
-        ends.append(name.end)
-    return starts, ends
+    """Starts and ends of the text's names."""
+    found = names(text)
+    return [name.start for name in found], [name.end for name in found]
 
 
 def _split_acronym(run: list[Token]) -> list[list[Token]]:
