@@ -216,6 +216,8 @@ class TextView(QPlainTextEdit):
         self._current_suggestion: int | None = None
         self.painted_suggestion_count = 0
         self._press: QPointF | None = None
+        self._lines: list[_Line] = []
+        self._lines_key: tuple | None = None
         self._loaded_to = 0
         """How much of the display text is in the document (a long one is put there in steps)."""
         self._loader = QTimer(self, singleShot=True, interval=0)
@@ -717,7 +719,25 @@ class TextView(QPlainTextEdit):
 
     # ---------------------------------------------------------------------------- painting
     def _lines_in(self, rect: QRectF) -> list[_Line]:
-        """Laid-out lines meeting `rect` (viewport coordinates), with their Qt position ranges."""
+        """Laid-out lines meeting `rect` (viewport coordinates), with their Qt position ranges.
+        Those of the whole viewport are kept until it scrolls or resizes or the text, font or line
+        room changes: adding a span asked for them three times (edit, selection, paint)."""
+        if rect.top() < 0:
+            return self._lay_out(rect)
+        key = (
+            self.firstVisibleBlock().blockNumber(),
+            self.contentOffset(),
+            self.viewport().size(),
+            self.document().revision(),
+            self.font().key(),
+            self._layout.extra,
+        )
+        if key != self._lines_key:
+            self._lines_key, self._lines = key, self._lay_out(QRectF(self.viewport().rect()))
+        top, bottom, extra = rect.top(), min(rect.bottom(), self.viewport().height()), self._layout.extra
+        return [line for line in self._lines if line.top <= bottom and line.top + line.height + extra >= top]
+
+    def _lay_out(self, rect: QRectF) -> list[_Line]:
         found: list[_Line] = []
         block = self.firstVisibleBlock()
         offset = self.contentOffset()

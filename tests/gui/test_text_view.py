@@ -8,7 +8,7 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication
 
@@ -669,3 +669,34 @@ def test_suggestions_of_one_range_for_several_labels_show_the_last_and_the_curre
     assert view.painted_suggestion_count == 3
     view.set_current_suggestion(0)
     assert rendered(view) != last_only
+
+
+def test_lines_kept_for_the_viewport_follow_scrolling_resizing_zoom_and_new_text(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(80))
+    view.set_article(text, [span(1, text.index("Paragraph 30 "), text.index("Paragraph 31 "))], COLORS)
+    settle(view)
+
+    def laid_out() -> list[tuple]:
+        found = view._lines_in(QRectF(view.viewport().rect()))
+        fresh = view._lay_out(QRectF(view.viewport().rect()))
+        assert [(line.start, line.end, line.top, line.height) for line in found] == [
+            (line.start, line.end, line.top, line.height) for line in fresh
+        ]
+        return [(line.start, line.top) for line in found]
+
+    first = laid_out()
+    view.set_selected_span(1)  # scrolls
+    scrolled = laid_out()
+    assert scrolled != first
+    view.resize(300, 360)
+    QApplication.processEvents()
+    assert laid_out() != scrolled
+    view.zoom_in()
+    QApplication.processEvents()
+    zoomed = laid_out()
+    view.set_show_tags(True)
+    QApplication.processEvents()
+    assert laid_out() != zoomed
+    view.set_article("Another text, short.", [], COLORS)
+    QApplication.processEvents()
+    assert laid_out()[0][0] == 0 and len(laid_out()) == 1
