@@ -72,6 +72,19 @@ class SpanIndex:
             found += [key for key in bucket[i:j] if -key[1] > low]
         return found
 
+    def overlapping_any(self, ranges: Sequence[tuple[int, int]]) -> list[Key]:
+        """Keys meeting any of the `(low, high)` ranges, in the order `overlapping` gives them: one
+        look-up per range, not a test of every key between ranges far apart."""
+        found: list[Key] = []
+        for length_class, bucket in self._buckets.items():
+            hits: set[int] = set()
+            for low, high in ranges:
+                i = bisect_left(bucket, (low - (1 << 2 * length_class) + 1,))
+                j = bisect_left(bucket, (high,))
+                hits.update(k for k in range(i, j) if -bucket[k][1] > low)
+            found += [bucket[k] for k in sorted(hits)]
+        return found
+
 
 def _sweep(keys: Sequence[Key], begin: int, stop: int, open_: list[tuple[int, int]], out: dict) -> None:
     """Greedy lanes for keys[begin:stop], given the `(end, lane)` of earlier spans still open."""
@@ -184,6 +197,9 @@ class SpanSet:
 
     def overlapping(self, low: int, high: int) -> list[Key]:
         return self._index.overlapping(low, high)
+
+    def overlapping_any(self, ranges: Sequence[tuple[int, int]]) -> list[Key]:
+        return self._index.overlapping_any(ranges)
 
     def at(self, offset: int) -> list[Span]:
         """Spans covering code point `offset`, innermost (shortest) first."""

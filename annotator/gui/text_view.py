@@ -154,6 +154,15 @@ class _Line(NamedTuple):
     top: float
     height: float
     ascent: float
+    xs: dict[int, float]  # x of Qt positions on the line, as they are asked for (see `x_of`)
+
+    def x_of(self, position: int) -> float:
+        """Where Qt position `position` of this line is, from its left; remembered, since a kept
+        line's layout does not change (a paint asks for the same word edges many times)."""
+        x = self.xs.get(position)
+        if x is None:
+            x = self.xs[position] = self.line.cursorToX(position - self.block)[0]
+        return x
 
 
 # ------------------------------------------------------------------------------------ the widget
@@ -738,6 +747,7 @@ class TextView(QPlainTextEdit):
         return [line for line in self._lines if line.top <= bottom and line.top + line.height + extra >= top]
 
     def _lay_out(self, rect: QRectF) -> list[_Line]:
+        """The lines meeting `rect`, read from the layout (`_lines_in` without keeping them)."""
         found: list[_Line] = []
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
@@ -755,7 +765,9 @@ class TextView(QPlainTextEdit):
                     if y + line.height() + extra >= rect.top():
                         start = position + line.textStart()
                         end = start + line.textLength()
-                        found.append(_Line(start, end, position, line, left, y, line.height(), line.ascent()))
+                        found.append(
+                            _Line(start, end, position, line, left, y, line.height(), line.ascent(), {})
+                        )
             top += height
             block = block.next()
         return found
@@ -773,9 +785,9 @@ class TextView(QPlainTextEdit):
             )
         ]
 
-    def _keys_on(self, lines: list[_Line], keys: list[Key]) -> list[Key]:
-        """The `keys` meeting `lines`: when these are strips far apart (see `_lines_near`), the
-        spans and suggestions only between them are not drawn."""
+    def _keys_on(self, lines: list[_Line], index: SpanIndex | SpanSet) -> list[Key]:
+        """The keys of `index` meeting `lines`: when these are strips far apart (see `_lines_near`),
+        the spans and suggestions only between them are not looked at."""
         runs: list[tuple[int, int]] = []  # code points [low, high) of each run of adjoining lines
         for line in lines:
             low, high = self._visible_range([line])
@@ -784,8 +796,8 @@ class TextView(QPlainTextEdit):
             else:
                 runs.append((low, high))
         if len(runs) < 2:
-            return keys
-        return [key for key in keys if any(key[0] < high and -key[1] > low for low, high in runs)]
+            return index.overlapping(*runs[0]) if runs else []
+        return index.overlapping_any(runs)
 
     def _fragments(self, lines: list[_Line], starts: list[int], start: int, end: int) -> Iterator[tuple]:
         """One rectangle per line fragment of code points [start, end)."""
@@ -796,8 +808,7 @@ class TextView(QPlainTextEdit):
                 break
             a, b = max(qs, line.start), min(qe, line.end)
             if a < b:
-                x1 = line.line.cursorToX(a - line.block)[0]
-                x2 = line.line.cursorToX(b - line.block)[0]
+                x1, x2 = line.x_of(a), line.x_of(b)
                 yield QRectF(line.left + min(x1, x2), line.top, abs(x2 - x1), line.height), line
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -813,12 +824,11 @@ class TextView(QPlainTextEdit):
         if not lines:
             return
         low, high = self._visible_range(lines)
-        keys = self._spans_before(high).overlapping(low, high)
+        keys = self._keys_on(lines, self._spans_before(high))
         self.painted_span_count = len(keys)
         self.painted_suggestion_count = 0
         strips = self._lines_meeting(lines, region)  # where search hits and suggestions can show
-        box_low, box_high = self._visible_range(strips)
-        hits = self._highlight_index.overlapping(box_low, box_high)
+        hits = self._keys_on(strips, self._highlight_index)
         if not keys and not hits and not self._relations and not (strips and self._suggestions):
             return
         painter = QPainter(self.viewport())
@@ -835,7 +845,7 @@ class TextView(QPlainTextEdit):
             if self._relations:
                 self._paint_relations(painter)
             if self._suggestions and strips:
-                self._paint_suggestions(painter, strips, starts, box_low, box_high)
+                self._paint_suggestions(painter, strips, starts)
         finally:
             painter.end()
 
@@ -851,15 +861,13 @@ class TextView(QPlainTextEdit):
             if region.intersects(QRect(0, math.floor(line.top) - 2, width, math.ceil(line.height) + 4))
         ]
 
-    def _paint_suggestions(
-        self, painter: QPainter, lines: list[_Line], starts: list[int], low: int, high: int
-    ) -> None:
+    def _paint_suggestions(self, painter: QPainter, lines: list[_Line], starts: list[int]) -> None:
         """A dashed box in the label's colour around each visible suggestion, no fill (found in
         an index: a repetitive text can have thousands, and this runs at every paint). Boxes are
         drawn in the order given; one drawn over by a later box of the same range and weight in an
         opaque colour (a range suggested for several labels) would not show and is skipped."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        keys = self._keys_on(lines, self._suggestion_index.overlapping(low, high))
+        keys = self._keys_on(lines, self._suggestion_index)
         self.painted_suggestion_count += len(keys)
         current = self._current_suggestion
         shown: list[int] = []
@@ -927,7 +935,6 @@ class TextView(QPlainTextEdit):
         """One fill per stretch of text (the innermost span's, never a blend), then one underline per
         span in its lane, the selected span's outline and, if asked, label tags at span starts."""
         by_id = self._spans.by_id
-        keys = self._keys_on(lines, keys)
         for start, end, span_id in innermost_segments(keys):
             tint = self._colors.get(by_id[span_id].label, _UNKNOWN_COLORS)[0]
             for rect, _line in self._fragments(lines, starts, start, end):

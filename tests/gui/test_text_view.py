@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QRegion, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
-from annotator.gui.span_set import assign_lanes
+from annotator.gui.span_set import SpanIndex, assign_lanes
 from annotator.gui.text_view import MAX_LANES, DisplayText, TextView, snap_to_word_bounds
 
 COLORS = {"claim": "#e6194b", "quote": "#3c8dde", "actor": "#2ca25f", "framing": "#f0a30a"}
@@ -700,3 +700,16 @@ def test_lines_kept_for_the_viewport_follow_scrolling_resizing_zoom_and_new_text
     view.set_article("Another text, short.", [], COLORS)
     QApplication.processEvents()
     assert laid_out()[0][0] == 0 and len(laid_out()) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 300)), max_size=60),
+    st.lists(st.tuples(st.integers(0, 500), st.integers(1, 60)), min_size=1, max_size=4),
+)
+def test_keys_meeting_any_of_several_ranges_come_in_the_order_of_one_look_up(spans, ranges):
+    index = SpanIndex((start, -(start + length), i) for i, (start, length) in enumerate(spans))
+    ranges = [(low, low + width) for low, width in ranges]
+    everything = index.overlapping(0, 10_000)
+    expected = [key for key in everything if any(key[0] < high and -key[1] > low for low, high in ranges)]
+    assert index.overlapping_any(ranges) == expected
