@@ -397,10 +397,11 @@ class SpanList(QWidget):
         self.table.installEventFilter(self)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._show_count)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Label:"))
-        row.addWidget(self.filter, 1)
-        row.addWidget(self.count)
+        self.filter.setToolTip("Show the spans of one label")
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        row = QHBoxLayout()  # the filter says what it filters ("All labels"): no caption, room for the count
+        row.addWidget(self.filter)
+        row.addWidget(self.count, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)

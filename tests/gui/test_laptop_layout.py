@@ -230,3 +230,13 @@ def test_a_relation_wraps_in_the_narrow_details_at_laptop_size(qtbot, window, st
     assert not relations.horizontalScrollBar().isVisible()
     assert relations.viewport().rect().contains(shown_at)  # the whole description, wrapped
     assert shown_at.height() > relations.fontMetrics().lineSpacing()  # on more than one line
+
+
+def test_at_1024_by_700_the_span_count_and_the_label_filter_are_read_whole(qtbot, window):
+    window.resize(1024, 700)
+    span_list = window.span_list
+    qtbot.waitUntil(lambda: shown(window.span_dock))
+    span_list.count.setText("8 spans, 20 suggested")  # as the list says with a few suggestions
+    qtbot.waitUntil(lambda: span_list.count.width() >= span_list.count.sizeHint().width())
+    assert span_list.filter.width() >= span_list.filter.sizeHint().width()
+    assert span_list.filter.currentText() == "All labels"
