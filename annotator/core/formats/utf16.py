@@ -33,6 +33,8 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
     )
     if fits and not _cuts_a_word(text, [(start, end) for *_, start, end, _ in found]):
         return None, False  # code points, and no doubt: the UTF-16 reading need not be made
+    if fits and _utf16_misfits(text, *found[0][2:]):
+        return None, False  # both fit but the first span as UTF-16 units does not, or cuts words too
     units = Utf16Map(text)
     limit = units.to_utf16(len(text))
     moved = []
@@ -73,6 +75,19 @@ def _ranges(record: dict[str, Any]):
                 continue
             if type(start) is int and type(end) is int and (quoted is None or isinstance(quoted, str)):
                 yield key, index, start, end, quoted
+
+
+def _utf16_misfits(text: str, start: int, end: int, quoted: str | None) -> bool:
+    """Whether one span read as UTF-16 units is impossible (past the text, inside a surrogate pair,
+    another text than `quoted`) or cuts a word: a look at one span before mapping the whole text
+    (per edge, one C-level decode of the text before it)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if not 0 <= start < end <= len(units) // 2:
+        return True
+    if any(edge < len(units) // 2 and 0xDC <= units[2 * edge + 1] <= 0xDF for edge in (start, end)):
+        return True  # the second unit of a pair
+    first, last = (len(units[: 2 * edge].decode("utf-16-le", "surrogatepass")) for edge in (start, end))
+    return (quoted is not None and quoted != text[first:last]) or _cuts_a_word(text, [(first, last)])
 
 
 def _cuts_a_word(text: str, ranges: list[tuple[int, int]]) -> bool:
