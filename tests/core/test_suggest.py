@@ -237,3 +237,24 @@ def test_asking_whether_the_learned_recommender_is_available_imports_nothing():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@given(
+    st.text(alphabet="ab AB.-’é\u0301_1", max_size=40),
+    st.lists(st.text(alphabet="ab AB.-’é\u0301_1", min_size=2, max_size=5), max_size=6),
+)
+def test_repeat_finds_every_whole_word_recurrence(text, strings):
+    """The word-set shortcut leaves out only strings that cannot recur as whole words."""
+    import re
+
+    from annotator.core.suggest.text import in_longer_name
+
+    found = repeat.suggest(Article(0, "", text), Context(tagged={(s, "actor"): (1, 0) for s in strings}))
+    expected = [
+        match.span()
+        for string in dict.fromkeys(strings)
+        if len(string.strip()) >= 2
+        for match in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text)
+        if not in_longer_name(text, *match.span())
+    ]
+    assert [(s.start, s.end) for s in found] == expected

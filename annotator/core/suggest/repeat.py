@@ -16,6 +16,10 @@ from annotator.core.model import Article
 from annotator.core.suggest import Context, Recommender, Suggestion
 from annotator.core.suggest.text import in_longer_name
 
+# A tagged string that starts with a word recurs as a whole word only where the text has that
+# word: a set lookup per string before the text is searched for it.
+_WORD = re.compile(r"\w+")
+
 
 def score(accepted: int, rejected: int) -> float:
     return round((accepted + 1) / (accepted + rejected + 2), 3)
@@ -28,8 +32,12 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
     for span in context.spans:
         ranges.setdefault(span.label, []).append((span.start, span.end))
     tagged = {label: _Tagged(found) for label, found in ranges.items()}
+    words = set(_WORD.findall(text))
     for (string, label), (accepted, rejected) in context.tagged.items():
-        if len(string.strip()) < 2 or accepted <= rejected or "\n" in string or string not in text:
+        if len(string.strip()) < 2 or accepted <= rejected or "\n" in string:
+            continue
+        lead = _WORD.match(string)
+        if (lead and lead.group() not in words) or string not in text:
             continue  # (a project tags thousands of strings: no pattern for those not in the text)
         for match in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text):
             if tagged[label].overlaps(match.start(), match.end()) or in_longer_name(text, *match.span()):
