@@ -135,6 +135,18 @@ def _align_right(layout: QTextLayout, count: int, margin: float) -> None:
         line.setPosition(QPointF(margin + max(0.0, line.width() - line.naturalTextWidth()), line.y()))
 
 
+def _rows(region: QRegion) -> list[tuple[int, int]]:
+    """First and last pixel row of each rectangle of a paint region (clipped to the viewport, so
+    each meets a full-width strip exactly when their rows meet)."""
+    return [(rect.top(), rect.bottom()) for rect in region]
+
+
+def _meets(rows: list[tuple[int, int]], top: int, height: int) -> bool:
+    """Whether a full-width strip of `height` rows from `top` meets any of `rows`."""
+    bottom = top + height - 1
+    return any(first <= bottom and top <= last for first, last in rows)
+
+
 class LaterSpans(NamedTuple):
     """What `set_article` leaves for later of a long article's spans: it was given only those
     starting before code point `before` (all that its first screens show); `count` is how many
@@ -776,13 +788,11 @@ class TextView(QPlainTextEdit):
         """The `lines` whose strip, with a line's height of margin above and below, meets `region`.
         An edit repaints a few strips far apart (the span added, the one selected before): only
         their lines need their spans drawn, not every line of the rectangle bounding them."""
-        width, extra = self.viewport().width(), self._layout.extra
+        rows, extra = _rows(region), self._layout.extra
         return [
             line
             for line in lines
-            if region.intersects(
-                QRect(0, math.floor(line.top - line.height), width, math.ceil(3 * line.height + extra))
-            )
+            if _meets(rows, math.floor(line.top - line.height), math.ceil(3 * line.height + extra))
         ]
 
     def _keys_on(self, lines: list[_Line], index: SpanIndex | SpanSet) -> list[Key]:
@@ -854,12 +864,8 @@ class TextView(QPlainTextEdit):
         suggestion boxes lie inside it, so the lines only next to a repainted strip (which
         `_lines_near` keeps for underlines, tags and the outline) need none drawn (an add drew
         ~200 dashed suggestion boxes on a repetitive text, most of them outside the strip)."""
-        width = self.viewport().width()
-        return [
-            line
-            for line in lines
-            if region.intersects(QRect(0, math.floor(line.top) - 2, width, math.ceil(line.height) + 4))
-        ]
+        rows = _rows(region)
+        return [line for line in lines if _meets(rows, math.floor(line.top) - 2, math.ceil(line.height) + 4)]
 
     def _paint_suggestions(self, painter: QPainter, lines: list[_Line], starts: list[int]) -> None:
         """A dashed box in the label's colour around each visible suggestion, no fill (found in
