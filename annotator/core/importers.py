@@ -26,6 +26,7 @@ from annotator.core.encodings import latin_codepage
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import NewArticle
 from annotator.core.offsets import normalise_newlines
+from annotator.core.store.held import is_held
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -329,6 +330,7 @@ def _decodes(sample: bytes, encoding: str, complete: bool) -> bool:
 
 def read_text(path: Path, html: bool = False) -> str:
     """The whole file as LF text: one article, so it is read at once (up to MAX_FILE_BYTES)."""
+    refuse_held(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 2**20
@@ -350,9 +352,16 @@ def read_text(path: Path, html: bool = False) -> str:
     return normalise_newlines(text)[0]
 
 
+def refuse_held(path: Path) -> None:
+    """A project this program holds open is not read as a file to import (see `held`)."""
+    if is_held(path):
+        raise ImportRefused(path, "it is an annotator project open here, not a file to import")
+
+
 @contextmanager
 def open_lines(path: Path, split_cr: bool) -> Iterator[Iterator[str]]:
     """The lines of a file of any size, its encoding chosen from the first megabyte."""
+    refuse_held(path)
     with path.open("rb") as raw:
         sample = raw.read(SAMPLE_BYTES)
         if not sample.strip():

@@ -22,6 +22,7 @@ from pathlib import Path
 from annotator.core import import_sqlite_utils
 from annotator.core.errors import NewerFile, NotAProject, StoreError
 from annotator.core.identity import checked_name, default_annotator
+from annotator.core.store import held
 from annotator.core.store.analysis import AnalysisReads
 from annotator.core.store.articles import Articles, ImportOutcome
 from annotator.core.store.backup import BackupError, make_backup
@@ -67,6 +68,7 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         self._labels = None
         self._lengths = {}
         self.read_only = False  # opened only to read (`open(read_only=True)`): every write is refused
+        self._held = held.hold(path)  # its header is then never read with a plain open (see `held`)
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -111,10 +113,10 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
         try:
             store._prepare()
         except sqlite3.Error as error:
-            conn.close()
+            store.close()
             raise store_error(error, path) from None
         except StoreError:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -173,6 +175,8 @@ class Store(Labels, Articles, Spans, Relations, Suggestions, Reads, AnalysisRead
 
     def close(self) -> None:
         self.conn.close()
+        held.release(self._held)
+        self._held = None
 
     def interrupt(self) -> None:
         """Stop the query under way on this connection; it fails with a StoreError. The one call

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core import import_sqlite_utils
+from annotator.core.store.held import is_held
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -46,7 +47,10 @@ def _registered() -> Migrations:
 def needs_upgrade(path: Path) -> bool:
     """Whether the file at `path` is a project with an older schema than this version's, read from
     its header (nothing is opened): its first open then upgrades it, a backup first, which takes
-    seconds for 100,000 articles. A header older than the file's -wal at worst says True."""
+    seconds for 100,000 articles. A header older than the file's -wal at worst says True. A project
+    this program holds open (`held`) is not read: it was upgraded when it was opened."""
+    if is_held(Path(path)):
+        return False
     try:
         with Path(path).open("rb") as handle:
             header = handle.read(72)

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from annotator.core.errors import Busy, Damaged, DiskFull, ReadOnly, StoreError
+from annotator.core.store.held import is_held
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -16,7 +17,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def header_problem(path: Path) -> str | None:
     """Why `path` cannot be an annotator project judging by its first bytes, or None (also for
     an empty file: a new project). The bytes are read, not the size trusted: /proc files and
-    the like say 0 bytes and hold text."""
+    the like say 0 bytes and hold text. A project this program holds open is not read (`held`)."""
+    if is_held(path):
+        return None
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
