@@ -36,9 +36,8 @@ class StoreEvents(QObject):
         self.watch.start()
 
     def announce(self, changes: Changes, initiator: object = None) -> None:
-        """Tell every view what changed (a command passes itself as the initiator)."""
-        if changes.op not in (Op.EXTERNAL, Op.OPEN):
-            self.seen_version = self.store.data_version()  # our own commit is not someone else's
+        """Tell every view what changed (a command passes itself as the initiator). Our own
+        commits never move our connection's `data_version`, so `poll` only sees other programs'."""
         self.changed.emit(changes, initiator)
 
     def set_store(self, store: Store) -> None:

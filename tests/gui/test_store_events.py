@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from annotator.core.model import NewArticle, Status
 from annotator.core.store import Store
@@ -92,3 +93,24 @@ def test_a_commit_by_another_program_refreshes_every_view(qtbot, window, store):
     assert window.position_label.text().startswith("Article 1 of 2 · done · 3 spans")
     assert [(item.label, item.kind) for item in dialog.items] == [("actor", "agreed"), ("actor", "only B")]
     dialog.close()
+
+
+def test_a_commit_by_another_program_before_one_of_ours_is_still_shown(qtbot, window, store):
+    window.events.watch.stop()  # the other program commits between two looks
+    program = (
+        "import sys\n"
+        "from annotator.core.model import NewArticle\n"
+        "from annotator.core.store import Store\n"
+        "with Store.open(sys.argv[1], annotator='bob') as store:\n"
+        "    store.add_articles([NewArticle('Two', 'Imported by the command line.')])\n"
+    )
+    subprocess.run([sys.executable, "-c", program, str(store.path)], check=True, timeout=60)
+    view = window.text_view
+    start = TEXT.index("Stoltenberg")
+    view.select_range(start, start + len("Stoltenberg"))
+    qtbot.keyClick(view, Qt.Key.Key_A)  # our own commit, after theirs
+    assert ("Stoltenberg", "actor") in [
+        (TEXT[span.start : span.end], span.label) for span in store.spans(window.article.id)
+    ]
+    window.events.poll()
+    assert len(window.article_model.ids) == 2  # their article is listed
