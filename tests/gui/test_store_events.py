@@ -49,6 +49,21 @@ def colleague(tmp_path) -> Path:
     return path
 
 
+def another_program_commits(path: Path, *more: str) -> None:
+    """Bob's command line imports article "Two" into the project, then runs `more` statements."""
+    program = "\n".join(
+        [
+            "import sys",
+            "from annotator.core.model import NewArticle",
+            "from annotator.core.store import Store",
+            "with Store.open(sys.argv[1], annotator='bob') as store:",
+            "    store.add_articles([NewArticle('Two', 'Imported by the command line.')])",
+            *(f"    {line}" for line in more),
+        ]
+    )
+    subprocess.run([sys.executable, "-c", program, str(path)], check=True, timeout=60)
+
+
 def adjudicate(qtbot, window) -> CurationDialog:
     window.actions[ActionId.ADJUDICATE].trigger()
     dialog = window.findChild(CurationDialog)
@@ -74,16 +89,11 @@ def test_a_commit_by_another_program_refreshes_every_view(qtbot, window, store):
     dialog = adjudicate(qtbot, window)
     window.events.watch.setInterval(20)
     article_id = window.article.id
-    program = (
-        "import sys\n"
-        "from annotator.core.model import NewArticle\n"
-        "from annotator.core.store import Store\n"
-        "with Store.open(sys.argv[1], annotator='bob') as store:\n"
-        "    store.add_articles([NewArticle('Two', 'Imported by the command line.')])\n"
-        f"    store.add_span({article_id}, 38, 49, 'actor')\n"
-        "    store.add_label('place', '#123456', 'p')\n"
+    another_program_commits(
+        store.path,
+        f"store.add_span({article_id}, 38, 49, 'actor')",
+        "store.add_label('place', '#123456', 'p')",
     )
-    subprocess.run([sys.executable, "-c", program, str(store.path)], check=True, timeout=60)
     qtbot.waitUntil(lambda: len(window.article_model.ids) == 2, timeout=10_000)
     assert sorted(span.label for span in window.text_view.spans) == ["actor", "actor", "actor"]
     assert window.span_list.model.rowCount() == 3
@@ -97,14 +107,7 @@ def test_a_commit_by_another_program_refreshes_every_view(qtbot, window, store):
 
 def test_a_commit_by_another_program_before_one_of_ours_is_still_shown(qtbot, window, store):
     window.events.watch.stop()  # the other program commits between two looks
-    program = (
-        "import sys\n"
-        "from annotator.core.model import NewArticle\n"
-        "from annotator.core.store import Store\n"
-        "with Store.open(sys.argv[1], annotator='bob') as store:\n"
-        "    store.add_articles([NewArticle('Two', 'Imported by the command line.')])\n"
-    )
-    subprocess.run([sys.executable, "-c", program, str(store.path)], check=True, timeout=60)
+    another_program_commits(store.path)
     view = window.text_view
     start = TEXT.index("Stoltenberg")
     view.select_range(start, start + len("Stoltenberg"))
