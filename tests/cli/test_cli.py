@@ -179,9 +179,9 @@ def test_core_and_cli_do_not_load_qt(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
-    """They are for analysis only: loading them costs every command start-up time, and the
-    standalone app once failed at start because a top-level import pulled numpy in."""
+def assert_stats_loads_none_of(tmp_path, modules: tuple[str, ...]) -> None:
+    """`annotator stats` on an existing project (no migration to run), in a new interpreter, leaves
+    every one of `modules` unloaded."""
     Store.open(tmp_path / "q.db").close()
     code = (
         "import sys\n"
@@ -189,30 +189,37 @@ def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
         "from annotator.cli import cli\n"
         f"r = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'q.db')!r}, 'stats'])\n"
         "assert r.exit_code == 0, r.output\n"
-        "loaded = [m for m in ('numpy', 'matplotlib') if m in sys.modules]\n"
+        f"loaded = [m for m in {modules!r} if m in sys.modules]\n"
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_everyday_commands_do_not_load_numpy_or_matplotlib(tmp_path):
+    """They are for analysis only: loading them costs every command start-up time, and the
+    standalone app once failed at start because a top-level import pulled numpy in."""
+    assert_stats_loads_none_of(tmp_path, ("numpy", "matplotlib"))
 
 
 def test_a_command_loads_only_what_it_uses(tmp_path):
     """Every command starts through the same module: what only some commands need (agreement,
     merging, search, the recommenders, encoding detection) is imported by those commands."""
-    Store.open(tmp_path / "q.db").close()  # an existing project: no migration (sqlite-utils) to run
-    code = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from annotator.cli import cli\n"
-        f"r = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'q.db')!r}, 'stats'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "others = ('annotator.core.agreement', 'annotator.core.merge', 'annotator.core.search',\n"
-        "    'annotator.core.occurrences', 'annotator.core.suggest.quotes',\n"
-        "    'annotator.core.suggest.actors', 'annotator.core.suggest.learned', 'charset_normalizer',\n"
-        "    'ctypes', 'subprocess', 'sqlite_utils')\n"
-        "loaded = [m for m in others if m in sys.modules]\n"
-        "assert not loaded, loaded\n"
+    assert_stats_loads_none_of(
+        tmp_path,
+        (
+            "annotator.core.agreement",
+            "annotator.core.merge",
+            "annotator.core.search",
+            "annotator.core.occurrences",
+            "annotator.core.suggest.quotes",
+            "annotator.core.suggest.actors",
+            "annotator.core.suggest.learned",
+            "charset_normalizer",
+            "ctypes",
+            "subprocess",
+            "sqlite_utils",
+        ),
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_no_command_without_gui_explains(monkeypatch):
