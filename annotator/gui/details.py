@@ -53,6 +53,7 @@ class SpanDetails(QWidget):
         self.text_attributes: dict[str, TextField] = {}
         self._shown = 0  # counts show_span calls, to notice one made while committing
         self._as_shown: dict[str, str] = {}  # editor texts as shown ("" is the note)
+        self._text_shown = ""  # the span's text as `text` shows it
         layout = QVBoxLayout(self)
         self.empty = QLabel("No span selected.\nClick a span or press Tab.")
         self.empty.setEnabled(False)
@@ -114,7 +115,10 @@ class SpanDetails(QWidget):
         self.body.setVisible(span is not None)
         if span is None:
             return
-        self.text.setPlainText(text if len(text) < 2000 else text[:2000] + "…")
+        text = text if len(text) < 2000 else text[:2000] + "…"
+        if text != self._text_shown:  # the same text set again would repaint the field
+            self._text_shown = text
+            self.text.setPlainText(text)
         self.label.setCurrentText(span.label)
         label = next((lab for lab in self.labels if lab.name == span.label), None)
         self._show_attributes(label.attributes if label else (), span.attributes)

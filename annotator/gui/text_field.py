@@ -33,7 +33,12 @@ class TextField(QPlainTextEdit):
         return self.document().toRawText().replace(BLOCK_BREAK, "\n")
 
     def setText(self, text: str) -> None:
-        self.setPlainText(text)
+        """Show `text`. The text it already shows is not set again (that repaints the field: once
+        per span added, whose note is as empty as the last one's) unless an edit of the field
+        could still be undone or redone into it."""
+        document = self.document()
+        if text != self.text() or document.isUndoAvailable() or document.isRedoAvailable():
+            self.setPlainText(text)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and event.key() in WINDOW_KEYS:

@@ -1,0 +1,90 @@
+"""From the label key to the store and back to the views: a span added shows at once in the
+details, and what the details do not need to set again (an empty note, the same text) they leave
+alone, without ever carrying one span's typing into the next."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import NewArticle
+from annotator.core.store import Store
+
+TEXT = "The minister said the port stays open. Analysts doubt it. The port stays open."
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "p.annotator", annotator="ana")
+    store.add_articles([NewArticle("One", TEXT)])
+    yield store
+    store.close()
+
+
+class Paints(QObject):
+    """The widgets painted while it listens."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.painted: list[QObject] = []
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted.append(watched)
+        return False
+
+
+def label(qtbot, window, start: int, end: int) -> int:
+    """Select [start, end) and press the claim key; the id of the span stored."""
+    window.text_view.select_range(start, end)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_C)
+    return max(span.id for span in window.store.spans(window.article.id))
+
+
+def test_spans_added_in_a_row_show_their_text_and_own_empty_note(qtbot, window, store):
+    details, first = window.details, TEXT.index("port")
+    span_id = label(qtbot, window, first, first + 4)
+    qtbot.mouseClick(details.note, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(details.note, "verify")
+    qtbot.keyClick(details.note, Qt.Key.Key_Return)
+    assert store.span(span_id).note == "verify"
+    shown = []
+    for word in ("Analysts", "port stays", "open"):
+        start = TEXT.index(word, first + 5)
+        added = label(qtbot, window, start, start + len(word))
+        shown.append((details.span.id == added, details.text.toPlainText(), details.note.text()))
+    assert shown == [(True, "Analysts", ""), (True, "port stays", ""), (True, "open", "")]
+    notes = {s.id: s.note for s in store.spans(window.article.id)}
+    assert len(notes) == 4 and notes.pop(span_id) == "verify" and set(notes.values()) == {""}
+
+
+def test_a_span_added_leaves_the_unchanged_note_field_unpainted(qtbot, window, store):
+    label(qtbot, window, 0, 3)
+    qtbot.wait(20)  # the first span shows the details' fields
+    paints = Paints(window)
+    start = TEXT.index("minister")
+    added = label(qtbot, window, start, start + 8)
+    qtbot.wait(20)
+    QApplication.instance().removeEventFilter(paints)
+    assert window.details.span.id == added and store.span(added).note == ""
+    assert window.details.text.viewport() in paints.painted  # its new text
+    assert window.details.note.viewport() not in paints.painted
+
+
+def test_typing_undone_in_the_note_is_not_redone_into_the_next_span(qtbot, window, store):
+    note = window.details.note
+    first = label(qtbot, window, 0, 3)
+    qtbot.mouseClick(note, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(note, "draft")
+    qtbot.keySequence(note, QKeySequence(QKeySequence.StandardKey.Undo))
+    assert note.text() == ""
+    start = TEXT.index("minister")
+    second = label(qtbot, window, start, start + 8)  # its note is as empty as the field
+    qtbot.mouseClick(note, Qt.MouseButton.LeftButton)
+    qtbot.keySequence(note, QKeySequence(QKeySequence.StandardKey.Redo))
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert note.text() == ""
+    assert (store.span(first).note, store.span(second).note) == ("", "")
