@@ -14,8 +14,10 @@ from typing import Any
 from annotator.core.offsets import Utf16Map
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-# doccano's span shapes: the key, and where a span keeps its start and end
-_SHAPES = (("label", 0, 1), ("entities", "start_offset", "end_offset"))
+# where both readings fit, the first spans are looked at one by one as UTF-16 units before the
+# whole text is mapped: random spans (cutting words either way) rarely pass one, let alone three
+_LOOK_FIRST = 3
+Range = tuple[str, int, int, int, "str | None"]  # key, index, start, end, quoted text or None
 
 
 def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | None, bool]:
@@ -24,17 +26,14 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
     but only the UTF-16 one puts every span edge between words: they are read as code points)."""
     if not _ASTRAL.search(text):
         return None, False
-    found = list(_ranges(record))
+    found = _ranges(record)
     if not found:
         return None, False
-    fits = all(
-        0 <= start < end <= len(text) and quoted in (None, text[start:end])
-        for *_, start, end, quoted in found
-    )
-    if fits and not _cuts_a_word(text, [(start, end) for *_, start, end, _ in found]):
+    fits = _fit(found, text)
+    if fits and not _cuts_a_word(text, found):
         return None, False  # code points, and no doubt: the UTF-16 reading need not be made
-    if fits and _utf16_misfits(text, *found[0][2:]):
-        return None, False  # both fit but the first span as UTF-16 units does not, or cuts words too
+    if fits and any(_utf16_misfits(text, span) for span in found[:_LOOK_FIRST]):
+        return None, False  # both fit, but a span as UTF-16 units does not, or cuts words too
     units = Utf16Map(text)
     limit = units.to_utf16(len(text))
     moved = []
@@ -44,7 +43,7 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
         first, last = units.to_code_point(start), units.to_code_point(end)
         if quoted is not None and quoted != text[first:last]:
             return None, False
-        if fits and _cuts_a_word(text, [(first, last)]):
+        if fits and _cuts_a_word(text, [(key, index, first, last, None)]):
             return None, False  # both fit and both cut words: code points (random spans may)
         moved.append((key, index, first, last))
     if fits:  # both fit, but only UTF-16 units keep to words: code points, doubtful
@@ -60,40 +59,63 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
     return copy, False
 
 
-def _ranges(record: dict[str, Any]):
-    """(key, index, start, end, quoted text or None) of each well-formed doccano span."""
-    for key, start_key, end_key in _SHAPES:
-        items = record.get(key)
-        if not isinstance(items, list):
-            continue
+def _ranges(record: dict[str, Any]) -> list[Range]:
+    """Each well-formed doccano span as a Range (plain loops: run for every record with an emoji)."""
+    found: list[Range] = []
+    items = record.get("label")
+    if isinstance(items, list):
         for index, item in enumerate(items):
-            if key == "label" and isinstance(item, list) and len(item) == 3:
-                start, end, quoted = item[0], item[1], None
-            elif key == "entities" and isinstance(item, dict):
-                start, end, quoted = item.get(start_key), item.get(end_key), item.get("text")
-            else:
-                continue
-            if type(start) is int and type(end) is int and (quoted is None or isinstance(quoted, str)):
-                yield key, index, start, end, quoted
+            if isinstance(item, list) and len(item) == 3:
+                start, end, _ = item
+                if type(start) is int and type(end) is int:
+                    found.append(("label", index, start, end, None))
+    items = record.get("entities")
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                start, end, quoted = item.get("start_offset"), item.get("end_offset"), item.get("text")
+                if type(start) is int and type(end) is int and (quoted is None or isinstance(quoted, str)):
+                    found.append(("entities", index, start, end, quoted))
+    return found
 
 
-def _utf16_misfits(text: str, start: int, end: int, quoted: str | None) -> bool:
+def _fit(found: list[Range], text: str) -> bool:
+    """Whether every span fits `text` read as code points (inside it, and its quoted text there)."""
+    length = len(text)
+    for _, _, start, end, quoted in found:
+        if not 0 <= start < end <= length or (quoted is not None and quoted != text[start:end]):
+            return False
+    return True
+
+
+def _utf16_misfits(text: str, span: Range) -> bool:
     """Whether one span read as UTF-16 units is impossible (past the text, inside a surrogate pair,
-    another text than `quoted`) or cuts a word: a look at one span before mapping the whole text
-    (per edge, one C-level decode of the text before it)."""
-    units = text.encode("utf-16-le", "surrogatepass")
-    if not 0 <= start < end <= len(units) // 2:
+    another text than `quoted`) or cuts a word: a look at one span before mapping the whole text.
+    Only the text up to the span's end is encoded (as code points it has at least as many units);
+    a lone surrogate there leaves the answer to the whole text's map, which counts it as one unit."""
+    key, index, start, end, quoted = span
+    try:
+        units = text[: end + 1].encode("utf-16-le")
+    except UnicodeEncodeError:
+        return False
+    size = len(units) // 2
+    if not 0 <= start < end <= size:
         return True
-    if any(edge < len(units) // 2 and 0xDC <= units[2 * edge + 1] <= 0xDF for edge in (start, end)):
+    if 0xDC <= units[2 * start + 1] <= 0xDF or (end < size and 0xDC <= units[2 * end + 1] <= 0xDF):
         return True  # the second unit of a pair
-    first, last = (len(units[: 2 * edge].decode("utf-16-le", "surrogatepass")) for edge in (start, end))
-    return (quoted is not None and quoted != text[first:last]) or _cuts_a_word(text, [(first, last)])
+    first = len(units[: 2 * start].decode("utf-16-le"))
+    last = first + len(units[2 * start : 2 * end].decode("utf-16-le"))
+    return (quoted is not None and quoted != text[first:last]) or _cuts_a_word(
+        text, [(key, index, first, last, None)]
+    )
 
 
-def _cuts_a_word(text: str, ranges: list[tuple[int, int]]) -> bool:
+def _cuts_a_word(text: str, found: list[Range]) -> bool:
     """Whether an edge of these spans cuts a word (a letter or digit on both sides)."""
-    for start, end in ranges:
-        for edge in (start, end):
-            if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum():
-                return True
+    length = len(text)
+    for _, _, start, end, _ in found:
+        if 0 < start < length and text[start - 1].isalnum() and text[start].isalnum():
+            return True
+        if 0 < end < length and text[end - 1].isalnum() and text[end].isalnum():
+            return True
     return False
