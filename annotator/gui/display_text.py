@@ -45,14 +45,21 @@ class DisplayText:
             previous = cp + replaced
         pieces.append(fixed[previous:])
         self.text = "".join(pieces)
+        self._same = not self.inserted and self._utf16.to_utf16(self.length) == self.length
+        """Whether offsets are the same in both (no break inserted, nothing past U+FFFF): painting
+        maps thousands of offsets, mostly of such texts."""
 
     def to_qt(self, cp: int) -> int:
         """Qt position of code point offset `cp` (clamped to the text)."""
-        cp = min(max(cp, 0), self.length)
+        cp = 0 if cp < 0 else cp if cp < self.length else self.length
+        if self._same:
+            return cp
         return self._utf16.to_utf16(cp) + bisect_right(self.inserted, cp)
 
     def to_code_point(self, unit: int, round_up: bool = False) -> int:
         """Code point offset of Qt position `unit`; inside a surrogate pair it rounds down (or up)."""
+        if self._same:
+            return 0 if unit < 0 else unit if unit < self.length else self.length
         unit = max(unit, 0) - bisect_left(self._inserted_qt, unit)
         return self._utf16.to_code_point(unit, round_up=round_up)
 
