@@ -71,6 +71,12 @@ def _first_word(variant: str) -> str:
     return words[0].lower if words else ""
 
 
+def _occupy(occupied: bytearray, start: int, end: int) -> None:
+    """Mark a range taken. A look-up per match costs its length, where testing every range taken
+    so far was quadratic in the mentions (360,000 tests on a 5,000-character article with 600)."""
+    occupied[start:end] = b"\x01" * (end - start)
+
+
 def suggest(article: Article, context: Context) -> list[Suggestion]:
     text = article.text
     actors: dict[str, tuple[str, str]] = dict(context.actors)
@@ -86,7 +92,9 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
             if _may_occur(variant, text, present):
                 candidates.append((len(variant), score, variant, normalised, kind))
     candidates.sort(key=lambda c: (-c[0], -c[1]))
-    occupied = [(s.start, s.end) for s in tagged]
+    occupied = bytearray(len(text) + 1)  # 1 where a tagged actor or a suggestion already is
+    for span in tagged:
+        _occupy(occupied, span.start, span.end)
     result: list[Suggestion] = []
     for _, score, variant, normalised, kind in candidates:
         single = " " not in variant
@@ -97,9 +105,9 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
                 continue  # "commission" is a word, "Commission" a name
             if variant.isupper() and not found.isupper():
                 continue  # an acronym stays in capitals: "IFS", not "ifs"
-            if any(start < e and s < end for s, e in occupied) or in_longer_name(text, start, end):
+            if 1 in occupied[start:end] or in_longer_name(text, start, end):
                 continue  # "Korea" in "South Korea" is not North Korea
-            occupied.append((start, end))
+            _occupy(occupied, start, end)
             attributes = {"normalised_name": normalised}
             if kind:
                 attributes["type"] = kind
