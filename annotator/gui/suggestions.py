@@ -14,7 +14,7 @@ from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.model import Changes, Op, StoredSuggestion
 from annotator.core.store import Store
 from annotator.core.suggest import NAMES, learned
-from annotator.core.suggest.runner import suggest_articles, train_model
+from annotator.core.suggest.runner import suggest_article, suggest_articles, train_model
 from annotator.gui.actions import ActionId
 from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
 
@@ -36,6 +36,7 @@ RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
 # Quiet time after an edit before the recommenders run on the article again: spans made key after
 # key pay for one run, and no run competes with the window's thread while the keys go on.
 RESUGGEST_DELAY_MS = 300
+REREAD_ALL = 500  # suggestions changed by a run above which all are read again (one query each)
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -51,45 +52,26 @@ def threshold(settings: QSettings) -> float:
 
 class CorpusRun(QThread):
     """Suggestions for many articles on a thread of its own, with its own connection to the
-    project (SQLite connections stay on the thread that made them). Without a `memory` it reads
-    the project's (its `recent` newest spans; all when None) and keeps it in `memory`: read on
-    the window's thread it stalled the window (a project with a 5 MB article of 50,000 spans)."""
+    project (SQLite connections stay on the thread that made them), from the whole project's
+    memory and a model trained for it."""
 
     progressed = Signal(int)
     done = Signal(object, object, str)  # counts per recommender, learned model, error ("" if none)
 
-    def __init__(
-        self,
-        store: Store,
-        article_ids: list[int],
-        names: list[str],
-        parent: QObject,
-        model: object = None,
-        memory: object = None,
-        recent: int | None = None,
-    ):
+    def __init__(self, store: Store, article_ids: list[int], names: list[str], parent: QObject):
         super().__init__(parent)
         self.path, self.annotator = store.path, store.annotator
-        self.article_ids, self.names, self.model, self.memory = article_ids, names, model, memory
-        self.recent = recent
+        self.article_ids, self.names = article_ids, names
         self.cancelled = False
 
     def run(self) -> None:
+        model = None
         try:
             with Store.open(self.path, self.annotator) as store:
-                if self.memory is None:
-                    self.memory = store.suggestion_memory(recent=self.recent)
-                model = self.model
-                if model is None and "learned" in self.names:
+                if "learned" in self.names:
                     model = train_model(store)
                 counts = suggest_articles(
-                    store,
-                    self.article_ids,
-                    self.names,
-                    self._progress,
-                    memory=self.memory,
-                    model=model,
-                    batch=CORPUS_BATCH,
+                    store, self.article_ids, self.names, self._progress, model=model, batch=CORPUS_BATCH
                 )
         except AnnotatorError as error:
             self.done.emit({}, None, str(error))
@@ -99,6 +81,34 @@ class CorpusRun(QThread):
     def _progress(self, done: int) -> bool:
         self.progressed.emit(done)
         return not self.cancelled
+
+
+class ArticleRun(QThread):
+    """The open article's suggestions, computed on a thread of its own with its own connection
+    (reading the project's memory first when `memory` is None; kept in `memory`). It stores
+    nothing: the window stores them on its connection. Stored from here they were a commit by
+    another connection, which the window's look for other programs' commits took for one: every
+    view refreshed and the memory was read again, after every run."""
+
+    done = Signal(object, object, str)  # this run, the suggestions found (None on an error), error
+
+    def __init__(self, store: Store, article_id: int, names: list[str], parent: QObject, model, memory):
+        super().__init__(parent)
+        self.path, self.annotator = store.path, store.annotator
+        self.article_id, self.names, self.model, self.memory = article_id, names, model, memory
+        self.memory_age = 0  # the controller's memory_age when this run started
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.path, self.annotator) as store:
+                if self.memory is None:
+                    self.memory = store.suggestion_memory(recent=MEMORY_SPANS)
+                found = suggest_article(store, self.article_id, self.names, self.memory, self.model)
+        except AnnotatorError as error:
+            self.done.emit(self, None, str(error))
+            return
+        self.done.emit(self, found, "")
 
 
 class Training(QThread):
@@ -148,7 +158,7 @@ class SuggestionController(QObject):
         self.edited = False
         self.deferred = False
         self.run: CorpusRun | None = None
-        self.article_run: CorpusRun | None = None  # the open article, when it is long
+        self.article_run: ArticleRun | None = None  # the open article, off the window's thread
         self.article_again = False  # it was edited while its run went on
         self.progress: QProgressDialog | None = None
         self.status = QLabel()
@@ -218,41 +228,57 @@ class SuggestionController(QObject):
                 window.statusBar().showMessage(str(error), 5000)
 
     def _suggest_in_background(self, article_id: int, names: list[str]) -> None:
-        """A long article is suggested for on a thread of its own; its suggestions show when done."""
+        """The article is suggested for on a thread of its own; its suggestions show when done."""
         if self.article_run is not None:
             self.article_again = True
             return
-        self.article_run = CorpusRun(
-            self.window.store, [article_id], names, self, self.model, self.memory, MEMORY_SPANS
-        )
+        self.article_run = ArticleRun(self.window.store, article_id, names, self, self.model, self.memory)
         self.article_run.memory_age = self.memory_age
         self.article_run.done.connect(self._article_done)
         self.article_run.start()
 
-    def _article_done(self, counts: dict, model: object, error: str) -> None:
-        run, self.article_run = self.article_run, None
+    def _article_done(self, run: ArticleRun, found: list | None, error: str) -> None:
+        """Store what the run found and show it if that changed what is stored (a run after an
+        edit mostly finds what is there already: nothing to redraw then). Edited meanwhile: run
+        again, on the thread too."""
         run.wait()
         run.deleteLater()
+        if run is not self.article_run:  # its project closed meanwhile (see `stop`): dropped
+            return
+        self.article_run = None
+        window = self.window
         if self.memory is None and run.memory_age == self.memory_age:
             self.memory = run.memory
         if error:
-            self.window.statusBar().showMessage(error, 5000)
+            window.statusBar().showMessage(error, 5000)
+        if window.store.writing:  # an import's progress runs this loop inside its transaction
+            self.resuggest_for = run.article_id
+            self.resuggest.start()
+            return
         try:
+            changes = found is not None and window.store.store_suggestions({run.article_id: found}, run.names)
             if self.article_again:
                 self.article_again = False
-                self.compute()
-            self.refresh()
-        except StoreError:  # the project closed while they ran (a restore, another project): dropped
-            return
+                self.compute(background=True)
+            if changes and changes.suggestions and window.article and window.article.id == run.article_id:
+                # and those whose speaker it linked again (the link is no change of their own)
+                linked = {s.key for s in found if s.speaker}
+                again = {s.id for s in self.items if (s.start, s.end, s.label) in linked}
+                self.refresh(set(changes.suggestions) | again)
+        except AnnotatorError as error:  # the article was deleted meanwhile
+            window.statusBar().showMessage(str(error), 5000)
 
-    def refresh(self) -> None:
+    def refresh(self, changed: set[int] | None = None) -> None:
+        """Show the open article's pending suggestions: all read again, or only the `changed` ids
+        (what a run stored and deleted; reading an article's 1,900 took 10 ms after each run)."""
         window = self.window
         if window.article is None:
             self.items = []
+        elif changed is None or len(changed) > REREAD_ALL:
+            self.items = self._read()
         else:
-            off = set(NAMES) - set(enabled_sources(window.settings))  # imported ones always show
-            found = window.store.suggestions(window.article.id, min_score=threshold(window.settings))
-            self.items = [s for s in found if s.source not in off]
+            kept = [s for s in self.items if s.id not in changed]
+            self.items = sorted(kept + self._read(changed), key=lambda s: (s.start, -s.end, s.id))
         ids = {s.id for s in self.items}
         if self.current not in ids:
             self.current = None
@@ -263,6 +289,13 @@ class SuggestionController(QObject):
         window.span_list.model.set_suggestions(self.items)
         window.span_list.show_suggestion(self.current)
         self._show_count()
+
+    def _read(self, ids: set[int] | None = None) -> list[StoredSuggestion]:
+        """The open article's stored suggestions shown (of these ids), in text order."""
+        window = self.window
+        off = set(NAMES) - set(enabled_sources(window.settings))  # imported ones always show
+        found = window.store.suggestions(window.article.id, min_score=threshold(window.settings), ids=ids)
+        return [s for s in found if s.source not in off]
 
     def _item(self, suggestion_id: int) -> StoredSuggestion | None:
         return next((s for s in self.items if s.id == suggestion_id), None)
@@ -335,8 +368,7 @@ class SuggestionController(QObject):
         if model is None or training.path != self.window.store.path:  # another project opened since
             return
         self.model, self.trained_on = model, count
-        self.compute()
-        self.refresh()
+        self.compute(background=True)
 
     def stop(self) -> None:
         """The window or its project closes: stop the corpus run and wait for the background work
@@ -347,6 +379,7 @@ class SuggestionController(QObject):
             if thread is not None:
                 thread.cancelled = True
                 thread.wait()
+        self.article_run, self.article_again = None, False  # what it found is for a closed project
 
     # ---------------------------------------------------------------- gestures
     def step(self, forward: bool = True) -> None:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from annotator.core.model import NewArticle
+from annotator.core.model import NewArticle, Op
 from annotator.core.store import Store
 from annotator.gui.actions import ActionId
 
@@ -359,14 +359,14 @@ def test_an_edit_never_waits_for_the_recommenders(qtbot, window, store, monkeypa
     from annotator.gui import suggestions
 
     release, entered = threading.Event(), threading.Event()
-    real = suggestions.suggest_articles
+    real = suggestions.suggest_article
 
     def slow(*args, **kwargs):
         entered.set()
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(suggestions, "suggest_articles", slow)
+    monkeypatch.setattr(suggestions, "suggest_article", slow)
     view = window.text_view
     view.select_range(TEXT.index("Ankara"), TEXT.index("Ankara") + 6)
     qtbot.keyClick(view, Qt.Key.Key_A)  # returns while the recommenders are still held
@@ -384,8 +384,8 @@ def test_spans_made_key_after_key_are_suggested_for_once_when_the_keys_pause(
     from annotator.gui import suggestions
 
     runs = []
-    real = suggestions.suggest_articles
-    monkeypatch.setattr(suggestions, "suggest_articles", lambda *a, **k: runs.append(a[1]) or real(*a, **k))
+    real = suggestions.suggest_article
+    monkeypatch.setattr(suggestions, "suggest_article", lambda *a, **k: runs.append(a[1]) or real(*a, **k))
     view = window.text_view
     for word in ("Ankara", "reporters", "Sergey Lavrov"):
         view.select_range(TEXT.index(word), TEXT.index(word) + len(word))
@@ -393,7 +393,71 @@ def test_spans_made_key_after_key_are_suggested_for_once_when_the_keys_pause(
     assert {text for text, _, _ in spans(store)} == {"Ankara", "reporters", "Sergey Lavrov"}
     assert runs == [] and window.suggester.busy
     qtbot.waitUntil(lambda: not window.suggester.busy)
-    assert runs == [[1]]
+    assert runs == [1]
     mentions = {TEXT[s.start : s.end] for s in store.suggestions(1) if s.source == "actors"}
     assert mentions == {"Lavrov"}
     assert "Lavrov" in {TEXT[s:e] for s, e, _ in view.suggestion_ranges()}  # shown as well
+
+
+def test_a_run_after_an_edit_is_stored_by_the_window_not_taken_for_another_programs_commit(
+    qtbot, window, store
+):
+    """The thread only computes: stored on its own connection, the window's look for other
+    programs' commits announced the run as one (every view refreshed, the memory was read again)."""
+    seen = []
+    window.events.changed.connect(lambda changes, initiator: seen.append(changes.op))
+    view = window.text_view
+    assert store.suggestions(1, source=["actors"]) == []
+    view.select_range(TEXT.index("Sergey Lavrov"), TEXT.index("Sergey Lavrov") + 13)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: not window.suggester.busy)
+    assert {TEXT[s.start : s.end] for s in store.suggestions(1, source=["actors"])} == {"Lavrov"}
+    assert ("Lavrov", "actor") in {(TEXT[s:e], label) for s, e, label in view.suggestion_ranges()}
+    window.events.poll()
+    assert Op.EXTERNAL not in seen and window.suggester.memory is not None
+
+
+def test_an_article_edited_while_its_run_goes_on_is_suggested_for_again_off_the_window_thread(
+    qtbot, window, store, monkeypatch
+):
+    import threading
+
+    from annotator.gui import suggestions
+
+    release = threading.Event()
+    threads, inline = [], []
+    real = suggestions.suggest_article
+
+    def held(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suggestions, "suggest_article", held)
+    monkeypatch.setattr(suggestions, "suggest_articles", lambda *a, **k: inline.append(a[1]))
+    view = window.text_view
+    view.select_range(TEXT.index("Ankara"), TEXT.index("Ankara") + 6)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: threads == [False])  # the first run, held
+    view.select_range(TEXT.index("Sergey Lavrov"), TEXT.index("Sergey Lavrov") + 13)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.suggester.article_again)  # the keys paused while it ran
+    release.set()
+    qtbot.waitUntil(lambda: not window.suggester.busy and len(threads) == 2)
+    assert threads == [False, False] and inline == []
+    mentions = {TEXT[s.start : s.end] for s in store.suggestions(1) if s.source == "actors"}
+    assert mentions == {"Lavrov"}  # found by the second run, after both edits
+
+
+def test_after_a_run_the_window_lists_what_is_stored_with_the_speaker_tagged_since(qtbot, window, store):
+    """A run reads back only the suggestions it changed, and the quotes whose speaker it linked."""
+    view = window.text_view
+    speaker = TEXT.index("Lavrov told")
+    view.select_range(speaker, speaker + 6)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: not window.suggester.busy)
+    (span,) = store.spans(1)
+    (quote,) = [s for s in window.suggester.items if s.label == "quote"]
+    assert quote.speaker_span == span.id and quote.speaker_suggestion is None
+    assert window.suggester.items == store.suggestions(1)
+    assert window.span_list.model.suggested == store.suggestions(1)

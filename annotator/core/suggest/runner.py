@@ -62,9 +62,7 @@ def suggest_articles(
     pending: dict[int, list] = {}
     done = 0
     for article_id in article_ids:
-        article = store.article(article_id)
-        context = Context(store.known_spans(article_id), memory.actors, memory.tagged, model)
-        found = run(article, context, names, rejected=store.rejected_keys(article_id))
+        found = suggest_article(store, article_id, names, memory, model)
         pending[article_id] = found
         for suggestion in found:
             counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
@@ -79,6 +77,12 @@ def suggest_articles(
     if progress is not None:
         progress(done)
     return counts
+
+
+def suggest_article(store: Any, article_id: int, names: list[str], memory: Any, model: Any = None) -> list:
+    """One article's suggestions from the named recommenders, not stored."""
+    context = Context(store.known_spans(article_id), memory.actors, memory.tagged, model)
+    return run(store.article(article_id), context, names, rejected=store.rejected_keys(article_id))
 
 
 def check_names(names: Iterable[str] | None) -> list[str]:
