@@ -196,6 +196,9 @@ class Changes:
     labels: bool = False
     article_list: bool = False
     suggestions: frozenset[int] = frozenset()
+    span_rows: tuple[Span, ...] = field(default=(), compare=False)
+    """The spans as the operation wrote them, when it wrote whole spans (added, restored): what
+    just went into the store, so the command and the views need not read it back."""
 
     @property
     def requires_text_redraw(self) -> bool:

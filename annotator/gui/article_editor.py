@@ -15,7 +15,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QColor
 
-from annotator.core.model import Article, Changes, Op
+from annotator.core.model import Article, Changes, Op, Span, SpanExtent
 from annotator.core.store import Store
 from annotator.gui.details import SpanDetails
 from annotator.gui.events import StoreEvents
@@ -44,6 +44,8 @@ class ArticleEditor(QObject):
         self.label_counts: Counter[str] = Counter()
         self.unfinished = False
         """A long article shows only its first spans yet (see the module's docstring)."""
+        self._written: dict[int, Span] = {}
+        """While a change is followed: the spans it wrote, by id (`Changes.span_rows`)."""
         self._finisher = QTimer(self, singleShot=True, interval=0)
         self._finisher.timeout.connect(self._finish)
         self.text_view.viewport().installEventFilter(self)
@@ -118,6 +120,13 @@ class ArticleEditor(QObject):
 
     # ---------------------------------------------------------------- changes
     def _changed(self, changes: Changes, initiator: object) -> None:
+        self._written = {span.id: span for span in changes.span_rows}
+        try:
+            self._follow(changes)
+        finally:
+            self._written = {}
+
+    def _follow(self, changes: Changes) -> None:
         if changes.labels:
             self._show_scheme()
         if self.article is None:
@@ -151,7 +160,14 @@ class ArticleEditor(QObject):
         return True
 
     def _update_spans(self, span_ids: frozenset[int]) -> None:
-        fresh = self.store.span_extents(self.article.id, span_ids)
+        written = self._written
+        if span_ids <= written.keys():  # the spans as just stored: nothing to read back
+            ours = (written[i] for i in span_ids if written[i].article_id == self.article.id)
+            fresh = sorted(
+                (SpanExtent(s.id, s.start, s.end, s.label) for s in ours), key=lambda extent: extent.start
+            )
+        else:
+            fresh = self.store.span_extents(self.article.id, span_ids)
         for span_id in span_ids:
             old = self.text_view.span(span_id)
             if old is not None:
@@ -198,7 +214,7 @@ class ArticleEditor(QObject):
         if span_id is None or self.article is None:
             self.details.show_span(None)
             return
-        span = self.store.span(span_id)
+        span = self._written.get(span_id) or self.store.span(span_id)
         relations = []
         for relation in self.store.span_relations(span_id):
             other = self.store.span(relation.to_span if relation.from_span == span_id else relation.from_span)

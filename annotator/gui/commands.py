@@ -60,7 +60,7 @@ class AddSpanCommand(StoreCommand):
     def apply(self) -> Changes:
         if self.span is None:
             changes = self.store.add_span(*self.args)
-            self.span = self.store.span(next(iter(changes.spans)))
+            self.span = changes.span_rows[0]
         else:
             changes = self.store.restore_spans([self.span])
         return changes
@@ -266,7 +266,7 @@ class AddSpansCommand(StoreCommand):
     def apply(self) -> Changes:
         if not self.spans:
             changes = self.store.add_spans(self.items)
-            self.spans = [self.store.span(span_id) for span_id in sorted(changes.spans)]
+            self.spans = sorted(changes.span_rows, key=lambda span: span.id)
             return changes
         return self.store.restore_spans(self.spans)
 

@@ -141,6 +141,21 @@ def test_add_span_returns_changes_and_records_the_annotator(store, article_id):
     assert store.article(article_id).status == Status.NEW
 
 
+@pytest.mark.parametrize(
+    "attributes", [None, {}, {"type": "person", "ids": (1, 2), "score": 0.5, "name": "Лавров"}]
+)
+def test_spans_written_come_back_in_the_changes_as_the_store_holds_them(store, article_id, attributes):
+    added = store.add_span(article_id, 0, 6, "actor", attributes, note="who?")
+    (span,) = added.span_rows
+    assert added.spans == {span.id} and span == store.span(span.id)
+    tagged = store.add_spans([(article_id, 7, 11, "claim"), (article_id, 12, 14, "quote")])
+    assert {s.id: s for s in tagged.span_rows} == store.spans_by_id(tagged.spans)
+    store.delete_spans([span.id, *tagged.spans])
+    restored = store.restore_spans([span, *tagged.span_rows])
+    assert {s.id: s for s in restored.span_rows} == store.spans_by_id([span.id, *tagged.spans])
+    assert len(store.spans(article_id)) == 3
+
+
 @pytest.mark.parametrize("start,end", [(-1, 3), (3, 3), (5, 2), (0, 10_000)])
 def test_span_outside_text_is_refused(store, article_id, start, end):
     with pytest.raises(ValueError):

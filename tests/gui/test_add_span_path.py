@@ -88,3 +88,30 @@ def test_typing_undone_in_the_note_is_not_redone_into_the_next_span(qtbot, windo
     qtbot.keyClick(note, Qt.Key.Key_Return)
     assert note.text() == ""
     assert (store.span(first).note, store.span(second).note) == ("", "")
+
+
+def test_a_span_added_by_key_is_stored_once_and_not_read_back(qtbot, window, store):
+    label(qtbot, window, 0, 3)  # the first span also marks the article in progress
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    start = TEXT.index("port")
+    window.text_view.select_range(start, start + 4)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_C)
+    store.conn.set_trace_callback(None)
+    span = store.span(max(s.id for s in store.spans(window.article.id)))
+    assert (span.start, span.end, span.label, span.note) == (start, start + 4, "claim", "")
+    assert (
+        statements[:3] == ["BEGIN IMMEDIATE", statements[1], "COMMIT"]
+        and "INSERT INTO spans" in statements[1]
+    )
+    assert not [sql for sql in statements[3:] if "FROM spans" in sql and str(span.id) in sql]
+    assert window.details.span == span and window.text_view.span(span.id) == (
+        span.id,
+        start,
+        start + 4,
+        "claim",
+    )
+    window.undo_stack.undo()
+    assert span.id not in store.spans_by_id([span.id]) and window.details.span is None
+    window.undo_stack.redo()
+    assert store.span(span.id) == span == window.details.span

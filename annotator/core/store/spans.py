@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
@@ -112,13 +113,17 @@ class Spans(StorePart):
         attributes: dict[str, Any] | None = None,
         note: str = "",
     ) -> Changes:
-        """Create a span; its id is the only member of the returned `Changes.spans`."""
+        """Create a span; its id is the only member of the returned `Changes.spans`, the span as
+        stored the only one of its `span_rows`."""
         check_range(start, end, self._text_length(article_id))
         now = rows.now()
-        span = Span(0, article_id, start, end, label, attributes or {}, note, self.annotator, now, now)
+        attributes = json.loads(rows.to_json(attributes)) if attributes else {}  # as they read back
+        values = (article_id, start, end, label, attributes, note, self.annotator, now, now)
         with self._write() as conn:
-            span_id = self._insert_span(conn, span)
-        return Changes(Op.ADD_SPAN, articles=frozenset({article_id}), spans=frozenset({span_id}))
+            span = Span(self._insert_span(conn, Span(0, *values)), *values)
+        return Changes(
+            Op.ADD_SPAN, articles=frozenset({article_id}), spans=frozenset({span.id}), span_rows=(span,)
+        )
 
     def add_spans(self, spans: Iterable[tuple[int, int, int, str]]) -> Changes:
         """Create several spans (article id, start, end, label) in one transaction: "tag every
@@ -129,8 +134,13 @@ class Spans(StorePart):
             check_range(start, end, self._text_length(article_id))
             made.append(Span(0, article_id, start, end, label, {}, "", self.annotator, now, now))
         with self._write() as conn:
-            ids = [self._insert_span(conn, span) for span in made]
-        return Changes(Op.ADD_SPANS, articles=frozenset(s.article_id for s in made), spans=frozenset(ids))
+            made = [replace(span, id=self._insert_span(conn, span)) for span in made]
+        return Changes(
+            Op.ADD_SPANS,
+            articles=frozenset(s.article_id for s in made),
+            spans=frozenset(s.id for s in made),
+            span_rows=tuple(made),
+        )
 
     def update_span(
         self,
@@ -266,6 +276,7 @@ class Spans(StorePart):
             articles=frozenset(s.article_id for s in spans) | self._relation_articles(relations),
             spans=frozenset(s.id for s in spans),
             relations=frozenset(r.id for r in relations),
+            span_rows=tuple(spans),
         )
 
     def _insert_span(self, conn: sqlite3.Connection, span: Span) -> int:
