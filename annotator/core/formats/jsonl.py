@@ -46,6 +46,7 @@ CARRIES = frozenset(
 
 
 _RESERVED = frozenset({"text", "label", "id", "entities", "spans", "relations", "status", "meta", *FIELDS})
+_STATUSES = {str(status): status for status in Status}
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[NewArticle]:
@@ -87,9 +88,10 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
         raise ImportRefused(path, f"no string {text_field!r} field", line)
     if not given.strip():
         raise ImportRefused(path, f"the {text_field!r} field is empty", line)
-    reserved = _RESERVED | {text_field, label_field}
+    reserved = _RESERVED
     displaced: dict[str, Any] = {}
     if text_field != "text" or label_field != "label":
+        reserved = _RESERVED | {text_field, label_field}
         labelled = record.get(label_field)
         displaced = {key: record[key] for key in ("text", "label") if key in record}
         record = {key: value for key, value in record.items() if key not in displaced}
@@ -99,12 +101,12 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
     fields: dict[str, str] = {}
     for key in FIELDS:
         value = record.get(key)
-        if isinstance(value, bool | int | float):
-            value = str(value)
-        elif value is None:
+        if value is None:
             value = ""
-        elif not isinstance(value, str):
-            raise ImportRefused(path, f"'{key}' must be text, not {type(value).__name__}", line)
+        elif not isinstance(value, str):  # text first: the usual case, one test
+            if not isinstance(value, bool | int | float):
+                raise ImportRefused(path, f"'{key}' must be text, not {type(value).__name__}", line)
+            value = str(value)
         fields[key] = value.strip()
 
     meta: dict[str, Any] = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
@@ -116,8 +118,8 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
         meta["source_id"] = record["id"]
     status = Status.NEW
     if "status" in record:
-        if isinstance(record["status"], str) and record["status"] in {str(s) for s in Status}:
-            status = Status(record["status"])
+        if isinstance(record["status"], str) and record["status"] in _STATUSES:
+            status = _STATUSES[record["status"]]
         else:
             meta["status"] = record["status"]
             options.report("records with an unknown status (stored as new, the status kept in meta)")
@@ -267,7 +269,14 @@ def _is_id(value: Any) -> bool:
 
 
 def _categories(label: Any) -> bool:
-    return isinstance(label, list) and bool(label) and all(isinstance(item, str) for item in label)
+    """Whether `label` is doccano's list of document categories (a look at the first item spares
+    a list of spans the generator)."""
+    return (
+        isinstance(label, list)
+        and bool(label)
+        and isinstance(label[0], str)
+        and all(isinstance(item, str) for item in label)
+    )
 
 
 _ABSENT = object()

@@ -27,7 +27,7 @@ SOURCE = "prodigy"
 
 
 def is_prodigy(record: dict) -> bool:
-    return any(key in record for key in MARKS)
+    return not record.keys().isdisjoint(MARKS)
 
 
 def sort_spans(

@@ -18,6 +18,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # whole text is mapped: random spans (cutting words either way) rarely pass one, let alone three
 _LOOK_FIRST = 3
 Range = tuple[str, int, int, int, "str | None"]  # key, index, start, end, quoted text or None
+_OPENS_A_PAIR = bytes(range(0xD8, 0xDC))  # high byte of a UTF-16 unit that opens a surrogate pair
 
 
 def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | None, bool]:
@@ -103,8 +104,10 @@ def _utf16_misfits(text: str, span: Range) -> bool:
         return True
     if 0xDC <= units[2 * start + 1] <= 0xDF or (end < size and 0xDC <= units[2 * end + 1] <= 0xDF):
         return True  # the second unit of a pair
-    first = len(units[: 2 * start].decode("utf-16-le"))
-    last = first + len(units[2 * start : 2 * end].decode("utf-16-le"))
+    # a code point offset counts the units before it that do not open a pair (as decoding would)
+    high_bytes = units[1 : 2 * end : 2]
+    first = len(high_bytes[:start].translate(None, _OPENS_A_PAIR))
+    last = len(high_bytes.translate(None, _OPENS_A_PAIR))
     return (quoted is not None and quoted != text[first:last]) or _cuts_a_word(
         text, [(key, index, first, last, None)]
     )
