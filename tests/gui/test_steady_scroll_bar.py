@@ -1,5 +1,6 @@
-"""The span list's scroll bars paint a picture of themselves while they look the same: the
-picture must be what the style draws, whatever the range, value, size and state."""
+"""The span list's scroll bars paint a picture of themselves, made over a picture of their groove
+kept while only the handle moves: it must be what the style draws, whatever the range, value,
+size and state."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_a_steady_scroll_bar_looks_like_a_plain_one_through_every_change(qtbot):
             bar.setParent(holder)
             bar.resize(*size)
         holder.show()
+        assert not steady.underMouse()  # else it is drawn as usual, never from its pictures
         looks = 0
         for maximum in (0, 1, 58, 59, 301):
             for page in (15, 16):
@@ -27,7 +29,7 @@ def test_a_steady_scroll_bar_looks_like_a_plain_one_through_every_change(qtbot):
                         bar.setPageStep(page)
                         bar.setValue(value)
                     looked = plain.grab().toImage()
-                    for _ in range(3):  # drawn as usual, then its picture made, then shown again
+                    for _ in range(3):  # its picture made (over the groove's, made or kept), then shown again
                         assert steady.grab().toImage() == looked, (maximum, page, value)
                     looks += 1
         for bar in (steady, plain):
