@@ -34,21 +34,17 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Relation, Span, SpanExtent, StoredSuggestion
 from annotator.core.store import Store
+from annotator.gui.cell_pictures import CellPictures
 from annotator.gui.plain_text import as_plain
 from annotator.gui.steady_scroll_bar import SteadyScrollBar
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 EXCERPT = 80
-_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.DecorationRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.FontRole,
-    }
-)
-"""The roles the list answers (suggestions' rows are in italics)."""
+_DISPLAY, _DECORATION = Qt.ItemDataRole.DisplayRole.value, Qt.ItemDataRole.DecorationRole.value
+_TOOLTIP, _FONT = Qt.ItemDataRole.ToolTipRole.value, Qt.ItemDataRole.FontRole.value
+_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FONT})
+"""The roles the list answers (suggestions' rows are in italics), as ints: looked up per cell."""
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -294,16 +290,16 @@ class SpanTableModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = _DISPLAY):
         if role not in _ROLES or not index.isValid():
             return None  # asked for ~7 roles per cell at each paint of the list: most answered here
         if index.row() < len(self.suggested):
             return self._suggestion_data(self.suggested[index.row()], index.column(), role)
         row = index.row() - len(self.suggested)
         span_id, column = self.ids[row], index.column()
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+        if role == _DECORATION and column == 0:
             return self.colors.get(self._label(span_id))
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == 0:
                 return self._label(span_id)
             if column == 1:
@@ -314,7 +310,7 @@ class SpanTableModel(QAbstractTableModel):
             if span is None:
                 return None
             return _attributes(span) if column == 2 else span.annotator
-        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
+        if role == _TOOLTIP and column in (1, 2):
             span = self._row(row)
             if span is None:
                 return None
@@ -323,19 +319,28 @@ class SpanTableModel(QAbstractTableModel):
             return as_plain(tip + (f"\n\nNote: {span.note}" if span.note else ""))
         return None
 
+    def look(self, index: Index) -> tuple:
+        """Every role a cell is painted with (it names the cell's picture, see `CellPictures`): its
+        text, in italics or not, and in the first column its label's colour."""
+        italic = index.row() < len(self.suggested)
+        if index.column():
+            return self.data(index), italic
+        colour = self.data(index, _DECORATION)
+        return self.data(index), italic, colour.rgba() if colour is not None else None
+
     def _suggestion_data(self, suggestion: StoredSuggestion, column: int, role: int):
         """A suggestion's row: in italics, "suggested by <source> <score>" where a span names its
         annotator, the speaker it proposes where a span lists its relations."""
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self.italic
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+        if role == _DECORATION and column == 0:
             return self.colors.get(suggestion.label)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return (
                 f"Suggested by {suggestion.source} (score {suggestion.score:.2f}), nobody's span yet: "
                 "Enter accepts it, Backspace rejects it."
             )
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY:
             return None
         if column == 0:
             return suggestion.label
@@ -375,6 +380,7 @@ class SpanList(QWidget):
         self.table = QTableView()
         self.table.setObjectName("span_table")
         self.table.setModel(model)
+        self.table.setItemDelegate(CellPictures(model.look, self.table))
         self.table.setVerticalScrollBar(SteadyScrollBar(Qt.Orientation.Vertical))
         self.table.setHorizontalScrollBar(SteadyScrollBar(Qt.Orientation.Horizontal))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
