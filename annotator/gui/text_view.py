@@ -142,12 +142,6 @@ def _rows(region: QRegion) -> list[tuple[int, int]]:
     return [(rect.top(), rect.bottom()) for rect in region]
 
 
-def _meets(rows: list[tuple[int, int]], top: int, height: int) -> bool:
-    """Whether a full-width strip of `height` rows from `top` meets any of `rows`."""
-    bottom = top + height - 1
-    return any(first <= bottom and top <= last for first, last in rows)
-
-
 class LaterSpans(NamedTuple):
     """What `set_article` leaves for later of a long article's spans: it was given only those
     starting before code point `before` (all that its first screens show); `count` is how many
@@ -168,6 +162,12 @@ class _Line(NamedTuple):
     height: float
     ascent: float
     xs: dict[int, float]  # x of Qt positions on the line, as they are asked for (see `x_of`)
+    rows: tuple[int, int]  # first and last pixel row of the line with its room below
+
+    def meets(self, rows: list[tuple[int, int]]) -> bool:
+        """Whether the line's rows meet any of `rows` (see `_rows`)."""
+        first, last = self.rows
+        return any(top <= last and first <= bottom for top, bottom in rows)
 
     def x_of(self, position: int) -> float:
         """Where Qt position `position` of this line is, from its left; remembered, since a kept
@@ -328,15 +328,16 @@ class TextView(QPlainTextEdit):
         return {key[2]: min(lanes[key[2]], MAX_LANES - 1) for key in spans.overlapping(low, high)}
 
     def _update_lines(self, lines: list[_Line], ranges: Iterable[tuple[int, int]]) -> None:
-        """Schedule a repaint of the full-width strips of the `lines` meeting code-point `ranges`
-        (with their underline lanes, tags and the selection outline)."""
-        width, extra, viewport = self.viewport().width(), self._layout.extra, self.viewport()
+        """Schedule a repaint of the full-width rows of the `lines` meeting code-point `ranges`
+        (with their underline lanes, tags and the selection outline: all that a line draws lies
+        in its rows, so no other line is drawn again)."""
+        width, viewport = self.viewport().width(), self.viewport()
         to_qt = self._display.to_qt
         for start, end in ranges:
             qs, qe = to_qt(start), to_qt(end)
             for line in lines:
                 if max(qs, line.start) < min(qe, line.end):
-                    viewport.update(0, math.floor(line.top) - 2, width, math.ceil(line.height + extra) + 4)
+                    viewport.update(0, line.rows[0], width, line.rows[1] - line.rows[0] + 1)
 
     def set_show_tags(self, on: bool) -> None:
         """Draw label names at span starts (room is made for them below the underline lanes)."""
@@ -779,27 +780,19 @@ class TextView(QPlainTextEdit):
                     if y + line.height() + extra >= rect.top():
                         start = position + line.textStart()
                         end = start + line.textLength()
+                        tall = line.height()
+                        rows = (math.floor(y), math.ceil(y + tall + extra) - 1)
                         found.append(
-                            _Line(start, end, position, line, left, y, line.height(), line.ascent(), {})
+                            _Line(start, end, position, line, left, y, tall, line.ascent(), {}, rows)
                         )
             top += height
             block = block.next()
         return found
 
-    def _lines_near(self, lines: list[_Line], region: QRegion) -> list[_Line]:
-        """The `lines` whose strip, with a line's height of margin above and below, meets `region`.
-        An edit repaints a few strips far apart (the span added, the one selected before): only
-        their lines need their spans drawn, not every line of the rectangle bounding them."""
-        rows, extra = _rows(region), self._layout.extra
-        return [
-            line
-            for line in lines
-            if _meets(rows, math.floor(line.top - line.height), math.ceil(3 * line.height + extra))
-        ]
-
     def _keys_on(self, lines: list[_Line], index: SpanIndex | SpanSet) -> list[Key]:
-        """The keys of `index` meeting `lines`: when these are strips far apart (see `_lines_near`),
-        the spans and suggestions only between them are not looked at."""
+        """The keys of `index` meeting `lines`: when these are strips far apart (an edit repaints
+        the line of the span added and that of the span selected before), the spans and
+        suggestions only between them are not looked at."""
         runs: list[tuple[int, int]] = []  # code points [low, high) of each run of adjoining lines
         for line in lines:
             low, high = self._visible_range([line])
@@ -834,45 +827,33 @@ class TextView(QPlainTextEdit):
         self.painted_span_count = self.painted_relation_count = 0
         if not self._text:
             return
-        region = event.region()
-        lines = self._lines_in(QRectF(event.rect()))
-        if region.rectCount() > 1:
-            lines = self._lines_near(lines, region)
+        rows = _rows(event.region())
+        lines = [line for line in self._lines_in(QRectF(event.rect())) if line.meets(rows)]
+        self.painted_suggestion_count = 0
         if not lines:
             return
         low, high = self._visible_range(lines)
         keys = self._keys_on(lines, self._spans_before(high))
         self.painted_span_count = len(keys)
-        self.painted_suggestion_count = 0
-        strips = self._lines_meeting(lines, region)  # where search hits and suggestions can show
-        hits = self._keys_on(strips, self._highlight_index)
-        if not keys and not hits and not self._relations and not (strips and self._suggestions):
+        hits = self._keys_on(lines, self._highlight_index)
+        if not keys and not hits and not self._relations and not self._suggestions:
             return
         painter = QPainter(self.viewport())
         try:
+            starts = [line.start for line in lines]
             if keys:
-                starts = [line.start for line in lines]
                 self._paint_spans(painter, lines, starts, keys, self._spans.lanes_before(high))
-            starts = [line.start for line in strips]
             painter.setPen(QPen(HIGHLIGHT_LINE, 2))
             painter.setBrush(HIGHLIGHT_FILL)
             for start, neg_end, _ in hits:
-                for rect, _line in self._fragments(strips, starts, start, -neg_end):
-                    painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+                for rect, _line in self._fragments(lines, starts, start, -neg_end):
+                    painter.drawRect(rect.adjusted(-1, 1, 1, -1))
             if self._relations:
                 self._paint_relations(painter)
-            if self._suggestions and strips:
-                self._paint_suggestions(painter, strips, starts)
+            if self._suggestions:
+                self._paint_suggestions(painter, lines, starts)
         finally:
             painter.end()
-
-    def _lines_meeting(self, lines: list[_Line], region: QRegion) -> list[_Line]:
-        """The `lines` whose glyph box (2 px either side) meets `region`: search hits and
-        suggestion boxes lie inside it, so the lines only next to a repainted strip (which
-        `_lines_near` keeps for underlines, tags and the outline) need none drawn (an add drew
-        ~200 dashed suggestion boxes on a repetitive text, most of them outside the strip)."""
-        rows = _rows(region)
-        return [line for line in lines if _meets(rows, math.floor(line.top) - 2, math.ceil(line.height) + 4)]
 
     def _paint_suggestions(self, painter: QPainter, lines: list[_Line], starts: list[int]) -> None:
         """A dashed box in the label's colour around each visible suggestion, no fill (found in
@@ -971,11 +952,9 @@ class TextView(QPlainTextEdit):
             for rect, line in self._fragments(lines, starts, start, -neg_end):
                 y = line.top + line.ascent + below
                 painter.drawLine(QLineF(rect.left(), y, rect.right(), y))
-                if span_id == self._selected:
-                    bottom = line.top + line.ascent + self._lanes_depth + 1
-                    outline.append(
-                        QRectF(rect.left() - 2, rect.top() - 1, rect.width() + 4, bottom - rect.top())
-                    )
+                if span_id == self._selected:  # inside the line's rows (see `_update_lines`)
+                    height = line.ascent + self._lanes_depth - 1
+                    outline.append(QRectF(rect.left() - 2, line.top + 1, rect.width() + 4, height))
                 if self.show_tags and span_id not in tags:
                     tags[span_id] = (solid, rect, line)
         if tags:

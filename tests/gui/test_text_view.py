@@ -658,6 +658,24 @@ def test_a_partial_repaint_draws_what_a_full_one_draws_in_its_strips(qtbot, view
         assert part.copy(rect) == full.copy(rect)
 
 
+@pytest.mark.parametrize("tags", [False, True])
+def test_each_line_draws_only_in_its_own_rows_so_repainting_one_draws_no_other(qtbot, view, tags):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(6))
+    starts = [text.index(f"Paragraph {n} ") for n in range(6)]
+    view.set_article(text, [span(n + 1, s, s + 11, "quote") for n, s in enumerate(starts)], COLORS)
+    view.set_show_tags(tags)
+    view.set_suggestions([(s + 12, s + 16, "actor") for s in starts], current=2)
+    view.set_highlights([(s + 17, s + 25) for s in starts])
+    view.set_selected_span(3)  # outlined, on the third line
+    settle(view)
+    full = rendered(view)
+    tops = [line_box(view, s).top() for s in starts]
+    for n in range(1, 5):
+        rows = QRegion(0, tops[n], view.viewport().width(), tops[n + 1] - tops[n])
+        assert rendered(view, rows).copy(rows.boundingRect()) == full.copy(rows.boundingRect())
+        assert (view.painted_span_count, view.painted_suggestion_count) == (1, 1)
+
+
 def test_suggestions_of_one_range_for_several_labels_show_the_last_and_the_current(qtbot, view):
     text = "the minister said talks would resume"
     view.set_article(text, [], COLORS)
