@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect
 from PySide6.QtGui import QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -18,11 +18,21 @@ PIXELS = 1 << 21
 """Pictures kept, in pixels (8 MB): about two screenfuls of a wide list; past it they all go."""
 SEEN = 1 << 12
 """Looks remembered as seen once; past it they are forgotten."""
+_VIEW_CHANGES = frozenset(
+    {
+        QEvent.Type.FontChange,
+        QEvent.Type.PaletteChange,
+        QEvent.Type.StyleChange,
+        QEvent.Type.LayoutDirectionChange,
+    }
+)
 
 
 class CellPictures(QStyledItemDelegate):
     """`look(index)` is everything the model gives a cell that is painted (its text, colour,
-    font); with the cell's size, state, palette, font and pixel ratio it names the cell's look.
+    font); with the cell's size, state and pixel ratio it names the cell's look, and all looks
+    are forgotten when the view's font, palette, style or direction change.
+
     A look seen for the first time is drawn as usual (scrolling through new rows costs what it
     did, and the selected new row is seen so once); seen again, it is drawn into a picture, with
     what the view draws under a cell (its base colour and row panel), and the picture is shown
@@ -30,6 +40,7 @@ class CellPictures(QStyledItemDelegate):
 
     def __init__(self, look: Callable[[QModelIndex | QPersistentModelIndex], Hashable], parent: QWidget):
         super().__init__(parent)
+        parent.installEventFilter(self)
         self._look = look
         self._seen: set[tuple] = set()
         self._pictures: dict[tuple, QPixmap] = {}
@@ -38,18 +49,9 @@ class CellPictures(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        rect = option.rect
+        x, y, width, height = option.rect.getRect()
         ratio = painter.device().devicePixelRatioF()
-        key = (
-            self._look(index),
-            rect.width(),
-            rect.height(),
-            ratio,
-            option.state.value,
-            option.features.value,
-            option.palette.cacheKey(),
-            option.font.key(),
-        )
+        key = (self._look(index), width, height, ratio, option.state.value, option.features.value)
         picture = self._pictures.get(key)
         if picture is None:
             if key not in self._seen:
@@ -64,7 +66,14 @@ class CellPictures(QStyledItemDelegate):
                 self._pictures.clear()
                 self._pixels = picture.width() * picture.height()
             self._pictures[key] = picture
-        painter.drawPixmap(rect.topLeft(), picture)
+        painter.drawPixmap(x, y, picture)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _VIEW_CHANGES:
+            self._seen.clear()
+            self._pictures.clear()
+            self._pixels = 0
+        return False
 
     def _picture(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex, ratio: float

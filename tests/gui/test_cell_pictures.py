@@ -1,6 +1,6 @@
 """The span list paints its cells from pictures it keeps (CellPictures): what it shows must be
 what the style draws, through scrolling, selection, suggestions' italics, new spans, relabels and
-a label's new colour."""
+a label's new colour, and the list's new font and colours."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from annotator.core.model import NewArticle, NewSpan
@@ -88,4 +89,13 @@ def test_the_span_list_painted_from_pictures_shows_what_the_style_draws(qtbot, w
         table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(model.index(last, 1)).center()
     )
     table.scrollToTop()
+    assert shows_what_the_style_draws(table)
+
+    font = table.font()
+    font.setPointSizeF(font.pointSizeF() + 2)
+    table.setFont(font)
+    assert shows_what_the_style_draws(table)
+    palette = table.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("#884400"))
+    table.setPalette(palette)
     assert shows_what_the_style_draws(table)
