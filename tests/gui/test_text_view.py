@@ -613,6 +613,28 @@ def test_suggestions_given_again_repaint_only_those_that_changed(qtbot, view):
     assert view.suggestion_ranges() == [(0, 9, "actor"), (third, third + 9, "claim")]
 
 
+def test_a_new_current_suggestion_repaints_the_lines_of_the_old_and_new_current_only(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(40))
+    first, third, sixth = (text.index(f"Paragraph {n} ") for n in (0, 3, 6))
+    view.set_article(text, [], COLORS)
+    view.set_suggestions([(s, s + 9, "actor") for s in (first, third, sixth)], current=0)
+    settle(view)
+    view.painted_rect = None
+    view.set_current_suggestion(0)
+    QApplication.processEvents()
+    assert view.painted_rect is None
+    view.set_current_suggestion(1)
+    qtbot.waitUntil(lambda: view.painted_rect is not None)
+    assert view.painted_rect.contains(caret_point(view, first + 4))
+    assert view.painted_rect.contains(caret_point(view, third + 4))
+    assert not view.painted_rect.contains(caret_point(view, sixth + 4))
+    view.painted_rect = None
+    view.set_current_suggestion(None)
+    qtbot.waitUntil(lambda: view.painted_rect is not None)
+    assert view.painted_rect.contains(caret_point(view, third + 4))
+    assert not view.painted_rect.contains(caret_point(view, first + 4))
+
+
 @pytest.mark.parametrize("odd", ["\r", "\ud800", "\udfff"])
 def test_a_carriage_return_or_a_lone_surrogate_keeps_the_offsets_after_it(view, odd):
     text = f"ab 😀{odd}cd 😀 ef"
