@@ -32,6 +32,10 @@ OPEN_ARTICLE_LIMIT = 200_000
 # window's thread in a million-span project, after every edit).
 MEMORY_SPANS = 20_000
 RETRAIN_EVERY = 5  # claim and framing spans added or removed before the learned model is retrained
+# ... or this share of those it was trained on, when more: training takes longer as they grow
+# (10 s on a 5 MB article's 8,000 tagged sentences, holding the interpreter for most of it, every
+# five claims), while five more change a model of thousands little.
+RETRAIN_SHARE = 0.02
 RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
 # Quiet time after an edit before the recommenders run on the article again: spans made key after
 # key pay for one run, and no run competes with the window's thread while the keys go on.
@@ -48,6 +52,12 @@ def enabled_sources(settings: QSettings) -> list[str]:
 def threshold(settings: QSettings) -> float:
     """Suggestions scored below this are kept but not shown."""
     return settings.value(THRESHOLD_KEY, DEFAULT_THRESHOLD, type=float)
+
+
+def retrain_after(trained_on: int) -> int:
+    """Claim and framing spans added or removed before a model trained on `trained_on` is
+    trained again."""
+    return max(RETRAIN_EVERY, int(trained_on * RETRAIN_SHARE))
 
 
 class CorpusRun(QThread):
@@ -113,7 +123,7 @@ class ArticleRun(QThread):
 
 class Training(QThread):
     """Trains the learned recommender on a thread of its own with its own connection, when the
-    project's claim and framing spans changed by RETRAIN_EVERY since `trained_on` (-1: never)."""
+    project's claim and framing spans changed by `retrain_after` since `trained_on` (-1: never)."""
 
     done = Signal(object, int, str)  # the model (None: not retrained), spans it counted, error
 
@@ -125,7 +135,7 @@ class Training(QThread):
         try:
             with Store.open(self.path, self.annotator) as store:
                 count = store.learning_count()
-                stale = self.trained_on < 0 or abs(count - self.trained_on) >= RETRAIN_EVERY
+                stale = self.trained_on < 0 or abs(count - self.trained_on) >= retrain_after(self.trained_on)
                 model = train_model(store) if stale else None
         except (AnnotatorError, ValueError, ImportError) as error:  # ImportError: a broken install
             self.done.emit(None, self.trained_on, str(error))

@@ -461,3 +461,36 @@ def test_after_a_run_the_window_lists_what_is_stored_with_the_speaker_tagged_sin
     assert quote.speaker_span == span.id and quote.speaker_suggestion is None
     assert window.suggester.items == store.suggestions(1)
     assert window.span_list.model.suggested == store.suggestions(1)
+
+
+def test_a_model_of_many_claims_is_retrained_after_a_share_of_them_not_every_five(
+    qtbot, window, store, monkeypatch
+):
+    """Training takes longer as the claims grow (10 s for 8,000, holding the interpreter): a
+    model of 500 is trained again after 10 more, not after every 5."""
+    pytest.importorskip("sklearn")
+    from annotator.gui import suggestions
+    from annotator.gui.commands import AddSpansCommand
+
+    trained = []
+    real = suggestions.train_model
+    monkeypatch.setattr(suggestions, "train_model", lambda project: trained.append(1) or real(project))
+    sentences = [f"Prices rose by {n} percent. The town {n} was calm." for n in range(520)]
+    (article_id,) = store.add_articles([NewArticle("Many", " ".join(sentences))]).article_ids
+    text = store.article(article_id).text
+    claims = [f"Prices rose by {n} percent." for n in range(520)]
+    controller = window.suggester
+
+    def tag(chosen: list[str]) -> None:
+        items = [(article_id, text.index(c), text.index(c) + len(c), "claim") for c in chosen]
+        window.undo_stack.push(AddSpansCommand(store, window.events, items))
+        controller.retrain.timeout.emit()  # the quiet time after the edit runs out
+        qtbot.waitUntil(lambda: controller.training is None, timeout=30000)
+
+    tag(claims[:500])
+    assert controller.trained_on == 500 and len(trained) == 1
+    tag(claims[500:505])  # five more: a model of 500 is kept
+    assert controller.trained_on == 500 and len(trained) == 1
+    tag(claims[505:510])
+    assert controller.trained_on == 510 and len(trained) == 2
+    assert len(store.spans(article_id)) == 510
