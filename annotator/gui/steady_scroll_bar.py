@@ -14,19 +14,23 @@ from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider
 _BAR = QStyle.ComplexControl.CC_ScrollBar
 _GROOVE = QStyle.SubControl.SC_ScrollBarGroove
 _OVER_GROOVE = QStyle.SubControl.SC_All & ~_GROOVE
+PLACES = 64
+"""Pictures kept for as many places of the handle (a tall bar's are 16 KB each)."""
 
 
 class SteadyScrollBar(QScrollBar):
     """Its look is its size, state, palette, whether the handle is at an end, and the handle's
     place. The groove is drawn into a picture on the window's colour (what lies under the bar),
-    kept while all but the handle's place stay the same; the bar's picture is a copy of it with
-    the rest drawn over, shown until the look changes. Under the mouse, or with a style whose
-    bars fade, the bar is drawn as usual."""
+    kept while all but the handle's place stay the same; a picture of the bar for each place the
+    handle was shown at is a copy of it with the rest drawn over (the list scrolls back and forth
+    between the same rows). Under the mouse, or with a style whose bars fade, the bar is drawn as
+    usual."""
 
     def __init__(self, orientation: Qt.Orientation):
         super().__init__(orientation)
-        self._look: tuple | None = None
-        self._picture = self._groove = QPixmap()
+        self._still: tuple | None = None
+        self._groove = QPixmap()
+        self._pictures: dict[tuple, QPixmap] = {}  # by the handle's place, over the kept groove
 
     def paintEvent(self, event: QPaintEvent) -> None:
         style = self.style()
@@ -35,7 +39,7 @@ class SteadyScrollBar(QScrollBar):
             or self.isSliderDown()
             or style.styleHint(QStyle.StyleHint.SH_ScrollBar_Transient, None, self)
         ):
-            self._look = None
+            self._still = None
             super().paintEvent(event)
             return
         option = QStyleOptionSlider()
@@ -53,16 +57,20 @@ class SteadyScrollBar(QScrollBar):
             self.palette().cacheKey(),
             id(style),
         )
-        look = (still, handle.getRect())
-        if look != self._look:
-            if self._look is None or still != self._look[0]:
-                self._groove = QPixmap(self.size() * self.devicePixelRatioF())
-                self._groove.setDevicePixelRatio(self.devicePixelRatioF())
-                self._groove.fill(self.palette().color(QPalette.ColorRole.Window))
-                self._draw(self._groove, option, _GROOVE)
-            self._look, self._picture = look, self._groove.copy()
-            self._draw(self._picture, option, _OVER_GROOVE)
-        QPainter(self).drawPixmap(0, 0, self._picture)
+        if still != self._still:
+            self._still, self._pictures = still, {}
+            self._groove = QPixmap(self.size() * self.devicePixelRatioF())
+            self._groove.setDevicePixelRatio(self.devicePixelRatioF())
+            self._groove.fill(self.palette().color(QPalette.ColorRole.Window))
+            self._draw(self._groove, option, _GROOVE)
+        place = handle.getRect()
+        picture = self._pictures.get(place)
+        if picture is None:
+            if len(self._pictures) >= PLACES:
+                self._pictures.clear()
+            picture = self._pictures[place] = self._groove.copy()
+            self._draw(picture, option, _OVER_GROOVE)
+        QPainter(self).drawPixmap(0, 0, picture)
 
     def _draw(self, picture: QPixmap, option: QStyleOptionSlider, parts: QStyle.SubControl) -> None:
         option.subControls = parts

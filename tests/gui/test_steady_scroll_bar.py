@@ -32,6 +32,10 @@ def test_a_steady_scroll_bar_looks_like_a_plain_one_through_every_change(qtbot):
                     for _ in range(3):  # its picture made (over the groove's, made or kept), then shown again
                         assert steady.grab().toImage() == looked, (maximum, page, value)
                     looks += 1
+        for value in (150, 10, 150, 10, 0, 150):  # back to places shown before, their pictures kept
+            for bar in (steady, plain):
+                bar.setValue(value)
+            assert steady.grab().toImage() == plain.grab().toImage(), value
         for bar in (steady, plain):
             bar.setEnabled(False)
         assert steady.grab().toImage() == plain.grab().toImage() == steady.grab().toImage()
