@@ -101,30 +101,31 @@ class _SpacedLayout(QPlainTextDocumentLayout):
     def __init__(self, document: QTextDocument):
         super().__init__(document)
         self.extra = 0.0
+        self._document = document
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        """Qt asks again for every block above the one it paints or puts the cursor in, so the
+        usual case takes few calls: lines spaced already, the rect Qt gives ends at the last line
+        (plus the margin below the last block), `extra` is added below it."""
         rect = super().blockBoundingRect(block)
         layout = block.layout()
         count = layout.lineCount()
-        if rect.isNull() or not count:
+        if not count or rect.isNull():
             return rect
         first = layout.lineAt(0)
-        margin = self.document().documentMargin()
+        margin = self._document.documentMargin()
         if first.x() <= margin and block.textDirection() == Qt.LayoutDirection.RightToLeft:
             _align_right(layout, count, margin)
-        if not self.extra:
-            return rect
-        if count > 1 and abs(layout.lineAt(1).y() - first.y() - first.height() - self.extra) > 0.01:
+        extra = self.extra
+        if count > 1 and extra and abs(layout.lineAt(1).y() - first.y() - first.height() - extra) > 0.01:
             y = first.y()
             for i in range(count):
                 line = layout.lineAt(i)
                 line.setPosition(QPointF(line.x(), y))
-                y += line.height() + self.extra
-        last = layout.lineAt(count - 1)
-        bottom = last.y() + last.height() + self.extra
-        if not block.next().isValid():
-            bottom += self.document().documentMargin()
-        rect.setHeight(bottom)
+                y += line.height() + extra
+            rect.setHeight(y + (0 if block.next().isValid() else margin))
+        else:
+            rect.setHeight(rect.height() + extra)
         return rect
 
 
