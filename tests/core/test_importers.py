@@ -387,6 +387,19 @@ def test_doccano_entities_and_our_own_span_shape(tmp_path):
     assert (claim.attributes, claim.note, claim.annotator) == ({"stance": "x"}, "n", "bob")
 
 
+def test_doccano_entities_with_more_keys_than_a_range_are_read_with_them(tmp_path):
+    record = {
+        "text": "Lavrov said",
+        "entities": [
+            {"id": 1, "label": "actor", "start_offset": 0, "end_offset": 6, "prob": 0.9},
+            {"id": 2, "label": "claim", "start_offset": 7, "end_offset": 11, "text": "said", "note": "n"},
+        ],
+    }
+    [article] = read_file(jsonl(tmp_path / "d.jsonl", record))
+    found = [(article.text[s.start : s.end], s.label, s.attributes, s.note) for s in article.spans]
+    assert found == [("Lavrov", "actor", {}, ""), ("said", "claim", {}, "n")]
+
+
 def test_doccano_category_labels_go_to_meta(tmp_path):
     [article] = read_file(jsonl(tmp_path / "d.jsonl", {"text": "abc", "label": ["positive"]}))
     assert article.meta == {"label": ["positive"]} and article.spans == ()
@@ -417,6 +430,25 @@ def test_malformed_jsonl_line_3_is_named(tmp_path):
         ({"text": "abc", "label": "x"}, "'label' must be a list"),
         ({"text": "a\r\nb", "label": [[1, 2, "x"]]}, "covers only a line break"),
         ({"text": "abc", "entities": [{"start_offset": 0, "end_offset": 9, "label": "x"}]}, "entity 1"),
+        (
+            {"text": "abc", "entities": [{"start_offset": 1, "end_offset": 1, "label": "x"}]},
+            "outside the text",
+        ),
+        (
+            {"text": "abc", "entities": [{"start_offset": 0, "end_offset": True, "label": "x"}]},
+            "whole numbers",
+        ),
+        (
+            {"text": "abc", "entities": [{"start_offset": "0", "end_offset": 2, "label": "x"}]},
+            "whole numbers",
+        ),
+        ({"text": "abc", "entities": [{"start_offset": 0, "end_offset": 2, "label": " "}]}, "non-empty text"),
+        ({"text": "abc", "entities": [{"start_offset": 0, "end_offset": 2}]}, "non-empty text"),
+        (
+            {"text": "abc", "entities": [{"start_offset": 0, "end_offset": 2, "label": "x", "text": "b"}]},
+            "differs",
+        ),
+        ({"text": "abc", "entities": [[0, 2, "x"]]}, 'entity 1 [0, 2, "x"] is not an object'),
         ({"text": "abc", "spans": [{"start": 0, "end": 2, "label": "x", "text": "ab!"}]}, "span 1"),
         ({"text": "abc", "spans": [{"start": 0, "end": 2, "label": "x", "attributes": []}]}, "'attributes'"),
         ({"text": "abc", "author": ["a", "b"]}, "'author' must be text, not list"),

@@ -112,8 +112,9 @@ def _jsonl_article(path: Path, line: int, raw: str, options: ReadOptions) -> New
     meta: dict[str, Any] = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
     if "meta" in record and not isinstance(record["meta"], dict):
         meta["meta"] = record["meta"]
-    meta.update((key, value) for key, value in record.items() if key not in reserved)
-    meta.update((key, value) for key, value in displaced.items() if key not in (text_field, label_field))
+    meta.update({key: value for key, value in record.items() if key not in reserved})
+    if displaced:
+        meta.update((key, value) for key, value in displaced.items() if key not in (text_field, label_field))
     if "id" in record:
         meta["source_id"] = record["id"]
     status = Status.NEW
@@ -176,10 +177,16 @@ def _spans(
             raise ImportRefused(path, f"'{key}' must be a list", line)
         length = len(given)
         for index, item in enumerate(items, 1):
-            if key == "label" and not crlf and type(item) is list and len(item) == 3:
-                start, end, label = item  # doccano's [start, end, label], checked at once:
+            # the usual spans are checked at once (the checks below, which name what is wrong, are slower)
+            if not crlf:
+                if key == "label" and type(item) is list and len(item) == 3:
+                    start, end, label = item  # doccano's [start, end, label]
+                elif key != "label" and type(item) is dict and item.keys().isdisjoint(_MORE_THAN_A_RANGE):
+                    start, end, label = item.get(start_key), item.get(end_key), item.get("label")
+                else:
+                    start = end = label = None
                 if type(start) is type(end) is int and type(label) is str and 0 <= start < end <= length:
-                    if label.strip():  # (the checks below, which name what is wrong, are slower)
+                    if label.strip():
                         yield NewSpan(start, end, label)
                         continue
             name = _SpanName(noun, index, item)
@@ -280,6 +287,8 @@ def _categories(label: Any) -> bool:
 
 
 _ABSENT = object()
+# what a span object may carry besides its range and label (doccano's entities carry none of them)
+_MORE_THAN_A_RANGE = frozenset({"text", "attributes", "note", "annotator"})
 _NO_FIELDS: dict = {}  # what a [start, end, label] span has besides those (never changed)
 
 

@@ -33,8 +33,10 @@ def as_code_points(record: dict[str, Any], text: str) -> tuple[dict[str, Any] | 
     fits = _fit(found, text)
     if fits and not _cuts_a_word(text, found):
         return None, False  # code points, and no doubt: the UTF-16 reading need not be made
-    if fits and any(_utf16_misfits(text, span) for span in found[:_LOOK_FIRST]):
-        return None, False  # both fit, but a span as UTF-16 units does not, or cuts words too
+    if fits:
+        for span in found[:_LOOK_FIRST]:
+            if _utf16_misfits(text, span):
+                return None, False  # both fit, but a span as UTF-16 units does not, or cuts words too
     units = Utf16Map(text)
     limit = units.to_utf16(len(text))
     moved = []
