@@ -258,3 +258,16 @@ def test_repeat_finds_every_whole_word_recurrence(text, strings):
         if not in_longer_name(text, *match.span())
     ]
     assert [(s.start, s.end) for s in found] == expected
+
+
+@given(
+    st.text(alphabet="ab _-.\u00e9\u0663\u00b2\u2167\u00a0\n", max_size=40),
+    st.text(alphabet="ab _-.\u00e9\u0663\u00b2\u2167", min_size=1, max_size=4),
+)
+def test_repeat_finds_whole_word_occurrences_as_the_pattern_does(text, string):
+    """str.find with word-character checks (Arabic-Indic and superscript digits, a Roman numeral,
+    accents, underscore) against the lookaround pattern it replaced."""
+    import re
+
+    expected = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(string)}(?!\w)", text)]
+    assert list(repeat._whole(text, string)) == expected
