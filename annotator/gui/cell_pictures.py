@@ -36,7 +36,8 @@ class CellPictures(QStyledItemDelegate):
     A look seen for the first time is drawn as usual (scrolling through new rows costs what it
     did, and the selected new row is seen so once); seen again, it is drawn into a picture, with
     what the view draws under a cell (its base colour and row panel), and the picture is shown
-    from then on."""
+    from then on. Making a picture costs about half a drawing more: a list scrolled back over rows
+    seen once paints them for that once in 1.9 ms a viewport instead of 1.25 (50,000 rows)."""
 
     def __init__(self, look: Callable[[QModelIndex | QPersistentModelIndex], Hashable], parent: QWidget):
         super().__init__(parent)
