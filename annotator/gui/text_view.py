@@ -298,13 +298,14 @@ class TextView(QPlainTextEdit):
         self.finish_spans()
         edited = set(removed) | {span.id for span in added}
         lines = self._lines_in(QRectF(self.viewport().rect()))
-        low, high = self._visible_range(lines)
-        lanes_before = self._visible_lanes(low, high)
         ranges = [(s.start, s.end) for s in map(self._spans.by_id.get, edited) if s is not None]
+        ranges += [(s.start, s.end) for s in added]
+        low, high = self._visible_range(lines)
+        since = min((start for start, _end in ranges), default=high)  # no lane moves before it
+        lanes_before = self._visible_lanes(max(low, since), high, since)
         self._spans.update(removed, added)
         by_id = self._spans.by_id
-        ranges += [(s.start, s.end) for s in added]
-        for span_id, lane in self._visible_lanes(low, high).items():
+        for span_id, lane in self._visible_lanes(max(low, since), high, since).items():
             if lanes_before.get(span_id) != lane:
                 ranges.append((by_id[span_id].start, by_id[span_id].end))
         if self._selected is not None and self._selected not in by_id:
@@ -320,13 +321,15 @@ class TextView(QPlainTextEdit):
             return 0, 0
         return self.to_code_point(lines[0].start), self.to_code_point(lines[-1].end, round_up=True) + 1
 
-    def _visible_lanes(self, low: int, high: int) -> dict[int, int]:
-        """The drawn lane of each span meeting [low, high)."""
+    def _visible_lanes(self, low: int, high: int, since: int) -> dict[int, int]:
+        """The lane of each span meeting [low, high) that starts at `since` or later (lanes are
+        given in text order: an edit moves none of a span starting before it). Not capped at
+        MAX_LANES: the spans sharing the last lane are drawn in the order of their own lanes."""
         if low >= high:
             return {}
         spans = self._spans_before(high)
         lanes = spans.lanes_before(high)
-        return {key[2]: min(lanes[key[2]], MAX_LANES - 1) for key in spans.overlapping(low, high)}
+        return {key[2]: lanes[key[2]] for key in spans.overlapping(low, high) if key[0] >= since}
 
     def _update_lines(self, lines: list[_Line], ranges: Iterable[tuple[int, int]]) -> None:
         """Schedule a repaint of the full-width rows of the `lines` meeting code-point `ranges`
@@ -887,6 +890,7 @@ class TextView(QPlainTextEdit):
                 covered.add(box)
         pens: dict[tuple[str, bool], QPen] = {}
         drawing = None
+        to_qt, first = self._display.to_qt, lines[0]
         for index in reversed(shown):
             start, end, label = suggestions[index]
             look = (label, index == current)
@@ -897,8 +901,18 @@ class TextView(QPlainTextEdit):
                     pen = pens[look] = QPen(color, 2.5 if look[1] else 1, Qt.PenStyle.DashLine)
                 painter.setPen(pen)
                 drawing = look
-            for rect, _line in self._fragments(lines, starts, start, end):
-                painter.drawRect(rect.adjusted(-1, 1, 1, -1))
+            qs, qe = to_qt(start), to_qt(end)
+            i = bisect_right(starts, qs) - 1
+            line = lines[i] if i >= 0 else first
+            if line.start <= qs and qe <= line.end:  # on one line, as most are: no list made
+                x1, x2 = line.x_of(qs), line.x_of(qe)
+                left, right = (x1, x2) if x1 <= x2 else (x2, x1)
+                painter.drawRect(
+                    QRectF(line.left + left - 1, line.top + 1, right - left + 2, line.height - 2)
+                )
+            else:
+                for rect, _line in self._fragments(lines, starts, start, end):
+                    painter.drawRect(rect.adjusted(-1, 1, 1, -1))
 
     def _paint_relations(self, painter: QPainter) -> None:
         """An arrow arching above the text from the source span to the target span, when both are

@@ -555,6 +555,29 @@ def test_adding_a_span_repaints_only_its_lines_and_those_whose_lanes_moved(qtbot
     assert covered.contains(caret_point(view, text.index("Paragraph 7 ")))  # the new span's end
 
 
+def test_spans_sharing_the_last_lane_are_repainted_when_an_edit_swaps_their_order(qtbot, view):
+    text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(4))
+    end = len(text)
+    outer = [span(n + 1, 0, end - n, "framing") for n in range(MAX_LANES - 1)]  # lanes 0 to 2
+    first, second = span(10, 5, end - 4, "claim"), span(11, 10, end - 5, "quote")  # lanes 3 and 4
+    view.set_article(text, [*outer, first, second], COLORS)
+    settle(view)
+    assert (view.span_lane(10), view.span_lane(11)) == (MAX_LANES - 1, MAX_LANES)
+
+    view.painted_rect = None
+    view.update_spans([], [span(12, 3, 8, "actor")])  # takes lane 3 until the second span starts
+    assert (view.span_lane(10), view.span_lane(11)) == (MAX_LANES, MAX_LANES - 1)
+    qtbot.waitUntil(lambda: view.painted_rect is not None)
+    last_line = caret_point(view, text.index("Paragraph 3 "))
+    assert view.painted_rect.contains(last_line)  # the two underlines in the last lane swapped
+    viewport = view.viewport()
+    shown = view.screen().grabWindow(view.winId()).toImage()
+    at = viewport.mapTo(view, QPoint(0, 0))
+    shown = shown.copy(at.x(), at.y(), viewport.width(), viewport.height())
+    fresh = viewport.grab().toImage()  # painted anew, all of it
+    assert shown.convertToFormat(fresh.format()) == fresh
+
+
 def test_selecting_a_span_repaints_only_the_old_and_new_outline(qtbot, view):
     text = "\n".join(f"Paragraph {n} says the minister will resume talks." for n in range(40))
     third = span(2, text.index("Paragraph 3 "), text.index("Paragraph 4 "))
