@@ -40,7 +40,7 @@ RETRAIN_DELAY_MS = 3000  # quiet time after an edit before looking
 # Quiet time after an edit before the recommenders run on the article again: spans made key after
 # key pay for one run, and no run competes with the window's thread while the keys go on.
 RESUGGEST_DELAY_MS = 300
-REREAD_ALL = 500  # suggestions changed by a run above which all are read again (one query each)
+REREAD_ALL = 500  # a run that changed more suggestions than this has all of them read again
 
 
 def enabled_sources(settings: QSettings) -> list[str]:
@@ -248,9 +248,8 @@ class SuggestionController(QObject):
         self.article_run.start()
 
     def _article_done(self, run: ArticleRun, found: list | None, error: str) -> None:
-        """Store what the run found and show it if that changed what is stored (a run after an
-        edit mostly finds what is there already: nothing to redraw then). Edited meanwhile: run
-        again, on the thread too."""
+        """Store what the run found and show what that changed (nothing, when the edit touched no
+        suggestion). Edited meanwhile: run again, on the thread too."""
         run.wait()
         run.deleteLater()
         if run is not self.article_run:  # its project closed meanwhile (see `stop`): dropped
