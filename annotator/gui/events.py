@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from annotator.core.errors import StoreError
 from annotator.core.model import Changes, Op
 from annotator.core.store import Store
+from annotator.gui.window_quiet import window_acted
 
 EXTERNAL_CHECK_MS = 2000  # how often to look for commits by other programs (one cheap PRAGMA)
 
@@ -37,7 +38,9 @@ class StoreEvents(QObject):
 
     def announce(self, changes: Changes, initiator: object = None) -> None:
         """Tell every view what changed (a command passes itself as the initiator). Our own
-        commits never move our connection's `data_version`, so `poll` only sees other programs'."""
+        commits never move our connection's `data_version`, so `poll` only sees other programs'.
+        The suggestion threads step aside while the views take it in."""
+        window_acted()
         self.changed.emit(changes, initiator)
 
     def set_store(self, store: Store) -> None:

@@ -23,6 +23,7 @@ from annotator.gui.commands import (
     UpdateSpanCommand,
 )
 from annotator.gui.events import StoreEvents
+from annotator.gui.window_quiet import window_acted
 
 
 class SpanGestures(QObject):
@@ -53,7 +54,9 @@ class SpanGestures(QObject):
         return self.editor.store
 
     def push(self, command: StoreCommand | FirstSpanCommand) -> bool:
-        """Run `command` on the undo stack; False if the store refused it."""
+        """Run `command` on the undo stack; False if the store refused it. The suggestion
+        threads step aside from here (the command's commit and the views' repaint)."""
+        window_acted()
         self.undo_stack.push(command)
         return not command.error
 

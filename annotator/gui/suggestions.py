@@ -17,6 +17,7 @@ from annotator.core.suggest import NAMES, learned
 from annotator.core.suggest.runner import suggest_article, suggest_articles, train_model
 from annotator.gui.actions import ActionId
 from annotator.gui.commands import AcceptSuggestionsCommand, RejectSuggestionsCommand
+from annotator.gui.window_quiet import step_aside
 
 SOURCES_KEY = "suggest/sources"
 THRESHOLD_KEY = "suggest/threshold"
@@ -79,9 +80,16 @@ class CorpusRun(QThread):
         try:
             with Store.open(self.path, self.annotator) as store:
                 if "learned" in self.names:
+                    step_aside()
                     model = train_model(store)
                 counts = suggest_articles(
-                    store, self.article_ids, self.names, self._progress, model=model, batch=CORPUS_BATCH
+                    store,
+                    self.article_ids,
+                    self.names,
+                    self._progress,
+                    model=model,
+                    batch=CORPUS_BATCH,
+                    pause=step_aside,
                 )
         except AnnotatorError as error:
             self.done.emit({}, None, str(error))
@@ -113,8 +121,11 @@ class ArticleRun(QThread):
         try:
             with Store.open(self.path, self.annotator) as store:
                 if self.memory is None:
+                    step_aside()
                     self.memory = store.suggestion_memory(recent=MEMORY_SPANS)
-                found = suggest_article(store, self.article_id, self.names, self.memory, self.model)
+                found = suggest_article(
+                    store, self.article_id, self.names, self.memory, self.model, step_aside
+                )
         except AnnotatorError as error:
             self.done.emit(self, None, str(error))
             return
@@ -136,6 +147,8 @@ class Training(QThread):
             with Store.open(self.path, self.annotator) as store:
                 count = store.learning_count()
                 stale = self.trained_on < 0 or abs(count - self.trained_on) >= retrain_after(self.trained_on)
+                if stale:
+                    step_aside()  # training itself holds the interpreter in scikit-learn's loops
                 model = train_model(store) if stale else None
         except (AnnotatorError, ValueError, ImportError) as error:  # ImportError: a broken install
             self.done.emit(None, self.trained_on, str(error))

@@ -494,3 +494,59 @@ def test_a_model_of_many_claims_is_retrained_after_a_share_of_them_not_every_fiv
     tag(claims[505:510])
     assert controller.trained_on == 510 and len(trained) == 2
     assert len(store.spans(article_id)) == 510
+
+
+def test_a_run_steps_aside_while_the_window_answers_a_key(qtbot, window, store, monkeypatch):
+    """A thread running the recommenders shares the interpreter with the window: after a key it
+    goes on only once the window has been quiet for a moment, and the window never waits."""
+    import threading
+    import time
+
+    from annotator.gui import suggestions, window_quiet
+
+    monkeypatch.setattr(window_quiet, "QUIET_S", 0.5)
+    release, steps = threading.Event(), []
+    real_run, real_step = suggestions.suggest_article, window_quiet.step_aside
+
+    def held(*args, **kwargs):
+        release.wait(10)
+        return real_run(*args, **kwargs)
+
+    def step():
+        real_step()
+        steps.append((threading.current_thread() is threading.main_thread(), time.monotonic()))
+
+    monkeypatch.setattr(suggestions, "suggest_article", held)
+    monkeypatch.setattr(suggestions, "step_aside", step)
+    view = window.text_view
+    view.select_range(TEXT.index("Sergey Lavrov"), TEXT.index("Sergey Lavrov") + 13)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.suggester.article_run is not None)  # held before its work
+    view.select_range(TEXT.index("Ankara"), TEXT.index("Ankara") + 6)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    keyed = time.monotonic()
+    release.set()
+    qtbot.waitUntil(lambda: not window.suggester.busy)
+    assert {("Sergey Lavrov", "actor", "ana"), ("Ankara", "actor", "ana")} <= spans(store)
+    assert {TEXT[s.start : s.end] for s in store.suggestions(1, source=["actors"])} == {"Lavrov"}
+    assert steps and not any(on_window for on_window, _ in steps)  # stepped aside on its thread
+    assert min(at for _, at in steps) >= keyed + 0.4  # not before the window was quiet after the key
+
+
+def test_a_recommender_pauses_between_its_steps():
+    """`Context.pause` is called before each recommender and inside the long ones' loops."""
+    from annotator.core.model import Article
+    from annotator.core.suggest import Context, run
+
+    calls = []
+    article = Article(1, "One", 'Lavrov said: "Yes." Lavrov left. Ankara.')
+    context = Context(
+        actors={"Lavrov": ("Sergey Lavrov", "person")},
+        tagged={("Ankara", "actor"): (2, 0)},
+        pause=lambda: calls.append(1),
+    )
+    found = run(article, context, ["quotes", "actors", "repeat"])
+    assert {("Lavrov", "actors"), ("Ankara", "repeat")} <= {
+        (article.text[s.start : s.end], s.source) for s in found
+    }
+    assert len(calls) >= 3 + 1 + 1  # one per recommender, then per actor and per tagged string

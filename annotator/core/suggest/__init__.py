@@ -48,12 +48,15 @@ class Context:
     `spans`: this article's spans. `actors`: the project's actor mentions, surface text →
     (normalised name, type). `tagged`: (text, label) → (times tagged or accepted, times
     rejected) across the project. `model`: the learned recommender's trained model, if any.
+    `pause`: called between the steps of a recommender's work; a window's background thread
+    waits there while the window answers a gesture.
     """
 
     spans: tuple[Known, ...] = ()
     actors: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     tagged: Mapping[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     model: Any = None
+    pause: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def run(
     taken = {(s.start, s.end, s.label) for s in context.spans} | set(rejected)
     result: list[Suggestion] = []
     for name in chosen:
+        context.pause()
         for suggestion in recommenders[name].suggest(article, context):
             if suggestion.key not in taken:
                 taken.add(suggestion.key)

@@ -87,7 +87,9 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
         actors[surface] = (normalised, str(span.attributes.get("type") or ""))
     present = _words(text)
     candidates: list[tuple[int, float, str, str, str]] = []
+    pause = context.pause
     for surface, (normalised, kind) in actors.items():
+        pause()
         for variant, score in variants(surface, normalised).items():
             if _may_occur(variant, text, present):
                 candidates.append((len(variant), score, variant, normalised, kind))
@@ -97,6 +99,7 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
         _occupy(occupied, span.start, span.end)
     result: list[Suggestion] = []
     for _, score, variant, normalised, kind in candidates:
+        pause()
         single = " " not in variant
         for match in _pattern(variant).finditer(text):
             start, end = match.span(1) if match.re.groups else match.span()

@@ -327,6 +327,7 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
     result: list[Suggestion] = []
     speakers: list[Name | None] = []
     for index, quote in enumerate(quotes):
+        context.pause()
         frame = quote.frame
         speaker = frame.speaker if frame else None
         if frame and (frame.pronoun or not speaker):

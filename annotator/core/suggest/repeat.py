@@ -34,7 +34,9 @@ def suggest(article: Article, context: Context) -> list[Suggestion]:
         ranges.setdefault(span.label, []).append((span.start, span.end))
     tagged = {label: _Tagged(found) for label, found in ranges.items()}
     words = set(_WORD.findall(text))
+    pause = context.pause
     for (string, label), (accepted, rejected) in context.tagged.items():
+        pause()
         if len(string.strip()) < 2 or accepted <= rejected or "\n" in string:
             continue
         lead = _WORD.match(string)

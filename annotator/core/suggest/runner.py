@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from annotator.core.suggest import Context, learned, registry, run
@@ -49,11 +50,13 @@ def suggest_articles(
     memory: Any = None,
     model: Any = None,
     batch: int = BATCH,
+    pause: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Compute and store suggestions for these articles; how many each recommender made.
 
     `progress(done)` is called after every `batch` articles; returning False stops the run (what
-    was stored so far stays). `memory` and `model` can be given when the caller keeps them."""
+    was stored so far stays). `memory` and `model` can be given when the caller keeps them;
+    `pause` as in `suggest_article`."""
     names = check_names(names)
     memory = memory or store.suggestion_memory()
     if model is None and "learned" in names:
@@ -62,7 +65,7 @@ def suggest_articles(
     pending: dict[int, list] = {}
     done = 0
     for article_id in article_ids:
-        found = suggest_article(store, article_id, names, memory, model)
+        found = suggest_article(store, article_id, names, memory, model, pause)
         pending[article_id] = found
         for suggestion in found:
             counts[suggestion.source] = counts.get(suggestion.source, 0) + 1
@@ -79,9 +82,19 @@ def suggest_articles(
     return counts
 
 
-def suggest_article(store: Any, article_id: int, names: list[str], memory: Any, model: Any = None) -> list:
-    """One article's suggestions from the named recommenders, not stored."""
+def suggest_article(
+    store: Any,
+    article_id: int,
+    names: list[str],
+    memory: Any,
+    model: Any = None,
+    pause: Callable[[], None] | None = None,
+) -> list:
+    """One article's suggestions from the named recommenders, not stored. `pause` is called
+    between the steps of the work (a window's thread waits there while the window works)."""
     context = Context(store.known_spans(article_id), memory.actors, memory.tagged, model)
+    if pause is not None:
+        context = replace(context, pause=pause)
     return run(store.article(article_id), context, names, rejected=store.rejected_keys(article_id))
 
 
