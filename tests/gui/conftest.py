@@ -56,3 +56,24 @@ def window(qtbot, store, tmp_path, errors):
     qtbot.waitUntil(lambda: not window.suggester.busy)
     window.text_view.setFocus()
     return window
+
+
+@pytest.fixture
+def painted(qapp):
+    """The widgets painted while the test runs (cleared by the test where it starts counting)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        def __init__(self):
+            super().__init__()
+            self.widgets: list[QObject] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.widgets.append(watched)
+            return False
+
+    paints = Paints()
+    qapp.installEventFilter(paints)
+    yield paints.widgets
+    qapp.removeEventFilter(paints)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from annotator.core.model import NewArticle
 from annotator.core.scheme import Label
@@ -62,37 +62,23 @@ def test_a_span_added_by_key_updates_every_count_without_relaying_out_the_window
     assert window.span_list.count.text() == "3 spans" and len(store.spans(window.article.id)) == 3
 
 
-class Paints(QObject):
-    """The widgets painted while it listens."""
-
-    def __init__(self, parent):
-        super().__init__(parent)
-        self.painted: list[QObject] = []
-        QApplication.instance().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.painted.append(watched)
-        return False
-
-
-def test_a_span_added_repaints_the_counts_but_no_dock_nor_the_window_behind_them(qtbot, window, store):
+def test_a_span_added_repaints_the_counts_but_no_dock_nor_the_window_behind_them(
+    qtbot, window, store, painted
+):
     view = window.text_view
-    paints = Paints(window)
     for n, word in enumerate(("minister", "port", "Analysts"), start=1):
         start = TEXT.index(word)
         view.select_range(start, start + len(word))
         qtbot.wait(20)
-        paints.painted.clear()
+        painted.clear()
         qtbot.keyClick(view, Qt.Key.Key_C)
         qtbot.wait(20)
         if n == 1:
             continue  # the first span shows the span details' fields: their dock is laid out again
         assert window.span_list.count.text() == f"{n} spans"
         assert window.palette.buttons["claim"].text().endswith(f"claim    {n}")
-        assert window.span_list.count in paints.painted and window.palette.buttons["claim"] in paints.painted
-        assert not [w for w in paints.painted if isinstance(w, QDockWidget | QMainWindow)]
-    QApplication.instance().removeEventFilter(paints)
+        assert window.span_list.count in painted and window.palette.buttons["claim"] in painted
+        assert not [w for w in painted if isinstance(w, QDockWidget | QMainWindow)]
 
 
 def test_a_span_added_or_undone_repaints_the_articles_span_count_cell_only(qtbot, window, store):

@@ -5,9 +5,8 @@ alone, without ever carrying one span's typing into the next."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import NewArticle
 from annotator.core.store import Store
@@ -21,20 +20,6 @@ def store(tmp_path):
     store.add_articles([NewArticle("One", TEXT)])
     yield store
     store.close()
-
-
-class Paints(QObject):
-    """The widgets painted while it listens."""
-
-    def __init__(self, parent):
-        super().__init__(parent)
-        self.painted: list[QObject] = []
-        QApplication.instance().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.painted.append(watched)
-        return False
 
 
 def label(qtbot, window, start: int, end: int) -> int:
@@ -61,17 +46,16 @@ def test_spans_added_in_a_row_show_their_text_and_own_empty_note(qtbot, window, 
     assert len(notes) == 4 and notes.pop(span_id) == "verify" and set(notes.values()) == {""}
 
 
-def test_a_span_added_leaves_the_unchanged_note_field_unpainted(qtbot, window, store):
+def test_a_span_added_leaves_the_unchanged_note_field_unpainted(qtbot, window, store, painted):
     label(qtbot, window, 0, 3)
     qtbot.wait(20)  # the first span shows the details' fields
-    paints = Paints(window)
+    painted.clear()
     start = TEXT.index("minister")
     added = label(qtbot, window, start, start + 8)
     qtbot.wait(20)
-    QApplication.instance().removeEventFilter(paints)
     assert window.details.span.id == added and store.span(added).note == ""
-    assert window.details.text.viewport() in paints.painted  # its new text
-    assert window.details.note.viewport() not in paints.painted
+    assert window.details.text.viewport() in painted  # its new text
+    assert window.details.note.viewport() not in painted
 
 
 def test_typing_undone_in_the_note_is_not_redone_into_the_next_span(qtbot, window, store):
@@ -90,7 +74,7 @@ def test_typing_undone_in_the_note_is_not_redone_into_the_next_span(qtbot, windo
     assert (store.span(first).note, store.span(second).note) == ("", "")
 
 
-def test_a_span_added_by_key_is_stored_once_and_not_read_back(qtbot, window, store):
+def test_a_span_added_by_key_is_stored_once_and_not_read_back(qtbot, window, store, painted):
     label(qtbot, window, 0, 3)  # the first span also marks the article in progress
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
