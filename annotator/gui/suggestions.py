@@ -115,7 +115,6 @@ class ArticleRun(QThread):
         self.path, self.annotator = store.path, store.annotator
         self.article_id, self.names, self.model, self.memory = article_id, names, model, memory
         self.memory_age = 0  # the controller's memory_age when this run started
-        self.cancelled = False
 
     def run(self) -> None:
         try:
@@ -397,9 +396,10 @@ class SuggestionController(QObject):
         to end."""
         self.retrain.stop()
         self.resuggest.stop()
+        if self.run is not None:
+            self.run.cancelled = True  # the corpus run stops between batches; the others are short
         for thread in (self.run, self.article_run, self.training):
             if thread is not None:
-                thread.cancelled = True
                 thread.wait()
         self.article_run, self.article_again = None, False  # what it found is for a closed project
 
